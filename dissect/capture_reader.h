@@ -1,0 +1,56 @@
+// capture_reader.h — reads the records of one capture file through libwiretap.
+//
+// Everything wiretap reads: pcap (µs/ns), pcapng (several interfaces), gzip/zstd-compressed
+// files, any link type. Damage is not an exception: next() returns false and error()
+// says what stopped the read, so the caller can keep every frame read before it.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <wiretap/wtap.h>
+}
+
+namespace xtractr {
+
+// A capture that cannot be opened at all (missing, unreadable, not a capture).
+struct CaptureOpenError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class CaptureReader {
+ public:
+  explicit CaptureReader(const std::string &path);  // throws CaptureOpenError
+  ~CaptureReader();
+  CaptureReader(const CaptureReader &) = delete;
+  CaptureReader &operator=(const CaptureReader &) = delete;
+
+  // Reads the next record; false at the end or on an error (then error() is non-empty).
+  bool next();
+
+  const wtap_rec &record() const { return rec_; }
+  const uint8_t *data() const { return ws_buffer_start_ptr(&buf_); }
+  int64_t offset() const { return offset_; }
+  const std::string &error() const { return error_; }
+
+  wtap *handle() { return wth_; }
+  std::string format() const;       // e.g. "Wireshark/... - pcapng"
+  std::string compression() const;  // "" when not compressed, else "gzip", "zstd"...
+  int file_type_subtype() const;
+
+ private:
+  std::string path_;
+  wtap *wth_ = nullptr;
+  wtap_rec rec_;
+  Buffer buf_;
+  int64_t offset_ = 0;
+  std::string error_;
+};
+
+// Link-layer type name as tshark shows it (wtap_encap_name).
+std::string encapsulation_name(int encap);
+
+}  // namespace xtractr

@@ -1,0 +1,95 @@
+// flow_table.cc — see flow_table.h.
+#include "dissect/flow_table.h"
+
+#include "dissect/community_id.h"
+#include "dissect/service_name.h"
+
+namespace xtractr {
+
+namespace {
+
+std::string flow_key(const FrameRecord &f) {
+  if (f.tcp_stream >= 0) return "t" + std::to_string(f.tcp_stream);
+  if (f.udp_stream >= 0) return "u" + std::to_string(f.udp_stream);
+  if (!f.net_src.empty()) {
+    bool forward = f.net_src < f.net_dst;
+    const std::string &a = forward ? f.net_src : f.net_dst, &b = forward ? f.net_dst : f.net_src;
+    return "i" + std::to_string(f.ip_proto) + "|" + a + "|" + b;
+  }
+  bool forward = f.link_src < f.link_dst;
+  const std::string &a = forward ? f.link_src : f.link_dst, &b = forward ? f.link_dst : f.link_src;
+  return "l|" + a + "|" + b;
+}
+
+constexpr int kSyn = 0x02, kAck = 0x10;
+
+}  // namespace
+
+FlowTable::Assignment FlowTable::add(const FrameRecord &f) {
+  std::string key = flow_key(f);
+  auto found = index_.find(key);
+  bool is_ip = !f.net_src.empty();
+  if (found == index_.end()) {
+    Flow flow;
+    flow.id = uint32_t(flows_.size() + 1);
+    flow.proto = is_ip ? f.ip_proto : -1;
+    flow.tcp_stream = f.tcp_stream;
+    flow.udp_stream = f.udp_stream;
+    flow.has_ports = f.has_ports && (f.tcp_stream >= 0 || f.udp_stream >= 0 || f.ip_proto == 132 || f.ip_proto == 33);
+    bool reversed = f.tcp_stream >= 0 && f.tcp_flags >= 0 && (f.tcp_flags & kSyn) && (f.tcp_flags & kAck);
+    const std::string &s = is_ip ? f.net_src : f.link_src, &d = is_ip ? f.net_dst : f.link_dst;
+    flow.src = reversed ? d : s;
+    flow.dst = reversed ? s : d;
+    if (flow.has_ports) {
+      flow.sport = reversed ? f.dport : f.sport;
+      flow.dport = reversed ? f.sport : f.dport;
+    }
+    flow.icmp_type = f.icmp_type;
+    flow.icmp_code = f.icmp_code;
+    flow.first = f.number;
+    flow.first_sec = f.ts_sec;
+    flow.first_nsec = f.ts_nsec;
+    flows_.push_back(std::move(flow));
+    found = index_.emplace(std::move(key), uint32_t(flows_.size())).first;
+  }
+  Flow &flow = flows_[found->second - 1];
+  int dir;
+  if (is_ip) dir = (f.net_src == flow.src && (!flow.has_ports || f.sport == flow.sport)) ? 0 : 1;
+  else dir = f.link_src == flow.src ? 0 : 1;
+  // a frame between one host and itself: the source port decides, else the first frame's way
+  if (is_ip && flow.src == flow.dst && flow.has_ports) dir = f.sport == flow.sport ? 0 : 1;
+
+  ++flow.packets;
+  flow.bytes += f.length;
+  flow.last = f.number;
+  flow.last_sec = f.ts_sec;
+  flow.last_nsec = f.ts_nsec;
+  // the service is the first application protocol seen; until then the transport's
+  if (flow.service.empty() || (is_transport_service(flow.service) && !is_transport_service(f.service))) {
+    flow.service = f.service;
+    flow.title = f.title;
+  }
+  if (f.payload > 0) {
+    if (f.udp_stream >= 0 || dir != flow.last_payload_dir) {
+      if (dir == 0) ++flow.cmsgs;
+      else ++flow.smsgs;
+    }
+    flow.last_payload_dir = dir;
+  }
+  return {flow.id, dir};
+}
+
+void FlowTable::finish() {
+  for (Flow &flow : flows_) {
+    if (flow.proto < 0) continue;
+    if (flow.proto == 1 || flow.proto == 58) {
+      if (flow.icmp_type >= 0)
+        flow.community_id = community_id(flow.src, flow.dst, flow.proto, unsigned(flow.icmp_type),
+                                         unsigned(flow.icmp_code < 0 ? 0 : flow.icmp_code), true);
+    } else {
+      flow.community_id = community_id(flow.src, flow.dst, flow.proto, flow.sport, flow.dport, flow.has_ports);
+    }
+  }
+}
+
+}  // namespace xtractr

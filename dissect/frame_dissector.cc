@@ -1,0 +1,304 @@
+// frame_dissector.cc — see frame_dissector.h.
+//
+// How it works: per record, like tshark's process_packet_single_pass(): frame_data_init,
+// epan_dissect_run_with_taps on a tvb over the record bytes, fill the columns, then walk the
+// tree in pre-order collecting every named field (skipping text-only labels). Integer
+// fields are read from their fvalue; everything else is formatted by get_node_field_value(),
+// the function `tshark -T fields` itself prints with, so the stored text is tshark's text.
+#include "dissect/frame_dissector.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "dissect/service_name.h"
+#include "dissect/wireshark_runtime.h"
+
+extern "C" {
+#include <epan/column.h>
+#include <epan/column-info.h>
+#include <epan/epan.h>
+#include <epan/epan_dissect.h>
+#include <epan/frame_data.h>
+#include <epan/prefs.h>
+#include <epan/print.h>
+#include <epan/proto.h>
+#include <epan/to_str.h>
+#include <epan/tvbuff.h>
+#include <wiretap/wtap.h>
+}
+
+// epan leaves this type to its host application: the state its callbacks need.
+struct packet_provider_data {
+  wtap *wth = nullptr;
+  const frame_data *ref = nullptr;
+  frame_data *prev_dis = nullptr;
+  frame_data *prev_cap = nullptr;
+};
+
+namespace xtractr {
+
+namespace {
+
+const nstime_t *frame_timestamp(packet_provider_data *prov, guint32 frame_num) {
+  if (prov->ref && prov->ref->num == frame_num) return &prov->ref->abs_ts;
+  if (prov->prev_dis && prov->prev_dis->num == frame_num) return &prov->prev_dis->abs_ts;
+  if (prov->prev_cap && prov->prev_cap->num == frame_num) return &prov->prev_cap->abs_ts;
+  return nullptr;
+}
+
+const char *interface_option(packet_provider_data *prov, guint32 interface_id, guint option) {
+  wtapng_iface_descriptions_t *idb_info = wtap_file_get_idb_info(prov->wth);
+  wtap_block_t idb = nullptr;
+  if (interface_id < idb_info->interface_data->len)
+    idb = g_array_index(idb_info->interface_data, wtap_block_t, interface_id);
+  g_free(idb_info);
+  char *value = nullptr;
+  if (idb && wtap_block_get_string_option_value(idb, option, &value) == WTAP_OPTTYPE_SUCCESS) return value;
+  return nullptr;
+}
+
+const char *interface_name(packet_provider_data *prov, guint32 interface_id) {
+  if (const char *name = interface_option(prov, interface_id, OPT_IDB_NAME)) return name;
+  if (const char *description = interface_option(prov, interface_id, OPT_IDB_DESCRIPTION)) return description;
+  return "unknown";
+}
+
+const char *interface_description(packet_provider_data *prov, guint32 interface_id) {
+  return interface_option(prov, interface_id, OPT_IDB_DESCRIPTION);
+}
+
+const packet_provider_funcs provider_funcs = {frame_timestamp, interface_name, interface_description, nullptr};
+
+int column_index(const column_info &cinfo, int format) {
+  for (int i = 0; i < cinfo.num_cols; ++i)
+    if (cinfo.columns[i].col_fmt == format) return i;
+  return -1;
+}
+
+}  // namespace
+
+struct FrameDissector::Session {
+  CaptureReader &reader;
+  packet_provider_data provider;
+  epan_t *epan = nullptr;
+  epan_dissect_t *edt = nullptr;
+  column_info cinfo{};
+  int col_info = -1, col_src = -1, col_dst = -1;
+  frame_data ref_frame{}, prev_dis_frame{}, prev_cap_frame{};
+  nstime_t elapsed_time{};
+  guint32 cum_bytes = 0;
+  guint32 frame_number = 0;
+  int hf_frame_protocols = -1;
+  int hf_tcp_stream = -1, hf_udp_stream = -1, hf_tcp_flags = -1, hf_tcp_len = -1, hf_udp_length = -1;
+  int hf_ip_proto = -1, hf_ipv6_nxt = -1;
+  int hf_icmp_type = -1, hf_icmp_code = -1, hf_icmpv6_type = -1, hf_icmpv6_code = -1;
+  FrameRecord *out = nullptr;
+
+  explicit Session(CaptureReader &r) : reader(r) {
+    provider.wth = reader.handle();
+    epan = epan_new(&provider, &provider_funcs);
+    build_column_format_array(&cinfo, prefs.num_cols, TRUE);
+    cinfo.epan = epan;
+    col_info = column_index(cinfo, COL_INFO);
+    col_src = column_index(cinfo, COL_DEF_SRC);
+    col_dst = column_index(cinfo, COL_DEF_DST);
+    // A full, visible tree: FT_PROTOCOL values are their labels, as tshark prints them.
+    edt = epan_dissect_new(epan, TRUE, TRUE);
+    hf_frame_protocols = proto_registrar_get_id_byname("frame.protocols");
+    hf_tcp_stream = proto_registrar_get_id_byname("tcp.stream");
+    hf_udp_stream = proto_registrar_get_id_byname("udp.stream");
+    hf_tcp_flags = proto_registrar_get_id_byname("tcp.flags");
+    hf_tcp_len = proto_registrar_get_id_byname("tcp.len");
+    hf_udp_length = proto_registrar_get_id_byname("udp.length");
+    hf_ip_proto = proto_registrar_get_id_byname("ip.proto");
+    hf_ipv6_nxt = proto_registrar_get_id_byname("ipv6.nxt");
+    hf_icmp_type = proto_registrar_get_id_byname("icmp.type");
+    hf_icmp_code = proto_registrar_get_id_byname("icmp.code");
+    hf_icmpv6_type = proto_registrar_get_id_byname("icmpv6.type");
+    hf_icmpv6_code = proto_registrar_get_id_byname("icmpv6.code");
+    nstime_set_zero(&elapsed_time);
+  }
+
+  ~Session() {
+    if (edt) epan_dissect_free(edt);
+    col_cleanup(&cinfo);
+    if (epan) epan_free(epan);
+  }
+
+  void add_text(FrameRecord &r, int hf_id, ValueKind kind, const char *text, size_t length) {
+    FieldValue v{hf_id, kind, 0, uint32_t(r.arena.size()), uint32_t(length)};
+    r.arena.append(text, length);
+    r.fields.push_back(v);
+  }
+
+  static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  void collect(field_info *fi) {
+    header_field_info *hf = fi->hfinfo;
+    if (hf->id == hf_text_only || !hf->abbrev || !*hf->abbrev) return;
+    FrameRecord &r = *out;
+    ValueKind kind = field_kind(hf->id);
+    switch (kind) {
+      case ValueKind::Integer: {
+        int64_t value;
+        switch (hf->type) {
+          case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
+            value = fvalue_get_sinteger(&fi->value); break;
+          case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
+            value = fvalue_get_sinteger64(&fi->value); break;
+          case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64: case FT_BOOLEAN:
+            value = int64_t(fvalue_get_uinteger64(&fi->value)); break;
+          default:
+            value = fvalue_get_uinteger(&fi->value); break;
+        }
+        r.fields.push_back(FieldValue{hf->id, kind, value, 0, 0});
+        return;
+      }
+      case ValueKind::Present:
+        r.fields.push_back(FieldValue{hf->id, kind, 1, 0, 0});
+        return;
+      default:
+        break;
+    }
+    gchar *text = get_node_field_value(fi, edt);
+    size_t length = text ? std::strlen(text) : 0;
+    if (kind == ValueKind::Bytes) {
+      // tshark prints bytes as plain hex; keep the raw bytes (half the size)
+      FieldValue v{hf->id, kind, 0, uint32_t(r.arena.size()), 0};
+      bool ok = length % 2 == 0;
+      for (size_t i = 0; ok && i < length; i += 2) {
+        int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
+        if (hi < 0 || lo < 0) ok = false;
+        else r.arena.push_back(char(hi << 4 | lo));
+      }
+      if (ok) {
+        v.length = uint32_t(length / 2);
+        r.fields.push_back(v);
+      } else {
+        r.arena.resize(v.offset);
+        add_text(r, hf->id, ValueKind::Text, text, length);
+      }
+    } else {
+      add_text(r, hf->id, kind, text ? text : "", length);
+    }
+    g_free(text);
+  }
+
+  static std::string address_text(const address &a) {
+    if (a.type == AT_NONE) return {};
+    gchar *text = address_to_str(nullptr, &a);
+    std::string result = text ? text : "";
+    wmem_free(nullptr, text);
+    return result;
+  }
+
+  // The facts flow classification needs, from the innermost layers.
+  void classify(FrameRecord &r, packet_info *pinfo) {
+    if (pinfo->net_src.type == AT_IPv4 || pinfo->net_src.type == AT_IPv6) {
+      r.net_src = address_text(pinfo->net_src);
+      r.net_dst = address_text(pinfo->net_dst);
+    }
+    r.link_src = address_text(pinfo->dl_src);
+    r.link_dst = address_text(pinfo->dl_dst);
+    if (const FieldValue *v = r.last(hf_tcp_stream)) r.tcp_stream = v->integer;
+    if (const FieldValue *v = r.last(hf_udp_stream)) r.udp_stream = v->integer;
+    if (const FieldValue *v = r.last(hf_tcp_flags)) r.tcp_flags = int(v->integer);
+    if (pinfo->ptype == PT_TCP) {
+      if (const FieldValue *v = r.last(hf_tcp_len)) r.payload = v->integer;
+    } else if (pinfo->ptype == PT_UDP) {
+      if (const FieldValue *v = r.last(hf_udp_length)) r.payload = v->integer > 8 ? v->integer - 8 : 0;
+    }
+    if (r.net_src.empty()) return;
+    switch (pinfo->ptype) {
+      case PT_TCP: r.ip_proto = 6; return;
+      case PT_UDP: r.ip_proto = 17; return;
+      case PT_SCTP: r.ip_proto = 132; return;
+      case PT_DCCP: r.ip_proto = 33; return;
+      default: break;
+    }
+    const std::string &layers = r.protocols;
+    if (layers.find(":icmpv6") != std::string::npos) {
+      r.ip_proto = 58;
+      if (const FieldValue *v = r.first(hf_icmpv6_type)) r.icmp_type = int(v->integer);
+      if (const FieldValue *v = r.first(hf_icmpv6_code)) r.icmp_code = int(v->integer);
+    } else if (layers.find(":icmp") != std::string::npos) {
+      r.ip_proto = 1;
+      if (const FieldValue *v = r.first(hf_icmp_type)) r.icmp_type = int(v->integer);
+      if (const FieldValue *v = r.first(hf_icmp_code)) r.icmp_code = int(v->integer);
+    }
+    else if (pinfo->net_src.type == AT_IPv4) { if (const FieldValue *v = r.last(hf_ip_proto)) r.ip_proto = int(v->integer); }
+    else if (const FieldValue *v = r.last(hf_ipv6_nxt)) r.ip_proto = int(v->integer);
+  }
+
+  static void walk(proto_node *node, gpointer data) {
+    auto *self = static_cast<Session *>(data);
+    if (field_info *fi = PNODE_FINFO(node)) self->collect(fi);
+    if (node->first_child) proto_tree_children_foreach(node, walk, data);
+  }
+};
+
+FrameDissector::FrameDissector(CaptureReader &reader) : session_(std::make_unique<Session>(reader)) {}
+FrameDissector::~FrameDissector() = default;
+
+void FrameDissector::dissect(FrameRecord &out) {
+  Session &s = *session_;
+  CaptureReader &reader = s.reader;
+  const wtap_rec &rec = reader.record();
+  out.clear();
+  s.out = &out;
+
+  frame_data fdata;
+  ++s.frame_number;
+  frame_data_init(&fdata, s.frame_number, &rec, reader.offset(), s.cum_bytes);
+  frame_data_set_before_dissect(&fdata, &s.elapsed_time, &s.provider.ref, s.provider.prev_dis);
+  if (s.provider.ref == &fdata) {
+    s.ref_frame = fdata;
+    s.provider.ref = &s.ref_frame;
+  }
+  tvbuff_t *tvb = tvb_new_real_data(reader.data(), fdata.cap_len, fdata.pkt_len > G_MAXINT ? G_MAXINT : fdata.pkt_len);
+  epan_dissect_run_with_taps(s.edt, reader.file_type_subtype(), const_cast<wtap_rec *>(&rec), tvb, &fdata, &s.cinfo);
+  epan_dissect_fill_in_columns(s.edt, FALSE, TRUE);
+
+  out.number = s.frame_number;
+  out.file_offset = reader.offset();
+  out.length = fdata.pkt_len;
+  out.caplen = fdata.cap_len;
+  out.ts_sec = fdata.abs_ts.secs;
+  out.ts_nsec = fdata.abs_ts.nsecs;
+  if (s.col_info >= 0 && s.cinfo.columns[s.col_info].col_data) out.title = s.cinfo.columns[s.col_info].col_data;
+  if (s.col_src >= 0 && s.cinfo.columns[s.col_src].col_data) out.src = s.cinfo.columns[s.col_src].col_data;
+  if (s.col_dst >= 0 && s.cinfo.columns[s.col_dst].col_data) out.dst = s.cinfo.columns[s.col_dst].col_data;
+
+  packet_info *pinfo = &s.edt->pi;
+  switch (pinfo->ptype) {
+    case PT_TCP: case PT_UDP: case PT_SCTP: case PT_DCCP:
+      out.sport = pinfo->srcport;
+      out.dport = pinfo->destport;
+      out.has_ports = true;
+      break;
+    default:
+      break;
+  }
+
+  if (s.edt->tree) proto_tree_children_foreach(s.edt->tree, Session::walk, &s);
+
+  if (const FieldValue *p = out.first(s.hf_frame_protocols)) out.protocols = std::string(out.text(*p));
+  out.service = service_from_protocols(out.protocols);
+  s.classify(out, pinfo);
+
+  frame_data_set_after_dissect(&fdata, &s.cum_bytes);
+  s.prev_dis_frame = fdata;
+  s.provider.prev_dis = &s.prev_dis_frame;
+  s.prev_cap_frame = fdata;
+  s.provider.prev_cap = &s.prev_cap_frame;
+  epan_dissect_reset(s.edt);
+  frame_data_destroy(&fdata);
+  s.out = nullptr;
+}
+
+}  // namespace xtractr

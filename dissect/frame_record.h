@@ -1,0 +1,80 @@
+// frame_record.h — one dissected frame, as the index stores it.
+//
+// A FrameRecord holds the summary columns of a frame (what the `packets` table shows)
+// and every named field of its protocol tree, in tree order, with the value
+// `tshark -T fields -e NAME` prints. Field text lives in one arena string so that a
+// frame costs a handful of allocations, not one per field.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xtractr {
+
+// How a field value is kept. The kind is a property of the Wireshark field type.
+enum class ValueKind : uint8_t {
+  Integer = 0,     // FT_(U)INT*, FT_FRAMENUM, FT_BOOLEAN: an int64
+  Text = 1,        // strings, addresses, times, protocol labels: tshark's text
+  Bytes = 2,       // FT_BYTES and friends without separators: raw bytes, printed as hex
+  NumberText = 3,  // FT_FLOAT/FT_DOUBLE/FT_RELATIVE_TIME: tshark's text, a JSON number
+  Present = 4,     // FT_NONE: tshark prints "1"
+};
+
+struct FieldValue {
+  int hf_id;          // Wireshark header-field id (process-wide, stable within a process)
+  ValueKind kind;
+  int64_t integer;    // Integer kind
+  uint32_t offset;    // Text/Bytes/NumberText: slice of FrameRecord::arena
+  uint32_t length;
+};
+
+struct FrameRecord {
+  // summary columns
+  uint32_t number = 0;        // frame.number
+  int64_t file_offset = 0;    // of the record in its (uncompressed) file
+  uint32_t length = 0;        // on the wire
+  uint32_t caplen = 0;
+  int64_t ts_sec = 0;         // absolute time stamp
+  int32_t ts_nsec = 0;
+  std::string src, dst;       // Source / Destination columns (as tshark -n prints)
+  uint32_t sport = 0, dport = 0;
+  bool has_ports = false;
+  int ip_proto = -1;          // IP protocol number, -1 when not IP
+  std::string service;        // application protocol (or transport), see service_name.h
+  std::string title;          // Info column
+  std::string protocols;      // frame.protocols
+  // what flow classification needs
+  std::string net_src, net_dst;    // innermost IP addresses, empty when not IP
+  std::string link_src, link_dst;  // link-layer addresses
+  int64_t tcp_stream = -1, udp_stream = -1;
+  int tcp_flags = -1;              // tcp.flags of the innermost TCP header
+  int icmp_type = -1, icmp_code = -1;
+  int64_t payload = 0;             // transport payload bytes (tcp.len, udp.length - 8)
+
+  std::vector<FieldValue> fields;
+  std::string arena;
+
+  void clear() {
+    src.clear(); dst.clear(); service.clear(); title.clear(); protocols.clear();
+    fields.clear(); arena.clear();
+    net_src.clear(); net_dst.clear(); link_src.clear(); link_dst.clear();
+    sport = dport = 0; has_ports = false; ip_proto = -1;
+    tcp_stream = udp_stream = -1; tcp_flags = -1; icmp_type = icmp_code = -1; payload = 0;
+  }
+  std::string_view text(const FieldValue &v) const { return {arena.data() + v.offset, v.length}; }
+  double time() const { return double(ts_sec) + double(ts_nsec) / 1e9; }
+
+  // First/last value of a field by id, or nullptr.
+  const FieldValue *first(int hf_id) const {
+    for (const auto &f : fields) if (f.hf_id == hf_id) return &f;
+    return nullptr;
+  }
+  const FieldValue *last(int hf_id) const {
+    for (auto it = fields.rbegin(); it != fields.rend(); ++it) if (it->hf_id == hf_id) return &*it;
+    return nullptr;
+  }
+};
+
+}  // namespace xtractr

@@ -1,0 +1,65 @@
+// service_name.cc — see service_name.h.
+#include "dissect/service_name.h"
+
+#include <unordered_map>
+#include <vector>
+
+extern "C" {
+#include <epan/proto.h>
+}
+
+namespace xtractr {
+
+namespace {
+
+bool is_transport(std::string_view p) { return p == "tcp" || p == "udp" || p == "sctp" || p == "dccp"; }
+bool is_network(std::string_view p) { return p == "ip" || p == "ipv6"; }
+// Layers that carry bytes no dissector claimed, or are parts of another layer.
+bool is_filler(std::string_view p) {
+  return p == "data" || p == "ethertype" || p.find('.') != std::string_view::npos;
+}
+
+const std::string &short_name(std::string_view abbrev) {
+  static std::unordered_map<std::string, std::string> cache;
+  std::string key(abbrev);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  std::string name = key;
+  int id = proto_get_id_by_filter_name(key.c_str());
+  if (id >= 0) {
+    if (protocol_t *protocol = find_protocol_by_id(id)) name = proto_get_protocol_short_name(protocol);
+  }
+  return cache.emplace(key, name).first->second;
+}
+
+}  // namespace
+
+std::string service_from_protocols(std::string_view frame_protocols) {
+  std::vector<std::string_view> layers;
+  size_t start = 0;
+  while (start <= frame_protocols.size()) {
+    size_t colon = frame_protocols.find(':', start);
+    if (colon == std::string_view::npos) colon = frame_protocols.size();
+    if (colon > start) layers.push_back(frame_protocols.substr(start, colon - start));
+    start = colon + 1;
+  }
+  if (layers.empty()) return "";
+  auto above = [&](size_t index) -> std::string {
+    for (size_t i = index + 1; i < layers.size(); ++i)
+      if (!is_filler(layers[i])) return short_name(layers[i]);
+    return short_name(layers[index]);
+  };
+  for (size_t i = layers.size(); i-- > 0;)
+    if (is_transport(layers[i])) return above(i);
+  for (size_t i = layers.size(); i-- > 0;)
+    if (is_network(layers[i])) return above(i);
+  for (size_t i = layers.size(); i-- > 0;)
+    if (!is_filler(layers[i])) return short_name(layers[i]);
+  return short_name(layers.back());
+}
+
+bool is_transport_service(std::string_view s) {
+  return s == "TCP" || s == "UDP" || s == "SCTP" || s == "DCCP" || s == "IPv4" || s == "IPv6";
+}
+
+}  // namespace xtractr

@@ -1,0 +1,19 @@
+// service_name.h — which application protocol a frame carries, by Wireshark's own dissection.
+//
+// Reads frame.protocols ("eth:ethertype:ip:tcp:http:data-text-lines") and names the first
+// protocol above the innermost transport (HTTP), else the transport (TCP), else the protocol
+// above the innermost network layer (ICMP), else the topmost protocol (ARP). Names are
+// Wireshark's protocol short names: HTTP, DNS, TLS, SMB2, SIP, TCP, UDP, ICMPv6...
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace xtractr {
+
+std::string service_from_protocols(std::string_view frame_protocols);
+
+// True when the service is a transport or network protocol rather than an application.
+bool is_transport_service(std::string_view service);
+
+}  // namespace xtractr

@@ -1,0 +1,262 @@
+// doc_codec.cc — see doc_codec.h.
+#include "extension/doc_codec.h"
+
+#include <zstd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace xtractr {
+
+namespace {
+
+void put_varint(std::string &out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(char(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(char(v));
+}
+
+uint64_t get_varint(const char *&p, const char *end) {
+  uint64_t v = 0;
+  int shift = 0;
+  while (p < end) {
+    uint8_t b = uint8_t(*p++);
+    v |= uint64_t(b & 0x7f) << shift;
+    if (!(b & 0x80)) return v;
+    shift += 7;
+    if (shift > 63) break;
+  }
+  throw std::runtime_error("damaged index block (varint)");
+}
+
+uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
+int64_t unzigzag(uint64_t v) { return int64_t(v >> 1) ^ -int64_t(v & 1); }
+
+bool has_payload_bytes(ValueKind kind) {
+  return kind == ValueKind::Text || kind == ValueKind::Bytes || kind == ValueKind::NumberText;
+}
+
+}  // namespace
+
+uint32_t BlockEncoder::dictionary_id(int hf_id, ValueKind kind) {
+  if (hf_id >= 0 && size_t(hf_id) < by_hf_.size() && by_hf_[hf_id]) {
+    uint32_t id = uint32_t(by_hf_[hf_id] - 1);
+    if (dictionary_[id].kind == kind) return id;
+  }
+  DictionaryEntry entry = info_(hf_id);
+  entry.kind = kind;
+  std::string key = entry.name;
+  key.push_back('\0');
+  key.push_back(char(kind));
+  auto found = by_name_kind_.find(key);
+  uint32_t id;
+  if (found != by_name_kind_.end()) {
+    id = found->second;
+  } else {
+    id = uint32_t(dictionary_.size());
+    dictionary_.push_back(std::move(entry));
+    by_name_kind_.emplace(std::move(key), id);
+  }
+  if (hf_id >= 0) {
+    if (size_t(hf_id) >= by_hf_.size()) by_hf_.resize(size_t(hf_id) + 1024, 0);
+    by_hf_[hf_id] = int32_t(id + 1);
+  }
+  return id;
+}
+
+void BlockEncoder::add(const FrameRecord &frame) {
+  frame_.clear();
+  put_varint(frame_, frame.fields.size());
+  for (const FieldValue &v : frame.fields) {
+    put_varint(frame_, dictionary_id(v.hf_id, v.kind));
+    if (v.kind == ValueKind::Integer) {
+      put_varint(frame_, zigzag(v.integer));
+    } else if (has_payload_bytes(v.kind)) {
+      put_varint(frame_, v.length);
+      frame_.append(frame.arena.data() + v.offset, v.length);
+    }
+  }
+  put_varint(raw_, frame_.size());
+  raw_ += frame_;
+  ++frames_;
+}
+
+std::string BlockEncoder::take() {
+  std::string out;
+  out.resize(ZSTD_compressBound(raw_.size()) + 8);
+  // the raw size first, so the reader can allocate once
+  uint64_t raw_size = raw_.size();
+  std::memcpy(&out[0], &raw_size, 8);
+  size_t n = ZSTD_compress(&out[8], out.size() - 8, raw_.data(), raw_.size(), 3);
+  if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
+  out.resize(8 + n);
+  raw_.clear();
+  frames_ = 0;
+  return out;
+}
+
+void BlockDecoder::load(std::string_view compressed) {
+  if (compressed.size() < 8) throw std::runtime_error("damaged index block (short)");
+  uint64_t raw_size;
+  std::memcpy(&raw_size, compressed.data(), 8);
+  if (raw_size > (uint64_t(1) << 34)) throw std::runtime_error("damaged index block (size)");
+  raw_.resize(raw_size);
+  size_t n = ZSTD_decompress(&raw_[0], raw_.size(), compressed.data() + 8, compressed.size() - 8);
+  if (ZSTD_isError(n) || n != raw_size) throw std::runtime_error("damaged index block (zstd)");
+  starts_.clear();
+  const char *p = raw_.data(), *end = p + raw_.size();
+  while (p < end) {
+    uint64_t length = get_varint(p, end);
+    if (length > uint64_t(end - p)) throw std::runtime_error("damaged index block (frame)");
+    starts_.push_back(uint32_t(p - raw_.data()));
+    p += length;
+  }
+}
+
+void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary,
+                         std::vector<StoredValue> &out) const {
+  out.clear();
+  if (n >= starts_.size()) return;
+  const char *p = raw_.data() + starts_[n];
+  const char *end = raw_.data() + raw_.size();
+  uint64_t count = get_varint(p, end);
+  out.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    StoredValue v{};
+    uint64_t id = get_varint(p, end);
+    if (id >= dictionary.size()) throw std::runtime_error("damaged index block (field id)");
+    v.id = uint32_t(id);
+    v.kind = dictionary[id].kind;
+    if (v.kind == ValueKind::Integer) {
+      v.integer = unzigzag(get_varint(p, end));
+    } else if (v.kind == ValueKind::Present) {
+      v.integer = 1;
+    } else {
+      uint64_t length = get_varint(p, end);
+      if (length > uint64_t(end - p)) throw std::runtime_error("damaged index block (value)");
+      v.bytes = std::string_view(p, length);
+      p += length;
+    }
+    out.push_back(v);
+  }
+}
+
+void json_append_string(std::string &out, std::string_view text) {
+  static const char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(char(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+namespace {
+
+// A JSON number as RFC 8259 spells it (tshark prints "inf"/"nan" for some floats).
+bool is_json_number(std::string_view t) {
+  size_t i = 0, n = t.size();
+  if (i < n && t[i] == '-') ++i;
+  if (i >= n) return false;
+  if (t[i] == '0') ++i;
+  else if (t[i] >= '1' && t[i] <= '9') while (i < n && t[i] >= '0' && t[i] <= '9') ++i;
+  else return false;
+  if (i < n && t[i] == '.') {
+    ++i;
+    if (i >= n || !(t[i] >= '0' && t[i] <= '9')) return false;
+    while (i < n && t[i] >= '0' && t[i] <= '9') ++i;
+  }
+  if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < n && (t[i] == '+' || t[i] == '-')) ++i;
+    if (i >= n || !(t[i] >= '0' && t[i] <= '9')) return false;
+    while (i < n && t[i] >= '0' && t[i] <= '9') ++i;
+  }
+  return i == n;
+}
+
+}  // namespace
+
+void json_append_value(std::string &out, const StoredValue &v) {
+  static const char hex[] = "0123456789abcdef";
+  switch (v.kind) {
+    case ValueKind::Integer:
+    case ValueKind::Present:
+      out += std::to_string(v.integer);
+      break;
+    case ValueKind::Bytes:
+      out.push_back('"');
+      for (unsigned char c : v.bytes) {
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+      }
+      out.push_back('"');
+      break;
+    case ValueKind::NumberText:
+      if (is_json_number(v.bytes)) {
+        out += v.bytes;
+        break;
+      }
+      json_append_string(out, v.bytes);
+      break;
+    case ValueKind::Text:
+      json_append_string(out, v.bytes);
+      break;
+  }
+}
+
+void json_append_fields(std::string &out, const std::vector<StoredValue> &values,
+                        const std::vector<DictionaryEntry> &dictionary) {
+  // Group values by name in first-seen order. Names are few per frame (~100): a linear
+  // scan over the distinct names of this frame beats hashing.
+  struct Group {
+    const std::string *name;
+    std::vector<uint32_t> members;
+  };
+  std::vector<Group> groups;
+  groups.reserve(values.size());
+  for (uint32_t i = 0; i < values.size(); ++i) {
+    const std::string &name = dictionary[values[i].id].name;
+    Group *group = nullptr;
+    for (auto it = groups.rbegin(); it != groups.rend(); ++it)
+      if (it->name == &name || *it->name == name) { group = &*it; break; }
+    if (!group) {
+      groups.push_back(Group{&name, {}});
+      group = &groups.back();
+    }
+    group->members.push_back(i);
+  }
+  for (const Group &group : groups) {
+    out.push_back(',');
+    json_append_string(out, *group.name);
+    out.push_back(':');
+    if (group.members.size() == 1) {
+      json_append_value(out, values[group.members[0]]);
+      continue;
+    }
+    out.push_back('[');
+    for (size_t k = 0; k < group.members.size(); ++k) {
+      if (k) out.push_back(',');
+      json_append_value(out, values[group.members[k]]);
+    }
+    out.push_back(']');
+  }
+}
+
+}  // namespace xtractr

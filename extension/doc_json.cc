@@ -1,0 +1,93 @@
+// doc_json.cc — see doc_json.h.
+#include "extension/doc_json.h"
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+namespace xtractr {
+
+namespace {
+
+const char *const kPacketKeys[] = {"id", "offset", "length", "caplen", "time", "flow", "dir", "src",
+                                   "dst", "sport", "dport", "proto", "service", "title"};
+const char *const kFlowKeys[] = {"id", "src", "dst", "sport", "dport", "proto", "service", "title",
+                                 "packets", "bytes", "cmsgs", "smsgs", "first", "last", "time",
+                                 "duration", "community_id"};
+
+void append_key(std::string &out, const char *key) {
+  out.push_back(',');
+  json_append_string(out, key);
+  out.push_back(':');
+}
+
+}  // namespace
+
+void json_append_double(std::string &out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[64];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+void json_append_sql_value(std::string &out, sqlite3_value *value) {
+  switch (sqlite3_value_type(value)) {
+    case SQLITE_INTEGER: out += std::to_string(sqlite3_value_int64(value)); break;
+    case SQLITE_FLOAT: json_append_double(out, sqlite3_value_double(value)); break;
+    case SQLITE_NULL: out += "null"; break;
+    default: {
+      const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
+      json_append_string(out, std::string_view(text ? text : "", size_t(sqlite3_value_bytes(value))));
+    }
+  }
+}
+
+const std::vector<StoredValue> &DocBuilder::fields(const CollectionMember &member, int64_t frame) {
+  int64_t block = (frame - 1) / kFramesPerBlock;
+  if (index_ != member.index.get() || block_ != block) {
+    index_ = nullptr;
+    std::string data = member.index->block(block);
+    if (data.empty()) throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(block));
+    decoder_.load(data);
+    index_ = member.index.get();
+    block_ = block;
+  }
+  decoder_.frame(uint32_t((frame - 1) % kFramesPerBlock), member.index->dictionary(), values_);
+  return values_;
+}
+
+std::string DocBuilder::packet_doc(const CollectionMember &member, sqlite3_stmt *row) {
+  std::string out;
+  out.reserve(4096);
+  int64_t local_id = sqlite3_column_int64(row, 0);
+  out += "{\"id\":" + std::to_string(member.id_base + local_id);
+  append_key(out, "pcap");
+  json_append_string(out, member.index->capture());
+  for (int col = 1; col < int(sizeof kPacketKeys / sizeof *kPacketKeys); ++col) {
+    append_key(out, kPacketKeys[col]);
+    if (col == 5) out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
+    else json_append_sql_value(out, sqlite3_column_value(row, col));
+  }
+  json_append_fields(out, fields(member, local_id), member.index->dictionary());
+  out.push_back('}');
+  return out;
+}
+
+std::string DocBuilder::flow_doc(const CollectionMember &member, sqlite3_stmt *row) {
+  std::string out;
+  out += "{\"id\":" + std::to_string(member.flow_base + sqlite3_column_int64(row, 0));
+  append_key(out, "pcap");
+  json_append_string(out, member.index->capture());
+  for (int col = 1; col < int(sizeof kFlowKeys / sizeof *kFlowKeys); ++col) {
+    append_key(out, kFlowKeys[col]);
+    if (col == 12 || col == 13) out += std::to_string(member.id_base + sqlite3_column_int64(row, col));
+    else json_append_sql_value(out, sqlite3_column_value(row, col));
+  }
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace xtractr

@@ -1,0 +1,40 @@
+// doc_json.h — the `doc` column: a packet or flow as one JSON object.
+//
+// A packet doc is its columns followed by every stored field, repeated fields as arrays:
+//   {"id":169,"pcap":"/x/day1.pcap",...,"title":"GET / HTTP/1.1","frame.number":169,
+//    "eth.src":"00:01:02:03:04:05",...,"tcp.port":[1234,80],...}
+// A flow doc is its columns.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "extension/capture_collection.h"
+#include "extension/doc_codec.h"
+#include "extension/sqlite_api.h"
+
+namespace xtractr {
+
+class DocBuilder {
+ public:
+  // `row` is a statement over the index's packets table in its column order.
+  std::string packet_doc(const CollectionMember &member, sqlite3_stmt *row);
+  // `row` is a statement over the index's flows table in its column order.
+  static std::string flow_doc(const CollectionMember &member, sqlite3_stmt *row);
+
+  // The stored fields of one frame (local frame number), decoding its block if needed.
+  const std::vector<StoredValue> &fields(const CollectionMember &member, int64_t frame);
+
+ private:
+  const CaptureIndex *index_ = nullptr;
+  int64_t block_ = -1;
+  BlockDecoder decoder_;
+  std::vector<StoredValue> values_;
+};
+
+// Appends a SQLite value as JSON (numbers as numbers, NULL as null, text as a string).
+void json_append_sql_value(std::string &out, sqlite3_value *value);
+void json_append_double(std::string &out, double value);
+
+}  // namespace xtractr

@@ -1,0 +1,88 @@
+/*
+** field_functions.cc — field(doc, name) and fields(doc, name): read a stored field from a doc.
+**
+** Usage:
+**
+**   SELECT field(doc, 'http.host') FROM packets('day1.pcapng') WHERE service = 'HTTP';
+**     -- 'www.example.com'       (first value; integers as INTEGER, text as TEXT)
+**   SELECT fields(doc, 'tcp.port') FROM packets('day1.pcapng') WHERE id = 4;
+**     -- '[51234,80]'            (every value, in tree order, as a JSON array)
+**
+** Both return NULL when the doc has no such field (or doc is NULL). `doc` is any JSON object:
+** packet and flow docs, or objects built with json_object().
+*/
+#include <cstdlib>
+#include <string>
+
+#include "extension/function_registry.h"
+#include "extension/json_lookup.h"
+#include "extension/sql_error.h"
+
+namespace xtractr {
+
+namespace {
+
+// Sets the SQL result from one raw JSON value.
+void result_json_value(sqlite3_context *ctx, std::string_view v) {
+  if (v.empty()) return;
+  char c = v[0];
+  if (c == '"') {
+    std::string text = json_unescape(v);
+    sqlite3_result_text(ctx, text.data(), int(text.size()), SQLITE_TRANSIENT);
+  } else if (c == 'n') {
+    sqlite3_result_null(ctx);
+  } else if (c == 't' || c == 'f') {
+    sqlite3_result_int(ctx, c == 't');
+  } else if (c == '{' || c == '[') {
+    sqlite3_result_text(ctx, v.data(), int(v.size()), SQLITE_TRANSIENT);
+  } else {
+    std::string number(v);
+    bool integral = number.find_first_of(".eE") == std::string::npos;
+    if (integral) {
+      errno = 0;
+      char *end = nullptr;
+      long long n = std::strtoll(number.c_str(), &end, 10);
+      if (errno == 0 && end && *end == '\0') { sqlite3_result_int64(ctx, n); return; }
+    }
+    sqlite3_result_double(ctx, std::strtod(number.c_str(), nullptr));
+  }
+}
+
+bool member_of(sqlite3_value **argv, std::string_view &out) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) return false;
+  std::string_view doc(reinterpret_cast<const char *>(sqlite3_value_text(argv[0])), size_t(sqlite3_value_bytes(argv[0])));
+  std::string_view name(reinterpret_cast<const char *>(sqlite3_value_text(argv[1])), size_t(sqlite3_value_bytes(argv[1])));
+  auto member = json_member(doc, name);
+  if (!member) return false;
+  out = *member;
+  return true;
+}
+
+void field_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    std::string_view value;
+    if (!member_of(argv, value)) return;
+    auto elements = json_elements(value);
+    if (!elements.empty()) result_json_value(ctx, elements.front());
+  });
+}
+
+void fields_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    std::string_view value;
+    if (!member_of(argv, value)) return;
+    std::string out = value.empty() || value[0] != '[' ? "[" + std::string(value) + "]" : std::string(value);
+    sqlite3_result_text(ctx, out.data(), int(out.size()), SQLITE_TRANSIENT);
+    sqlite3_result_subtype(ctx, 'J');
+  });
+}
+
+}  // namespace
+
+const FunctionSpec field_functions[] = {
+    {"field", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, field_function, nullptr, nullptr},
+    {"fields", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, fields_function, nullptr, nullptr},
+    {nullptr, 0, 0, nullptr, nullptr, nullptr},
+};
+
+}  // namespace xtractr

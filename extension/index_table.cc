@@ -1,0 +1,212 @@
+// index_table.cc — the sqlite3_module methods behind `packets` and `flows` (see index_table.h).
+//
+// How it works: xFilter decodes the plan (scan_plan.h), opens the collection (indexing any
+// file that has no valid index yet), and prepares, file by file, one statement over the
+// index with the pushed-down id/flow/time bounds translated to that file's local numbers.
+// Columns read straight from that statement; `doc` is built only when asked for.
+#include "extension/index_table.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "extension/doc_json.h"
+#include "extension/scan_plan.h"
+#include "extension/sql_error.h"
+
+namespace xtractr {
+
+namespace {
+
+struct IndexTable {
+  sqlite3_vtab base{};
+  const TableSpec *spec;
+};
+
+struct IndexCursor {
+  sqlite3_vtab_cursor base{};
+  const TableSpec *spec;
+  ScanArguments args;
+  CaptureCollection collection;
+  size_t member = 0;
+  Statement rows;
+  bool eof = true;
+  DocBuilder docs;
+};
+
+const TableSpec &spec_of(sqlite3_vtab *vtab) { return *reinterpret_cast<IndexTable *>(vtab)->spec; }
+
+int table_connect(sqlite3 *db, void *aux, int, const char *const *, sqlite3_vtab **out, char **) {
+  const auto *spec = static_cast<const TableSpec *>(aux);
+  int rc = sqlite3_declare_vtab(db, spec->schema);
+  if (rc != SQLITE_OK) return rc;
+  auto *table = new (std::nothrow) IndexTable();
+  if (!table) return SQLITE_NOMEM;
+  table->spec = spec;
+  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+  *out = &table->base;
+  return SQLITE_OK;
+}
+
+int table_disconnect(sqlite3_vtab *vtab) {
+  delete reinterpret_cast<IndexTable *>(vtab);
+  return SQLITE_OK;
+}
+
+int table_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
+  const TableSpec &s = spec_of(vtab);
+  return plan_scan(info, ScanColumns{s.id_column, s.capture_column, s.query_column, s.filter_column,
+                                     s.flow_column, s.time_column});
+}
+
+int table_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
+  auto *cursor = new (std::nothrow) IndexCursor();
+  if (!cursor) return SQLITE_NOMEM;
+  cursor->spec = &spec_of(vtab);
+  *out = &cursor->base;
+  return SQLITE_OK;
+}
+
+int table_close(sqlite3_vtab_cursor *cur) {
+  delete reinterpret_cast<IndexCursor *>(cur);
+  return SQLITE_OK;
+}
+
+// Prepares the statement for the current member, moving past members with no rows.
+void start_member(IndexCursor &c) {
+  c.rows = Statement();
+  for (; c.member < c.collection.members.size(); ++c.member) {
+    const CollectionMember &m = c.collection.members[c.member];
+    const IndexSummary &summary = m.index->summary();
+    const int64_t count = c.spec->rows_are_flows ? summary.flows : summary.frames;
+    const int64_t base = c.spec->rows_are_flows ? m.flow_base : m.id_base;
+    int64_t lo = c.args.id_min == INT64_MIN ? 1 : std::max<int64_t>(1, c.args.id_min - base);
+    int64_t hi = c.args.id_max == INT64_MAX ? count : std::min<int64_t>(count, c.args.id_max - base);
+    int64_t flow = c.args.flow ? *c.args.flow - m.flow_base : 0;
+    if (lo > hi || (c.args.flow && (flow < 1 || flow > summary.flows))) continue;
+
+    std::string sql = std::string(c.spec->select) + " WHERE id BETWEEN ?1 AND ?2";
+    if (c.args.flow) sql += " AND flow = ?3";
+    if (c.args.time_min) sql += " AND time >= ?4";
+    if (c.args.time_max) sql += " AND time <= ?5";
+    sql += " ORDER BY id";
+    c.rows = Statement(m.index->db(), sql);
+    c.rows.bind(1, lo);
+    c.rows.bind(2, hi);
+    if (c.args.flow) c.rows.bind(3, flow);
+    if (c.args.time_min) c.rows.bind(4, *c.args.time_min);
+    if (c.args.time_max) c.rows.bind(5, *c.args.time_max);
+    if (c.rows.step()) {
+      c.eof = false;
+      return;
+    }
+  }
+  c.rows = Statement();
+  c.eof = true;
+}
+
+int table_filter(sqlite3_vtab_cursor *cur, int, const char *idx_str, int argc, sqlite3_value **argv) {
+  auto &c = *reinterpret_cast<IndexCursor *>(cur);
+  return guard_vtab(cur->pVtab, [&] {
+    const char *name = c.spec->name;
+    c.args = decode_scan(idx_str, argc, argv);
+    c.collection = CaptureCollection();
+    c.member = 0;
+    c.eof = true;
+    if (!c.args.capture)
+      throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng')");
+    if (c.args.query && !c.args.query->empty())
+      throw UserError(std::string(name) + "(): the query argument is not supported yet");
+    if (c.args.filter && !c.args.filter->empty())
+      throw UserError(std::string(name) + "(): the filter argument is not supported yet");
+    c.collection = open_collection(*c.args.capture);
+    if (!c.args.empty) start_member(c);
+    return SQLITE_OK;
+  });
+}
+
+int table_next(sqlite3_vtab_cursor *cur) {
+  auto &c = *reinterpret_cast<IndexCursor *>(cur);
+  return guard_vtab(cur->pVtab, [&] {
+    if (c.rows.step()) return SQLITE_OK;
+    ++c.member;
+    start_member(c);
+    return SQLITE_OK;
+  });
+}
+
+int table_eof(sqlite3_vtab_cursor *cur) { return reinterpret_cast<IndexCursor *>(cur)->eof; }
+
+void result_optional_text(sqlite3_context *ctx, const std::optional<std::string> &text) {
+  if (text) sqlite3_result_text(ctx, text->data(), int(text->size()), SQLITE_TRANSIENT);
+}
+
+int table_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
+  auto &c = *reinterpret_cast<IndexCursor *>(cur);
+  return guard_vtab(cur->pVtab, [&] {
+    const CollectionMember &m = c.collection.members[c.member];
+    const ColumnSpec &spec = c.spec->columns.at(size_t(column));
+    sqlite3_stmt *row = c.rows.get();
+    switch (spec.source) {
+      case ColumnSource::Plain:
+        sqlite3_result_value(ctx, sqlite3_column_value(row, spec.statement_column));
+        break;
+      case ColumnSource::PacketId:
+        sqlite3_result_int64(ctx, m.id_base + sqlite3_column_int64(row, spec.statement_column));
+        break;
+      case ColumnSource::FlowId:
+        sqlite3_result_int64(ctx, m.flow_base + sqlite3_column_int64(row, spec.statement_column));
+        break;
+      case ColumnSource::Pcap:
+        sqlite3_result_text(ctx, m.index->capture().c_str(), -1, SQLITE_TRANSIENT);
+        break;
+      case ColumnSource::Doc: {
+        std::string json = c.spec->doc(c.docs, m, row);
+        sqlite3_result_text(ctx, json.data(), int(json.size()), SQLITE_TRANSIENT);
+        sqlite3_result_subtype(ctx, 'J');  // JSON, for json_*() functions
+        break;
+      }
+      case ColumnSource::CaptureArg: result_optional_text(ctx, c.args.capture); break;
+      case ColumnSource::QueryArg: result_optional_text(ctx, c.args.query); break;
+      case ColumnSource::FilterArg: result_optional_text(ctx, c.args.filter); break;
+    }
+    return SQLITE_OK;
+  });
+}
+
+int table_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid) {
+  auto &c = *reinterpret_cast<IndexCursor *>(cur);
+  const CollectionMember &m = c.collection.members[c.member];
+  *rowid = (c.spec->rows_are_flows ? m.flow_base : m.id_base) + sqlite3_column_int64(c.rows.get(), 0);
+  return SQLITE_OK;
+}
+
+}  // namespace
+
+const sqlite3_module index_table_module = {
+    /* iVersion    */ 0,
+    /* xCreate     */ nullptr,  // eponymous-only: packets('x.pcap'), never CREATE VIRTUAL TABLE
+    /* xConnect    */ table_connect,
+    /* xBestIndex  */ table_best_index,
+    /* xDisconnect */ table_disconnect,
+    /* xDestroy    */ nullptr,
+    /* xOpen       */ table_open,
+    /* xClose      */ table_close,
+    /* xFilter     */ table_filter,
+    /* xNext       */ table_next,
+    /* xEof        */ table_eof,
+    /* xColumn     */ table_column,
+    /* xRowid      */ table_rowid,
+    /* xUpdate     */ nullptr,
+    /* xBegin      */ nullptr,
+    /* xSync       */ nullptr,
+    /* xCommit     */ nullptr,
+    /* xRollback   */ nullptr,
+    /* xFindMethod */ nullptr,
+    /* xRename     */ nullptr,
+    /* xSavepoint  */ nullptr,
+    /* xRelease    */ nullptr,
+    /* xRollbackTo */ nullptr,
+    /* xShadowName */ nullptr,
+};
+
+}  // namespace xtractr

@@ -1,0 +1,50 @@
+// scan_plan.h — the xBestIndex/xFilter contract shared by the `packets` and `flows` tables.
+//
+// Plan encoding: idxStr holds one character per argv[] value passed to xFilter, in order:
+//
+//   char | constraint             | use
+//   -----+------------------------+-------------------------------------------------
+//    c   | capture = ?            | required: which capture (file, directory or glob)
+//    q   | query = ?              | xtractr search language
+//    f   | filter = ?             | Wireshark display filter
+//    =   | id = ?                 | one row, found by primary key
+//    >   | id > ?                 | lower bound on id
+//    g   | id >= ?                | lower bound on id
+//    <   | id < ?                 | upper bound on id
+//    l   | id <= ?                | upper bound on id
+//    F   | flow = ?               | (packets) the frames of one flow, by index
+//    t   | time > ? or time >= ?  | (packets) lower bound on time, by index; SQLite re-checks
+//    T   | time < ? or time <= ?  | (packets) upper bound on time, by index; SQLite re-checks
+//
+// idxNum is 1 when the rows come out in id order and ORDER BY id was consumed.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "extension/sqlite_api.h"
+
+namespace xtractr {
+
+struct ScanColumns {
+  int id, capture, query, filter;
+  int flow = -1, time = -1;  // -1 when the table has no such pushdown
+};
+
+// Fills the plan for xBestIndex; returns SQLITE_CONSTRAINT for unusable capture arguments.
+int plan_scan(sqlite3_index_info *info, const ScanColumns &columns);
+
+// The decoded arguments of one xFilter call.
+struct ScanArguments {
+  std::optional<std::string> capture, query, filter;
+  int64_t id_min = std::numeric_limits<int64_t>::min();
+  int64_t id_max = std::numeric_limits<int64_t>::max();
+  std::optional<int64_t> flow;
+  std::optional<double> time_min, time_max;
+  bool empty = false;  // a constraint no row can meet (e.g. id = NULL)
+};
+ScanArguments decode_scan(const char *idx_str, int argc, sqlite3_value **argv);
+
+}  // namespace xtractr
