@@ -7,8 +7,13 @@
 // the function `tshark -T fields` itself prints with, so the stored text is tshark's text.
 #include "dissect/frame_dissector.h"
 
+#include <algorithm>
 #include <cstring>
+#include <deque>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "dissect/service_name.h"
 #include "dissect/wireshark_runtime.h"
@@ -94,7 +99,34 @@ struct FrameDissector::Session {
   int hf_icmp_type = -1, hf_icmp_code = -1, hf_icmpv6_type = -1, hf_icmpv6_code = -1;
   FrameRecord *out = nullptr;
 
+  // The frame whose tree is alive: its epan state is released when the next frame starts,
+  // so the record's byte references stay valid while the caller stores it.
+  frame_data current{};
+  bool current_alive = false;
+  tvbuff_t *frame_tvb = nullptr;
+  std::vector<tvbuff_t *> source_tvbs;  // parallel to FrameRecord::sources
+
+  // Byte references to the frame's own record are only worth it when the capture can be read
+  // back at random cheaply, i.e. when it is not compressed.
+  bool frame_references = false;
+  // Recent frames' bytes, to express reassembled data as pieces of them.
+  struct Recent {
+    uint32_t frame;
+    std::string bytes;
+  };
+  std::deque<Recent> recent;
+  std::unordered_map<uint32_t, const std::string *> recent_by_frame;
+  size_t recent_bytes = 0;
+  static constexpr size_t kRecentLimit = 64u << 20;
+  // FT_FRAMENUM "segment"/"fragment" items found on reassembled sources: (source, frame, start, length)
+  struct PieceCandidate {
+    int source;
+    uint32_t frame, start, length;
+  };
+  std::vector<PieceCandidate> piece_candidates;
+
   explicit Session(CaptureReader &r) : reader(r) {
+    frame_references = reader.compression().empty();
     provider.wth = reader.handle();
     epan = epan_new(&provider, &provider_funcs);
     build_column_format_array(&cinfo, prefs.num_cols, TRUE);
@@ -120,9 +152,20 @@ struct FrameDissector::Session {
   }
 
   ~Session() {
+    release_current();
     if (edt) epan_dissect_free(edt);
     col_cleanup(&cinfo);
     if (epan) epan_free(epan);
+  }
+
+  // Frees the previous frame's tree and tvbs (see `current`).
+  void release_current() {
+    if (!current_alive) return;
+    epan_dissect_reset(edt);
+    frame_data_destroy(&current);
+    current_alive = false;
+    frame_tvb = nullptr;
+    source_tvbs.clear();
   }
 
   void add_text(FrameRecord &r, int hf_id, ValueKind kind, const char *text, size_t length) {
@@ -168,28 +211,102 @@ struct FrameDissector::Session {
       default:
         break;
     }
-    gchar *text = get_node_field_value(fi, edt);
-    size_t length = text ? std::strlen(text) : 0;
-    if (kind == ValueKind::Bytes) {
-      // tshark prints bytes as plain hex; keep the raw bytes (half the size)
-      FieldValue v{hf->id, kind, 0, uint32_t(r.arena.size()), 0};
-      bool ok = length % 2 == 0;
-      for (size_t i = 0; ok && i < length; i += 2) {
-        int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
-        if (hi < 0 || lo < 0) ok = false;
-        else r.arena.push_back(char(hi << 4 | lo));
-      }
-      if (ok) {
-        v.length = uint32_t(length / 2);
-        r.fields.push_back(v);
-      } else {
-        r.arena.resize(v.offset);
-        add_text(r, hf->id, ValueKind::Text, text, length);
-      }
-    } else {
-      add_text(r, hf->id, kind, text ? text : "", length);
+    if (kind == ValueKind::Bytes && (hf->type == FT_BYTES || hf->type == FT_UINT_BYTES)) {
+      collect_bytes(r, fi);
+      return;
     }
+    gchar *text = get_node_field_value(fi, edt);
+    add_text(r, hf->id, kind, text ? text : "", text ? std::strlen(text) : 0);
     g_free(text);
+  }
+
+  int source_index(tvbuff_t *tvb) const {
+    for (size_t k = 0; k < source_tvbs.size(); ++k)
+      if (source_tvbs[k] == tvb) return int(k);
+    return -1;
+  }
+
+  // Makes a source's bytes addressable (tvb_get_ptr may flatten a composite tvb).
+  DataSource &source_data(FrameRecord &r, int k) {
+    DataSource &src = r.sources[size_t(k)];
+    if (!src.data && src.length) src.data = tvb_get_ptr(source_tvbs[size_t(k)], 0, int(src.length));
+    return src;
+  }
+
+  // tshark prints FT_BYTES as plain hex of the value; keep the raw bytes, as a reference to
+  // the data source they were dissected from when they are a slice of it.
+  void collect_bytes(FrameRecord &r, field_info *fi) {
+    GByteArray *value = fi->value.value.bytes;
+    const int hf_id = fi->hfinfo->id;
+    if (!value || value->len == 0) {
+      r.fields.push_back(FieldValue{hf_id, ValueKind::Bytes, 0, uint32_t(r.arena.size()), 0});
+      return;
+    }
+    int k = source_index(fi->ds_tvb);
+    if (k >= 0 && fi->start >= 0 && (frame_references || !r.sources[size_t(k)].is_frame)) {
+      DataSource &src = source_data(r, k);
+      if (src.data && uint64_t(fi->start) + value->len <= src.length &&
+          std::memcmp(src.data + fi->start, value->data, value->len) == 0) {
+        src.referenced = true;
+        r.fields.push_back(FieldValue{hf_id, ValueKind::Bytes, 0, uint32_t(fi->start), value->len, k});
+        return;
+      }
+    }
+    FieldValue v{hf_id, ValueKind::Bytes, 0, uint32_t(r.arena.size()), value->len};
+    r.arena.append(reinterpret_cast<const char *>(value->data), value->len);
+    r.fields.push_back(v);
+  }
+
+  // Remembers where reassembled sources came from (tcp.segment, ip.fragment, ... items).
+  void note_piece(field_info *fi) {
+    header_field_info *hf = fi->hfinfo;
+    if (hf->type != FT_FRAMENUM || fi->length <= 0 || fi->start < 0) return;
+    std::string_view name(hf->abbrev);
+    auto ends = [&](std::string_view suffix) {
+      return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (!ends(".segment") && !ends(".fragment")) return;
+    int k = source_index(fi->ds_tvb);
+    if (k < 0 || out->sources[size_t(k)].is_frame) return;
+    piece_candidates.push_back(PieceCandidate{k, fvalue_get_uinteger(&fi->value), uint32_t(fi->start), uint32_t(fi->length)});
+  }
+
+  void remember_frame(uint32_t frame, const uint8_t *data, uint32_t length) {
+    recent.push_back(Recent{frame, std::string(reinterpret_cast<const char *>(data), length)});
+    recent_by_frame[frame] = &recent.back().bytes;
+    recent_bytes += length;
+    while (recent_bytes > kRecentLimit && recent.size() > 1) {
+      recent_bytes -= recent.front().bytes.size();
+      recent_by_frame.erase(recent.front().frame);
+      recent.pop_front();
+    }
+  }
+
+  // A referenced reassembled source becomes a list of pieces of earlier frames when its
+  // segment items tile it exactly and every piece is found in that frame's bytes.
+  void resolve_pieces(FrameRecord &r) {
+    if (!frame_references) return;
+    for (size_t k = 0; k < r.sources.size(); ++k) {
+      DataSource &src = r.sources[k];
+      if (!src.referenced || src.is_frame) continue;
+      std::vector<PieceCandidate> mine;
+      for (const auto &c : piece_candidates)
+        if (c.source == int(k)) mine.push_back(c);
+      std::sort(mine.begin(), mine.end(), [](const PieceCandidate &a, const PieceCandidate &b) { return a.start < b.start; });
+      uint32_t covered = 0;
+      std::vector<Piece> pieces;
+      for (const auto &c : mine) {
+        if (c.start != covered) break;
+        auto found = recent_by_frame.find(c.frame);
+        if (found == recent_by_frame.end()) break;
+        const std::string &bytes = *found->second;
+        const void *at = memmem(bytes.data(), bytes.size(), src.data + c.start, c.length);
+        if (!at) break;
+        pieces.push_back(Piece{c.frame, uint32_t(static_cast<const char *>(at) - bytes.data()), c.length});
+        covered += c.length;
+      }
+      if (covered == src.length && !pieces.empty()) src.pieces = std::move(pieces);
+    }
   }
 
   static std::string address_text(const address &a) {
@@ -240,7 +357,10 @@ struct FrameDissector::Session {
 
   static void walk(proto_node *node, gpointer data) {
     auto *self = static_cast<Session *>(data);
-    if (field_info *fi = PNODE_FINFO(node)) self->collect(fi);
+    if (field_info *fi = PNODE_FINFO(node)) {
+      self->collect(fi);
+      self->note_piece(fi);
+    }
     if (node->first_child) proto_tree_children_foreach(node, walk, data);
   }
 };
@@ -248,23 +368,34 @@ struct FrameDissector::Session {
 FrameDissector::FrameDissector(CaptureReader &reader) : session_(std::make_unique<Session>(reader)) {}
 FrameDissector::~FrameDissector() = default;
 
+bool FrameDissector::next(FrameRecord &out) {
+  // The previous frame's tree refers to the reader's record (its option block): release it
+  // before the reader moves on.
+  session_->release_current();
+  if (!session_->reader.next()) return false;
+  dissect(out);
+  return true;
+}
+
 void FrameDissector::dissect(FrameRecord &out) {
   Session &s = *session_;
   CaptureReader &reader = s.reader;
   const wtap_rec &rec = reader.record();
   out.clear();
   s.out = &out;
+  s.piece_candidates.clear();
 
-  frame_data fdata;
+  frame_data &fdata = s.current;
   ++s.frame_number;
   frame_data_init(&fdata, s.frame_number, &rec, reader.offset(), s.cum_bytes);
+  s.current_alive = true;
   frame_data_set_before_dissect(&fdata, &s.elapsed_time, &s.provider.ref, s.provider.prev_dis);
   if (s.provider.ref == &fdata) {
     s.ref_frame = fdata;
     s.provider.ref = &s.ref_frame;
   }
-  tvbuff_t *tvb = tvb_new_real_data(reader.data(), fdata.cap_len, fdata.pkt_len > G_MAXINT ? G_MAXINT : fdata.pkt_len);
-  epan_dissect_run_with_taps(s.edt, reader.file_type_subtype(), const_cast<wtap_rec *>(&rec), tvb, &fdata, &s.cinfo);
+  s.frame_tvb = tvb_new_real_data(reader.data(), fdata.cap_len, fdata.pkt_len > G_MAXINT ? G_MAXINT : fdata.pkt_len);
+  epan_dissect_run_with_taps(s.edt, reader.file_type_subtype(), const_cast<wtap_rec *>(&rec), s.frame_tvb, &fdata, &s.cinfo);
   epan_dissect_fill_in_columns(s.edt, FALSE, TRUE);
 
   out.number = s.frame_number;
@@ -288,7 +419,22 @@ void FrameDissector::dissect(FrameRecord &out) {
       break;
   }
 
+  // The frame's data sources, in Wireshark's order; only the frame's own record (a packet
+  // record) can be read back from the capture.
+  s.source_tvbs.clear();
+  for (GSList *item = pinfo->data_src; item; item = item->next) {
+    tvbuff_t *tvb = get_data_source_tvb(static_cast<const struct data_source *>(item->data));
+    DataSource source;
+    source.length = tvb ? tvb_captured_length(tvb) : 0;
+    source.is_frame = tvb == s.frame_tvb && rec.rec_type == REC_TYPE_PACKET;
+    if (source.is_frame) source.data = reader.data();
+    s.source_tvbs.push_back(tvb);
+    out.sources.push_back(std::move(source));
+  }
+  if (s.frame_references && rec.rec_type == REC_TYPE_PACKET) s.remember_frame(s.frame_number, reader.data(), fdata.cap_len);
+
   if (s.edt->tree) proto_tree_children_foreach(s.edt->tree, Session::walk, &s);
+  s.resolve_pieces(out);
 
   if (const FieldValue *p = out.first(s.hf_frame_protocols)) out.protocols = std::string(out.text(*p));
   out.service = service_from_protocols(out.protocols);
@@ -299,8 +445,6 @@ void FrameDissector::dissect(FrameRecord &out) {
   s.provider.prev_dis = &s.prev_dis_frame;
   s.prev_cap_frame = fdata;
   s.provider.prev_cap = &s.prev_cap_frame;
-  epan_dissect_reset(s.edt);
-  frame_data_destroy(&fdata);
   s.out = nullptr;
 }
 

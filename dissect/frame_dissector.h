@@ -19,12 +19,15 @@ class FrameDissector {
   FrameDissector(const FrameDissector &) = delete;
   FrameDissector &operator=(const FrameDissector &) = delete;
 
-  // Dissects the reader's current record as the next frame.
-  void dissect(FrameRecord &out);
+  // Reads the next record and dissects it; false at the end of the capture or on a read
+  // error (see CaptureReader::error()). The record's byte references (FrameRecord::sources)
+  // stay valid until the next call, or until the dissector is destroyed.
+  bool next(FrameRecord &out);
 
   struct Session;  // epan session, dissector state and per-capture bookkeeping
 
  private:
+  void dissect(FrameRecord &out);
   std::unique_ptr<Session> session_;
 };
 

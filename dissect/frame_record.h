@@ -26,8 +26,28 @@ struct FieldValue {
   int hf_id;          // Wireshark header-field id (process-wide, stable within a process)
   ValueKind kind;
   int64_t integer;    // Integer kind
-  uint32_t offset;    // Text/Bytes/NumberText: slice of FrameRecord::arena
+  uint32_t offset;    // Text/Bytes/NumberText: slice of FrameRecord::arena, or of a data source
   uint32_t length;
+  int32_t source = -1;  // Bytes only: -1 = in the arena, k >= 0 = slice of FrameRecord::sources[k]
+};
+
+// Where bytes of a reassembled data source came from: `length` bytes of frame `frame`'s
+// record, at `frame_offset`.
+struct Piece {
+  uint32_t frame;
+  uint32_t frame_offset;
+  uint32_t length;
+};
+
+// A data source of the frame (Wireshark's "Frame", "Reassembled TCP", "De-chunked entity
+// body"...). Byte fields that are slices of a source are stored as references to it, so a
+// payload is kept once (or not at all: the frame's own bytes are read back from the capture).
+struct DataSource {
+  const uint8_t *data = nullptr;  // valid until the next frame is dissected
+  uint32_t length = 0;
+  bool is_frame = false;          // the frame's own record bytes, readable from the capture
+  bool referenced = false;        // some field refers to it
+  std::vector<Piece> pieces;      // a reassembly of earlier frames' bytes, when it is one
 };
 
 struct FrameRecord {
@@ -55,15 +75,20 @@ struct FrameRecord {
 
   std::vector<FieldValue> fields;
   std::string arena;
+  std::vector<DataSource> sources;
 
   void clear() {
     src.clear(); dst.clear(); service.clear(); title.clear(); protocols.clear();
-    fields.clear(); arena.clear();
+    fields.clear(); arena.clear(); sources.clear();
     net_src.clear(); net_dst.clear(); link_src.clear(); link_dst.clear();
     sport = dport = 0; has_ports = false; ip_proto = -1;
     tcp_stream = udp_stream = -1; tcp_flags = -1; icmp_type = icmp_code = -1; payload = 0;
   }
-  std::string_view text(const FieldValue &v) const { return {arena.data() + v.offset, v.length}; }
+  // The value's text or bytes (for Bytes: raw bytes, printed as hex by tshark).
+  std::string_view text(const FieldValue &v) const {
+    if (v.source >= 0) return {reinterpret_cast<const char *>(sources[size_t(v.source)].data) + v.offset, v.length};
+    return {arena.data() + v.offset, v.length};
+  }
   double time() const { return double(ts_sec) + double(ts_nsec) / 1e9; }
 
   // First/last value of a field by id, or nullptr.

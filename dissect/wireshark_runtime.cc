@@ -86,7 +86,11 @@ ValueKind field_kind(int hf_id) {
     case FT_NONE:
       return ValueKind::Present;
     case FT_BYTES: case FT_UINT_BYTES:
-      return hf->display == BASE_NONE ? ValueKind::Bytes : ValueKind::Text;
+      // tshark prints plain hex unless the field asks for separators between bytes
+      switch (FIELD_DISPLAY(hf->display)) {
+        case SEP_DOT: case SEP_DASH: case SEP_COLON: case SEP_SPACE: return ValueKind::Text;
+        default: return ValueKind::Bytes;
+      }
     default:
       return ValueKind::Text;
   }

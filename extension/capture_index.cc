@@ -149,6 +149,25 @@ std::string CaptureIndex::block(int64_t block) const {
   return data;
 }
 
+std::string CaptureIndex::frame_bytes(uint32_t frame) const {
+  std::lock_guard<std::mutex> lock(record_mutex_);
+  if (!offset_stmt_) offset_stmt_ = Statement(db_.get(), "SELECT offset FROM packets WHERE id = ?1");
+  offset_stmt_.bind(1, int64_t(frame));
+  bool found = offset_stmt_.step();
+  int64_t offset = found ? offset_stmt_.integer(0) : -1;
+  offset_stmt_.reset();
+  if (!found) throw std::runtime_error("index of '" + capture() + "' has no frame " + std::to_string(frame));
+  if (!records_) {
+    try {
+      records_ = std::make_unique<RecordReader>(capture());
+    } catch (const CaptureOpenError &e) {
+      throw UserError("cannot read capture '" + capture() + "': " + e.what());
+    }
+  }
+  records_->read(offset);
+  return records_->bytes();
+}
+
 std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, bool rebuild) {
   CaptureStamp stamp = stamp_of(capture);
   std::lock_guard<std::mutex> guard(cache_mutex());

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "dissect/record_reader.h"
 #include "extension/doc_codec.h"
 #include "extension/sqlite_handles.h"
 
@@ -51,6 +52,9 @@ class CaptureIndex {
   // The compressed field block `block` (frames block*kFramesPerBlock+1 ...).
   std::string block(int64_t block) const;
 
+  // The bytes of frame `frame`'s record (local frame number), read back from the capture.
+  std::string frame_bytes(uint32_t frame) const;
+
   CaptureIndex(Database db, IndexSummary summary);
 
  private:
@@ -59,6 +63,9 @@ class CaptureIndex {
   std::vector<DictionaryEntry> dictionary_;
   mutable std::mutex block_mutex_;
   mutable Statement block_stmt_;
+  mutable std::mutex record_mutex_;
+  mutable Statement offset_stmt_;
+  mutable std::unique_ptr<RecordReader> records_;
 };
 
 // Builds a complete index of `capture_path` into `directory` (which must not exist).
@@ -66,6 +73,6 @@ class CaptureIndex {
 IndexSummary build_index(const std::string &capture_path, const std::string &directory);
 
 // Bumped whenever the stored layout changes: older indexes are rebuilt.
-constexpr int kIndexSchemaVersion = 1;
+constexpr int kIndexSchemaVersion = 3;  // 3: + search/ (Xapian, extension/search)
 
 }  // namespace xtractr

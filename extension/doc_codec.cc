@@ -71,12 +71,37 @@ void BlockEncoder::add(const FrameRecord &frame) {
   frame_.clear();
   put_varint(frame_, frame.fields.size());
   for (const FieldValue &v : frame.fields) {
-    put_varint(frame_, dictionary_id(v.hf_id, v.kind));
+    const bool is_ref = v.source >= 0;
+    put_varint(frame_, uint64_t(dictionary_id(v.hf_id, v.kind)) << 1 | (is_ref ? 1 : 0));
     if (v.kind == ValueKind::Integer) {
       put_varint(frame_, zigzag(v.integer));
+    } else if (is_ref) {
+      put_varint(frame_, uint64_t(v.source));
+      put_varint(frame_, v.offset);
+      put_varint(frame_, v.length);
     } else if (has_payload_bytes(v.kind)) {
       put_varint(frame_, v.length);
       frame_.append(frame.arena.data() + v.offset, v.length);
+    }
+  }
+  put_varint(frame_, frame.sources.size());
+  for (const DataSource &source : frame.sources) {
+    if (!source.referenced) {
+      put_varint(frame_, StoredSource::Unused);
+    } else if (source.is_frame) {
+      put_varint(frame_, StoredSource::Frame);
+    } else if (!source.pieces.empty()) {
+      put_varint(frame_, StoredSource::Pieces);
+      put_varint(frame_, source.pieces.size());
+      for (const Piece &p : source.pieces) {
+        put_varint(frame_, p.frame);
+        put_varint(frame_, p.frame_offset);
+        put_varint(frame_, p.length);
+      }
+    } else {
+      put_varint(frame_, StoredSource::Raw);
+      put_varint(frame_, source.length);
+      frame_.append(reinterpret_cast<const char *>(source.data), source.length);
     }
   }
   put_varint(raw_, frame_.size());
@@ -117,16 +142,24 @@ void BlockDecoder::load(std::string_view compressed) {
 }
 
 void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary,
-                         std::vector<StoredValue> &out) const {
+                         std::vector<StoredValue> &out, std::vector<StoredSource> &sources) const {
   out.clear();
+  sources.clear();
   if (n >= starts_.size()) return;
   const char *p = raw_.data() + starts_[n];
   const char *end = raw_.data() + raw_.size();
+  auto bytes = [&](uint64_t length) {
+    if (length > uint64_t(end - p)) throw std::runtime_error("damaged index block (value)");
+    std::string_view view(p, length);
+    p += length;
+    return view;
+  };
   uint64_t count = get_varint(p, end);
   out.reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
     StoredValue v{};
-    uint64_t id = get_varint(p, end);
+    uint64_t tagged = get_varint(p, end);
+    uint64_t id = tagged >> 1;
     if (id >= dictionary.size()) throw std::runtime_error("damaged index block (field id)");
     v.id = uint32_t(id);
     v.kind = dictionary[id].kind;
@@ -134,13 +167,71 @@ void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &diction
       v.integer = unzigzag(get_varint(p, end));
     } else if (v.kind == ValueKind::Present) {
       v.integer = 1;
+    } else if (tagged & 1) {
+      v.source = int32_t(get_varint(p, end));
+      v.offset = uint32_t(get_varint(p, end));
+      v.length = uint32_t(get_varint(p, end));
     } else {
-      uint64_t length = get_varint(p, end);
-      if (length > uint64_t(end - p)) throw std::runtime_error("damaged index block (value)");
-      v.bytes = std::string_view(p, length);
-      p += length;
+      v.bytes = bytes(get_varint(p, end));
     }
     out.push_back(v);
+  }
+  uint64_t source_count = get_varint(p, end);
+  for (uint64_t i = 0; i < source_count; ++i) {
+    StoredSource source;
+    source.type = StoredSource::Type(get_varint(p, end));
+    if (source.type == StoredSource::Pieces) {
+      uint64_t pieces = get_varint(p, end);
+      for (uint64_t k = 0; k < pieces; ++k) {
+        Piece piece;
+        piece.frame = uint32_t(get_varint(p, end));
+        piece.frame_offset = uint32_t(get_varint(p, end));
+        piece.length = uint32_t(get_varint(p, end));
+        source.pieces.push_back(piece);
+      }
+    } else if (source.type == StoredSource::Raw) {
+      source.raw = bytes(get_varint(p, end));
+    }
+    sources.push_back(std::move(source));
+  }
+}
+
+void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources,
+                        uint32_t frame, RecordBytes read, void *context, std::vector<std::string> &storage) {
+  storage.assign(sources.size(), std::string());
+  std::vector<bool> ready(sources.size(), false);
+  std::string record;
+  for (StoredValue &v : values) {
+    if (v.source < 0) continue;
+    size_t k = size_t(v.source);
+    if (k >= sources.size()) throw std::runtime_error("damaged index block (source)");
+    const StoredSource &source = sources[k];
+    if (!ready[k]) {
+      std::string &bytes = storage[k];
+      switch (source.type) {
+        case StoredSource::Frame:
+          bytes = read(context, frame);
+          break;
+        case StoredSource::Pieces:
+          for (const Piece &piece : source.pieces) {
+            record = read(context, piece.frame);
+            if (uint64_t(piece.frame_offset) + piece.length > record.size())
+              throw std::runtime_error("the capture no longer holds frame " + std::to_string(piece.frame) + " as indexed");
+            bytes.append(record, piece.frame_offset, piece.length);
+          }
+          break;
+        case StoredSource::Raw:
+          bytes.assign(source.raw);
+          break;
+        case StoredSource::Unused:
+          throw std::runtime_error("damaged index block (unused source referenced)");
+      }
+      ready[k] = true;
+    }
+    const std::string &bytes = storage[k];
+    if (uint64_t(v.offset) + v.length > bytes.size())
+      throw std::runtime_error("the capture no longer holds frame " + std::to_string(frame) + " as indexed");
+    v.bytes = std::string_view(bytes).substr(v.offset, v.length);
   }
 }
 

@@ -1,10 +1,17 @@
 // doc_codec.h — the stored form of a frame's fields, and the JSON `doc` built from it.
 //
 // Frames are stored in blocks of up to kFramesPerBlock, each block zstd-compressed. Inside a
-// block a frame is: varint field count, then per field varint(dictionary id) and a payload
-// that depends on the field's kind (zigzag varint for integers, nothing for FT_NONE, varint
-// length + bytes otherwise). The dictionary maps ids to (name, kind) and is stored beside
-// the blocks. Reading a frame decompresses its block once per cursor, not once per row.
+// block a frame is: varint field count, then per field varint(dictionary id << 1 | is_ref)
+// and a payload that depends on the field's kind (zigzag varint for integers, nothing for
+// FT_NONE, varint length + bytes otherwise; a reference is varint source, offset, length).
+// Then the frame's data sources: varint count, and per source a type — 0 unreferenced,
+// 1 the frame's own record (read back from the capture), 2 pieces of earlier frames' records
+// (varint count, then frame, offset, length each), 3 raw (varint length + bytes).
+// Byte fields that are slices of a data source are stored as references to it, so payloads
+// are not stored again and again (tcp.payload, tcp.segment_data, tcp.reassembled.data,
+// http.file_data ... are all slices of two or three sources).
+// The dictionary maps ids to (name, kind) and is stored beside the blocks. Reading a frame
+// decompresses its block once per cursor, not once per row.
 #pragma once
 
 #include <cstdint>
@@ -54,8 +61,26 @@ struct StoredValue {
   uint32_t id;  // dictionary id
   ValueKind kind;
   int64_t integer;
-  std::string_view bytes;
+  std::string_view bytes;  // for references: filled in by resolve_references()
+  int32_t source = -1;     // a reference into data source `source`
+  uint32_t offset = 0, length = 0;
 };
+
+// One decoded data source of a frame.
+struct StoredSource {
+  enum Type : uint8_t { Unused = 0, Frame = 1, Pieces = 2, Raw = 3 } type = Unused;
+  std::vector<Piece> pieces;
+  std::string_view raw;
+};
+
+// Reads the bytes of one frame's record (local frame number) from the capture.
+using RecordBytes = std::string (*)(void *context, uint32_t frame);
+
+// Fills `bytes` of every reference in `values`, materialising the sources they point into
+// in `storage` (which must outlive the values). `frame` is the values' own frame number.
+// Throws std::runtime_error when the capture no longer holds the bytes.
+void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources,
+                        uint32_t frame, RecordBytes read, void *context, std::vector<std::string> &storage);
 
 // Reads blocks back.
 class BlockDecoder {
@@ -64,7 +89,8 @@ class BlockDecoder {
   void load(std::string_view compressed);
   uint32_t frames() const { return uint32_t(starts_.size()); }
   // The fields of the n-th frame of the loaded block (0-based).
-  void frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary, std::vector<StoredValue> &out) const;
+  void frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary, std::vector<StoredValue> &out,
+             std::vector<StoredSource> &sources) const;
 
  private:
   std::string raw_;

@@ -55,7 +55,10 @@ const std::vector<StoredValue> &DocBuilder::fields(const CollectionMember &membe
     index_ = member.index.get();
     block_ = block;
   }
-  decoder_.frame(uint32_t((frame - 1) % kFramesPerBlock), member.index->dictionary(), values_);
+  decoder_.frame(uint32_t((frame - 1) % kFramesPerBlock), member.index->dictionary(), values_, sources_);
+  auto read = [](void *context, uint32_t n) { return static_cast<const CaptureIndex *>(context)->frame_bytes(n); };
+  resolve_references(values_, sources_, uint32_t(frame), read, const_cast<CaptureIndex *>(member.index.get()),
+                     source_bytes_);
   return values_;
 }
 

@@ -31,6 +31,8 @@ class DocBuilder {
   int64_t block_ = -1;
   BlockDecoder decoder_;
   std::vector<StoredValue> values_;
+  std::vector<StoredSource> sources_;
+  std::vector<std::string> source_bytes_;
 };
 
 // Appends a SQLite value as JSON (numbers as numbers, NULL as null, text as a string).

@@ -107,10 +107,9 @@ IndexSummary build_index(const std::string &capture, const std::string &director
     insert_block.run();
   };
 
-  while (reader.next()) {
+  while (dissector.next(frame)) {
     const wtap_rec &rec = reader.record();
     if (rec.rec_type == REC_TYPE_PACKET) link_types.insert(encapsulation_name(rec.rec_header.packet_header.pkt_encap));
-    dissector.dissect(frame);
     FlowTable::Assignment where = flows.add(frame);
 
     Statement &s = insert_packet;
