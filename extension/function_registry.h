@@ -21,6 +21,19 @@ struct FunctionSpec {
 extern const FunctionSpec field_functions[];
 extern const FunctionSpec index_functions[];
 extern const FunctionSpec version_functions[];
+// extraction (extension/extract/)
+extern const FunctionSpec dissect_functions[];
+extern const FunctionSpec write_pcap_functions[];
+extern const FunctionSpec write_flows_functions[];
+
+// A table-valued function with its own sqlite3_module (client data: `aux`).
+struct ModuleSpec {
+  const char *name;
+  const sqlite3_module *module;
+  const void *aux;
+};
+// xtractr_stream, xtractr_objects, xtractr_credentials (extension/extract/), null-terminated.
+extern const ModuleSpec extract_modules[];
 
 // Registers every function of a null-terminated array; returns an SQLite result code.
 int register_functions(sqlite3 *db, const FunctionSpec *specs, void *user_data = nullptr);

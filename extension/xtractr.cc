@@ -46,6 +46,9 @@ const FunctionSpec *const kFunctionGroups[] = {
     field_functions,
     index_functions,
     version_functions,
+    dissect_functions,
+    write_pcap_functions,
+    write_flows_functions,
 };
 
 }  // namespace
@@ -59,6 +62,10 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_xtractr_init(sqlit
   try {
     for (const auto &table : kTables) {
       int rc = sqlite3_create_module_v2(db, table.name, &index_table_module, const_cast<TableSpec *>(table.spec), nullptr);
+      if (rc != SQLITE_OK) return rc;
+    }
+    for (const ModuleSpec *m = extract_modules; m->name; ++m) {
+      int rc = sqlite3_create_module_v2(db, m->name, m->module, const_cast<void *>(m->aux), nullptr);
       if (rc != SQLITE_OK) return rc;
     }
     for (const FunctionSpec *group : kFunctionGroups) {

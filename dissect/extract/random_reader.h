@@ -1,0 +1,53 @@
+// random_reader.h — reads chosen records of a capture by their file offset (libwiretap).
+//
+// Usage (C++): RandomReader r("/x/day1.pcapng"); if (r.read(offset)) use(r.record(), r.data());
+//
+// How it works: the file is opened with a random-access handle (wtap_open_offline(...,
+// random=TRUE)) and each record is read with wtap_seek_read at the offset the index stored
+// (packets.offset, the data offset wtap_read reported). pcapng interfaces described after the
+// first packets are only known once read sequentially, so a read that fails for that reason
+// loads every interface with one sequential pass and is retried. The caller holds
+// dissection_mutex() (wiretap shares libwireshark's process-wide state).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+extern "C" {
+#include <wiretap/wtap.h>
+}
+
+namespace xtractr {
+
+class RandomReader {
+ public:
+  explicit RandomReader(const std::string &path);  // throws std::runtime_error naming the problem
+  ~RandomReader();
+  RandomReader(const RandomReader &) = delete;
+  RandomReader &operator=(const RandomReader &) = delete;
+
+  // Reads the record at `offset`; false (and error()) when it cannot be read.
+  bool read(int64_t offset);
+  const wtap_rec &record() const { return rec_; }
+  wtap_rec &record() { return rec_; }
+  const uint8_t *data() const { return ws_buffer_start_ptr(&buf_); }
+  const std::string &error() const { return error_; }
+
+  // Reads the file sequentially once so that every interface description is known.
+  void load_all_interfaces();
+
+  wtap *handle() { return wth_; }
+  const std::string &path() const { return path_; }
+  int file_type_subtype() const { return wtap_file_type_subtype(wth_); }
+  bool is_pcapng() const;
+
+ private:
+  std::string path_;
+  wtap *wth_ = nullptr;
+  wtap_rec rec_;
+  Buffer buf_;
+  std::string error_;
+  bool all_interfaces_ = false;
+};
+
+}  // namespace xtractr

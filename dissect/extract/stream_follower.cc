@@ -1,0 +1,71 @@
+// stream_follower.cc — see stream_follower.h.
+#include "dissect/extract/stream_follower.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "dissect/extract/replay_session.h"
+
+extern "C" {
+#include <epan/follow.h>
+}
+
+namespace xtractr {
+
+namespace {
+
+// Owns a follow_info_t as the follow taps expect it (g_new0, freed by follow_info_free).
+struct FollowInfo {
+  follow_info_t *info = static_cast<follow_info_t *>(g_malloc0(sizeof(follow_info_t)));
+  ~FollowInfo() { follow_info_free(info); }
+};
+
+// Wireshark's placeholder for bytes missing from the capture: "[N bytes missing in capture file]\0".
+bool missing_bytes(const GByteArray *data, int64_t &count) {
+  static const char kTail[] = " bytes missing in capture file]";
+  const size_t tail = sizeof kTail - 1;
+  if (!data || data->len < tail + 3 || data->data[0] != '[' || data->data[data->len - 1] != '\0') return false;
+  const char *text = reinterpret_cast<const char *>(data->data);
+  size_t end = data->len - 1;
+  if (std::memcmp(text + end - tail, kTail, tail) != 0) return false;
+  std::string number(text + 1, end - tail - 1);
+  if (number.empty() || number.find_first_not_of("-0123456789") != std::string::npos) return false;
+  count = std::stoll(number);
+  return true;
+}
+
+}  // namespace
+
+FollowResult follow_stream(RandomReader &reader, const std::vector<FrameRef> &frames, StreamKind kind) {
+  FollowResult result;
+  if (frames.empty()) return result;
+  ReplaySession session(reader, ReplaySession::Options{});
+  register_follow_t *follower = get_follow_by_name(kind == StreamKind::Tcp ? "TCP" : "UDP");
+  if (!follower) throw std::runtime_error("libwireshark has no stream follower for this protocol");
+  FollowInfo follow;
+  {
+    TapListener listener(get_follow_tap_string(follower), follow.info, nullptr, 0, nullptr,
+                         get_follow_tap_handler(follower));
+    for (const FrameRef &f : frames) session.dissect(f.number, f.offset);
+  }
+  // follow_info_t::payload is in reverse order
+  GList *records = g_list_last(follow.info->payload);
+  for (GList *item = records; item; item = item->prev) {
+    const auto *record = static_cast<const follow_record_t *>(item->data);
+    StreamChunk chunk;
+    chunk.from_server = record->is_server;
+    chunk.packet = record->packet_num;
+    chunk.ts_sec = record->abs_ts.secs;
+    chunk.ts_nsec = record->abs_ts.nsecs;
+    int64_t missing = 0;
+    if (kind == StreamKind::Tcp && nstime_is_zero(&record->abs_ts) && missing_bytes(record->data, missing)) {
+      chunk.gap = missing;
+    } else if (record->data) {
+      chunk.data.assign(reinterpret_cast<const char *>(record->data->data), record->data->len);
+    }
+    result.chunks.push_back(std::move(chunk));
+  }
+  return result;
+}
+
+}  // namespace xtractr

@@ -1,0 +1,47 @@
+// stream_follower.h — the payload of one TCP or UDP conversation, as Wireshark follows it.
+//
+// Usage (C++):
+//   std::vector<FrameRef> frames = ...;  // the flow's frames, from the index, in frame order
+//   FollowResult r = follow_stream(reader, frames, StreamKind::Tcp);
+//
+// How it works: the frames are re-dissected in one ReplaySession with Wireshark's own
+// follow tap registered ("tcp_follow" / "udp_follow", epan/follow.h), the code behind
+// `tshark -z follow,tcp,raw,N`: TCP segments are put in sequence order, retransmitted and
+// overlapping bytes are kept once, out-of-order segments wait for the gap before them. Where
+// the receiver acknowledged bytes the capture does not hold, Wireshark inserts a text
+// placeholder; here that becomes a chunk with no data and `gap` = the missing byte count.
+// Bytes after a gap that is never acknowledged stay unreported, as in tshark.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dissect/extract/random_reader.h"
+
+namespace xtractr {
+
+// A frame of the capture, as the index knows it.
+struct FrameRef {
+  uint32_t number;  // frame.number in its capture
+  int64_t offset;   // record offset for wtap_seek_read
+};
+
+enum class StreamKind { Tcp, Udp };
+
+struct StreamChunk {
+  bool from_server;     // Wireshark's notion: not sent by the first frame's sender
+  uint32_t packet;      // the frame that carried the bytes (for a gap: the frame that revealed it)
+  int64_t ts_sec = 0;   // that frame's time stamp
+  int32_t ts_nsec = 0;
+  std::string data;
+  int64_t gap = 0;      // > 0: this many bytes are missing here; data is empty
+};
+
+struct FollowResult {
+  std::vector<StreamChunk> chunks;  // in stream order
+};
+
+FollowResult follow_stream(RandomReader &reader, const std::vector<FrameRef> &frames, StreamKind kind);
+
+}  // namespace xtractr

@@ -1,0 +1,5 @@
+// write_pcap_function.cc — placeholder while the function is written.
+#include "extension/function_registry.h"
+namespace xtractr {
+const FunctionSpec write_pcap_functions[] = {{nullptr, 0, 0, nullptr, nullptr, nullptr}};
+}  // namespace xtractr

@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+"""diff_streams.py — xtractr_stream against `tshark -q -z follow,tcp|udp,raw,N`.
+
+Usage: diff_streams.py EXTENSION SCRATCH CAPTURE... [--max-flows N]
+
+For every TCP and UDP flow of each capture (at most N per capture), the bytes each direction
+sends must equal tshark's follow output for that stream; where tshark inserts its
+"[n bytes missing in capture file]" placeholder, xtractr must report a gap of n bytes.
+Exit status 1 on any difference."""
+import re
+import sys
+
+from oracle import connect, index_db, scratch_copy, tshark
+
+MISSING = re.compile(rb"^\[(\d+) bytes missing in capture file\]\x00$")
+
+
+def tshark_follow(capture, proto, streams):
+    """{stream: {"nodes": [node0, node1], "data": [bytes, bytes], "gaps": [n, ...]}}"""
+    args = ["-r", capture, "-q"]
+    for s in streams:
+        args += ["-z", "follow,%s,raw,%d" % (proto, s)]
+    out = tshark(*args).decode()
+    result, current = {}, None
+    for line in out.split("\n"):
+        if line.startswith("Filter:"):
+            m = re.search(r"eq (\d+)", line)
+            current = {"nodes": [], "data": [b"", b""], "gaps": []}
+            result[int(m.group(1))] = current
+        elif current is None or line.startswith("====") or line.startswith("Follow:"):
+            continue
+        elif line.startswith("Node "):
+            current["nodes"].append(line.split(": ", 1)[1])
+        elif line.strip():
+            side = 1 if line.startswith("\t") else 0
+            chunk = bytes.fromhex(line.strip())
+            m = MISSING.match(chunk)
+            if m:
+                current["gaps"].append(int(m.group(1)))
+            else:
+                current["data"][side] += chunk
+    return result
+
+
+def main(argv):
+    max_flows = 200
+    if "--max-flows" in argv:
+        i = argv.index("--max-flows")
+        max_flows = int(argv[i + 1])
+        del argv[i:i + 2]
+    extension, scratch, captures = argv[1], argv[2], argv[3:]
+    db = connect(extension)
+    failures = checked = 0
+    for original in captures:
+        capture = scratch_copy(original, scratch)
+        idx = index_db(db, capture)
+        rows = idx.execute("SELECT id, src, sport, proto, tcp_stream, udp_stream FROM flows"
+                           " WHERE proto IN (6, 17) ORDER BY id LIMIT ?", (max_flows,)).fetchall()
+        for proto_name, proto in (("tcp", 6), ("udp", 17)):
+            wanted = {(r[4] if proto == 6 else r[5]): r for r in rows if r[3] == proto}
+            wanted.pop(None, None)
+            if not wanted:
+                continue
+            oracle = tshark_follow(capture, proto_name, sorted(wanted))
+            for stream, (flow, src, sport, _, _, _) in sorted(wanted.items()):
+                want = oracle.get(stream)
+                got = [b"", b""]
+                gaps = []
+                for direction, data, gap in db.execute(
+                        "SELECT dir, data, gap FROM xtractr_stream(?, ?) ORDER BY seq", (capture, flow)):
+                    if gap:
+                        gaps.append(gap)
+                    else:
+                        got[direction] += data
+                checked += 1
+                if want is None:
+                    if got != [b"", b""]:
+                        print("FAIL %s flow %d: tshark has no %s stream %d" % (original, flow, proto_name, stream))
+                        failures += 1
+                    continue
+                # Node 0 is the sender of the first frame tshark saw; dir 0 is the flow's client.
+                node0 = want["nodes"][0] if want["nodes"] else ""
+                client = ("[%s]:%d" % (src, sport)) if ":" in src else ("%s:%d" % (src, sport))
+                expected = want["data"] if node0 == client or not want["nodes"] else want["data"][::-1]
+                if got != expected or sorted(gaps) != sorted(want["gaps"]):
+                    failures += 1
+                    print("FAIL %s flow %d (%s stream %d): xtractr %d/%d bytes gaps %s, tshark %d/%d bytes gaps %s"
+                          % (original, flow, proto_name, stream, len(got[0]), len(got[1]), gaps,
+                             len(expected[0]), len(expected[1]), want["gaps"]))
+    print("diff_streams: %d flows compared, %d differ" % (checked, failures))
+    return 1 if failures or not checked else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
