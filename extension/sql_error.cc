@@ -5,7 +5,8 @@ namespace xtractr {
 
 namespace {
 std::string prefixed(const std::string &message) {
-  return message.rfind("xtractr", 0) == 0 ? message : "xtractr: " + message;
+  // "xtractr_index(): ..." starts with "xtractr" too: look for the whole prefix
+  return message.rfind("xtractr: ", 0) == 0 ? message : "xtractr: " + message;
 }
 }  // namespace
 
