@@ -238,7 +238,13 @@ struct FrameDissector::Session {
   void collect_bytes(FrameRecord &r, field_info *fi) {
     GByteArray *value = fi->value.value.bytes;
     const int hf_id = fi->hfinfo->id;
-    if (!value || value->len == 0) {
+    if (!value || !value->data) {
+      // no byte array at all (a zero-length item): tshark prints a placeholder, not ""
+      const char *placeholder = (fi->hfinfo->display & BASE_ALLOW_ZERO) ? "<none>" : "<MISSING>";
+      add_text(r, hf_id, ValueKind::Text, placeholder, std::strlen(placeholder));
+      return;
+    }
+    if (value->len == 0) {
       r.fields.push_back(FieldValue{hf_id, ValueKind::Bytes, 0, uint32_t(r.arena.size()), 0});
       return;
     }
