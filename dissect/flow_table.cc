@@ -1,6 +1,8 @@
 // flow_table.cc — see flow_table.h.
 #include "dissect/flow_table.h"
 
+#include <algorithm>
+
 #include "dissect/community_id.h"
 #include "dissect/service_name.h"
 
@@ -76,10 +78,58 @@ FlowTable::Assignment FlowTable::add(const FrameRecord &f) {
     }
     flow.last_payload_dir = dir;
   }
-  return {flow.id, dir};
+  const uint32_t id = flow.id;
+  // frames of a transport protocol that have no transport header: fragments, until claimed
+  const bool fragment_like = f.ip_proto == 6 || f.ip_proto == 17 || f.ip_proto == 44 || f.ip_proto == 132;
+  if (is_ip && fragment_like && f.tcp_stream < 0 && f.udp_stream < 0)
+    lone_frames_[f.number] = LoneFrame{id, f.length, f.ts_sec, f.ts_nsec};
+  for (uint32_t earlier : f.fragment_frames) claim_fragment(earlier, id);
+  return {id, dir};
 }
 
-void FlowTable::finish() {
+void FlowTable::claim_fragment(uint32_t frame, uint32_t flow_id) {
+  auto found = lone_frames_.find(frame);
+  if (found == lone_frames_.end() || found->second.flow == flow_id) return;
+  Flow &from = flows_[found->second.flow - 1];
+  Flow &to = flows_[flow_id - 1];
+  --from.packets;
+  from.bytes -= found->second.length;
+  ++to.packets;
+  to.bytes += found->second.length;
+  const LoneFrame &lone = found->second;
+  if (frame < to.first) to.first = frame;
+  if (lone.ts_sec < to.first_sec || (lone.ts_sec == to.first_sec && lone.ts_nsec < to.first_nsec)) {
+    to.first_sec = lone.ts_sec;
+    to.first_nsec = lone.ts_nsec;
+  }
+  // the fragment's direction: a fragment travels the way its datagram does
+  int dir = from.src == to.src ? 0 : 1;
+  moves_.push_back(Move{frame, flow_id, dir});
+  lone_frames_.erase(found);
+}
+
+std::vector<FlowTable::Move> FlowTable::take_moves() {
+  std::vector<Move> out;
+  out.swap(moves_);
+  return out;
+}
+
+std::vector<uint32_t> FlowTable::finish() {
+  std::vector<uint32_t> final_id(flows_.size() + 1, 0);
+  std::vector<Flow> kept;
+  kept.reserve(flows_.size());
+  for (Flow &flow : flows_) {
+    if (flow.packets == 0) continue;
+    kept.push_back(std::move(flow));
+  }
+  // first frames may have moved earlier (claimed fragments): number by first frame
+  std::stable_sort(kept.begin(), kept.end(), [](const Flow &a, const Flow &b) { return a.first < b.first; });
+  for (size_t i = 0; i < kept.size(); ++i) {
+    final_id[kept[i].id] = uint32_t(i + 1);
+    kept[i].id = uint32_t(i + 1);
+  }
+  flows_.swap(kept);
+  lone_frames_.clear();
   for (Flow &flow : flows_) {
     if (flow.proto < 0) continue;
     if (flow.proto == 1 || flow.proto == 58) {
@@ -90,6 +140,7 @@ void FlowTable::finish() {
       flow.community_id = community_id(flow.src, flow.dst, flow.proto, flow.sport, flow.dport, flow.has_ports);
     }
   }
+  return final_id;
 }
 
 }  // namespace xtractr

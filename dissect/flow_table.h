@@ -3,7 +3,9 @@
 // A TCP flow is one tcp.stream, a UDP flow one udp.stream; other IP traffic groups by
 // address pair and protocol; non-IP traffic by link-layer address pair. The client is the
 // initiator: the sender of the first frame seen, unless that frame is a SYN+ACK.
-// Flow ids count from 1 in order of first frame.
+// IP fragments belong to the flow of the datagram they are reassembled into: until the last
+// fragment arrives they sit in an address-pair flow, then they move (see moves()), and flows
+// left empty are dropped when finish() numbers the flows, in order of first frame, from 1.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +35,7 @@ struct Flow {
   int icmp_type = -1, icmp_code = -1;
 
   double time() const { return double(first_sec) + double(first_nsec) / 1e9; }
-  double duration() const { return double(last_sec - first_sec) + double(last_nsec - first_nsec) / 1e9; }
+  double duration() const { return double((last_sec - first_sec) * 1000000000 + (last_nsec - first_nsec)) / 1e9; }
 };
 
 class FlowTable {
@@ -42,14 +44,34 @@ class FlowTable {
     uint32_t flow;
     int dir;  // 0 client→server, 1 server→client
   };
+  // The frame's provisional flow (renumbered by finish()) and direction.
   Assignment add(const FrameRecord &frame);
-  // Completes derived columns (community id); call once after the last frame.
-  void finish();
+
+  // Earlier frames whose flow changed (fragments joining their datagram's flow), with their
+  // new provisional flow and direction; cleared by the call.
+  struct Move {
+    uint32_t frame, flow;
+    int dir;
+  };
+  std::vector<Move> take_moves();
+
+  // Drops flows left empty, numbers the rest by first frame from 1 and completes derived
+  // columns (community id). Returns provisional id → final id (0 for dropped), index 0 unused.
+  std::vector<uint32_t> finish();
   const std::vector<Flow> &flows() const { return flows_; }
 
  private:
+  struct LoneFrame {  // a frame in an address-pair flow that a reassembly may claim later
+    uint32_t flow;
+    uint32_t length;
+    int64_t ts_sec;
+    int32_t ts_nsec;
+  };
+  void claim_fragment(uint32_t frame, uint32_t flow_id);
   std::unordered_map<std::string, uint32_t> index_;
   std::vector<Flow> flows_;
+  std::unordered_map<uint32_t, LoneFrame> lone_frames_;
+  std::vector<Move> moves_;
 };
 
 }  // namespace xtractr

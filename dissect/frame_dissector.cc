@@ -97,6 +97,7 @@ struct FrameDissector::Session {
   int hf_tcp_stream = -1, hf_udp_stream = -1, hf_tcp_flags = -1, hf_tcp_len = -1, hf_udp_length = -1;
   int hf_ip_proto = -1, hf_ipv6_nxt = -1;
   int hf_icmp_type = -1, hf_icmp_code = -1, hf_icmpv6_type = -1, hf_icmpv6_code = -1;
+  int hf_ip_fragment = -1, hf_ipv6_fragment = -1;
   FrameRecord *out = nullptr;
 
   // The frame whose tree is alive: its epan state is released when the next frame starts,
@@ -148,6 +149,8 @@ struct FrameDissector::Session {
     hf_icmp_code = proto_registrar_get_id_byname("icmp.code");
     hf_icmpv6_type = proto_registrar_get_id_byname("icmpv6.type");
     hf_icmpv6_code = proto_registrar_get_id_byname("icmpv6.code");
+    hf_ip_fragment = proto_registrar_get_id_byname("ip.fragment");
+    hf_ipv6_fragment = proto_registrar_get_id_byname("ipv6.fragment");
     nstime_set_zero(&elapsed_time);
   }
 
@@ -334,6 +337,8 @@ struct FrameDissector::Session {
     if (const FieldValue *v = r.last(hf_tcp_stream)) r.tcp_stream = v->integer;
     if (const FieldValue *v = r.last(hf_udp_stream)) r.udp_stream = v->integer;
     if (const FieldValue *v = r.last(hf_tcp_flags)) r.tcp_flags = int(v->integer);
+    for (const FieldValue &v : r.fields)
+      if (v.hf_id == hf_ip_fragment || v.hf_id == hf_ipv6_fragment) r.fragment_frames.push_back(uint32_t(v.integer));
     if (pinfo->ptype == PT_TCP) {
       if (const FieldValue *v = r.last(hf_tcp_len)) r.payload = v->integer;
     } else if (pinfo->ptype == PT_UDP) {

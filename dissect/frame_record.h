@@ -72,6 +72,7 @@ struct FrameRecord {
   int tcp_flags = -1;              // tcp.flags of the innermost TCP header
   int icmp_type = -1, icmp_code = -1;
   int64_t payload = 0;             // transport payload bytes (tcp.len, udp.length - 8)
+  std::vector<uint32_t> fragment_frames;  // ip.fragment / ipv6.fragment: frames reassembled here
 
   std::vector<FieldValue> fields;
   std::string arena;
@@ -83,6 +84,7 @@ struct FrameRecord {
     net_src.clear(); net_dst.clear(); link_src.clear(); link_dst.clear();
     sport = dport = 0; has_ports = false; ip_proto = -1;
     tcp_stream = udp_stream = -1; tcp_flags = -1; icmp_type = icmp_code = -1; payload = 0;
+    fragment_frames.clear();
   }
   // The value's text or bytes (for Bytes: raw bytes, printed as hex by tshark).
   std::string_view text(const FieldValue &v) const {

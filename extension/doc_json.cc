@@ -89,6 +89,12 @@ std::string DocBuilder::flow_doc(const CollectionMember &member, sqlite3_stmt *r
     if (col == 12 || col == 13) out += std::to_string(member.id_base + sqlite3_column_int64(row, col));
     else json_append_sql_value(out, sqlite3_column_value(row, col));
   }
+  // Wireshark's own stream number, to go from a flow to `tcp.stream == N` and back
+  for (int col : {17, 18}) {
+    if (sqlite3_column_type(row, col) == SQLITE_NULL) continue;
+    append_key(out, col == 17 ? "tcp.stream" : "udp.stream");
+    out += std::to_string(sqlite3_column_int64(row, col));
+  }
   out.push_back('}');
   return out;
 }

@@ -3,7 +3,7 @@
 // A packet doc is its columns followed by every stored field, repeated fields as arrays:
 //   {"id":169,"pcap":"/x/day1.pcap",...,"title":"GET / HTTP/1.1","frame.number":169,
 //    "eth.src":"00:01:02:03:04:05",...,"tcp.port":[1234,80],...}
-// A flow doc is its columns.
+// A flow doc is its columns, plus "tcp.stream" or "udp.stream" (Wireshark's stream number).
 #pragma once
 
 #include <memory>

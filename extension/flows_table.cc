@@ -32,10 +32,10 @@ const char kSchema[] =
     " proto INTEGER, service TEXT, title TEXT, packets INTEGER, bytes INTEGER, cmsgs INTEGER,"
     " smsgs INTEGER, first INTEGER, last INTEGER, time REAL, duration REAL, community_id TEXT,"
     " capture HIDDEN, query HIDDEN, filter HIDDEN, doc HIDDEN)";
-// Statement columns 0..16 (the order DocBuilder::flow_doc reads too).
+// Statement columns 0..18 (the order DocBuilder::flow_doc reads too).
 const char kSelect[] =
     "SELECT id, src, dst, sport, dport, proto, service, title, packets, bytes, cmsgs, smsgs, first,"
-    " last, time, duration, community_id FROM flows";
+    " last, time, duration, community_id, tcp_stream, udp_stream FROM flows";
 
 std::string flow_doc(DocBuilder &, const CollectionMember &member, sqlite3_stmt *row) {
   return DocBuilder::flow_doc(member, row);

@@ -92,6 +92,7 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   Statement insert_packet(db.get(),
       "INSERT INTO packets VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
   Statement insert_block(db.get(), "INSERT INTO docs VALUES(?1,?2)");
+  Statement move_packet(db.get(), "UPDATE packets SET flow = ?1, dir = ?2 WHERE id = ?3");
 
   FrameDissector dissector(reader);
   FlowTable flows;
@@ -111,6 +112,12 @@ IndexSummary build_index(const std::string &capture, const std::string &director
     const wtap_rec &rec = reader.record();
     if (rec.rec_type == REC_TYPE_PACKET) link_types.insert(encapsulation_name(rec.rec_header.packet_header.pkt_encap));
     FlowTable::Assignment where = flows.add(frame);
+    for (const FlowTable::Move &move : flows.take_moves()) {
+      move_packet.bind(1, int64_t(move.flow));
+      move_packet.bind(2, int64_t(move.dir));
+      move_packet.bind(3, int64_t(move.frame));
+      move_packet.run();
+    }
 
     Statement &s = insert_packet;
     s.bind(1, int64_t(frame.number));
@@ -145,7 +152,21 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   if (summary.frames == 0) throw CaptureOpenError("the capture holds no packets");
   if (encoder.frames() > 0) flush_block();
 
-  flows.finish();
+  // Flow ids were provisional: flows emptied by reassembly are gone, the rest are numbered by
+  // first frame. Renumber the packets only when something changed.
+  const std::vector<uint32_t> final_id = flows.finish();
+  bool renumbered = false;
+  for (size_t id = 1; id < final_id.size(); ++id) renumbered |= final_id[id] != id;
+  if (renumbered) {
+    db.exec("CREATE TEMP TABLE flow_ids(provisional INTEGER PRIMARY KEY, final INTEGER)");
+    Statement map(db.get(), "INSERT INTO flow_ids VALUES(?1, ?2)");
+    for (size_t id = 1; id < final_id.size(); ++id) {
+      map.bind(1, int64_t(id));
+      map.bind(2, int64_t(final_id[id]));
+      map.run();
+    }
+    db.exec("UPDATE packets SET flow = (SELECT final FROM flow_ids WHERE provisional = packets.flow)");
+  }
   Statement insert_flow(db.get(),
       "INSERT INTO flows VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
   for (const Flow &f : flows.flows()) {
