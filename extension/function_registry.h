@@ -35,6 +35,10 @@ struct ModuleSpec {
 // xtractr_stream, xtractr_objects, xtractr_credentials (extension/extract/), null-terminated.
 extern const ModuleSpec extract_modules[];
 
+// JavaScript (udf/udf.h): functions and tables sharing per-connection state (their user
+// data, freed by a destructor when the connection closes); returns an SQLite result code.
+int register_udf(sqlite3 *db);
+
 // Registers every function of a null-terminated array; returns an SQLite result code.
 int register_functions(sqlite3 *db, const FunctionSpec *specs, void *user_data = nullptr);
 

@@ -72,6 +72,7 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_xtractr_init(sqlit
       int rc = register_functions(db, group);
       if (rc != SQLITE_OK) return rc;
     }
+    if (int rc = register_udf(db); rc != SQLITE_OK) return rc;
   } catch (const std::exception &e) {
     if (error) *error = sql_error_message(e.what());
     return SQLITE_ERROR;

@@ -1,0 +1,354 @@
+/*
+** js_functions.cc — JavaScript from SQL: mapreduce(), js_create_function(),
+** js_create_aggregate(), js_config().
+**
+** Usage:
+**
+**   SELECT mapreduce(doc, 'function (p) { p.values("http.user_agent", function (ua) { emit(ua, p.length); }); }',
+**                    '_sum') FROM packets('day1.pcapng');
+**     -- {"Mozilla/5.0 ...": 884213, "curl/8.1": 1311}
+**   SELECT mapreduce(doc, 'function (f) { emit(f.service, f.bytes); }', '_stats') FROM flows('day1.pcapng');
+**   SELECT js_create_function('tld', 'function (h) { return h.split(".").slice(-2).join("."); }');
+**   SELECT tld(field(doc, 'http.host')), count(*) FROM packets('day1.pcapng') GROUP BY 1;
+**   SELECT js_create_aggregate('longest', 'function (s, x) { return s === undefined || x.length > s.length ? x : s; }',
+**                              'function (s) { return s === undefined ? null : s; }');
+**   SELECT longest(title) FROM packets('day1.pcapng');
+**   SELECT js_config('timeout_ms', 500);
+**
+** How it works: every function shares the connection's JsRuntime (js_runtime.h) through its
+** user data. A scalar call is one episode (its own time budget); an aggregate is one episode
+** from its first step to its final, so its whole run shares one budget. Errors (JS
+** exceptions with their line, timeouts, heap exhaustion) become SQL errors; the aggregate's
+** state is freed in xFinal, which SQLite always calls.
+*/
+#include <cctype>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "extension/function_registry.h"
+#include "extension/sql_error.h"
+#include "udf/js_runtime.h"
+#include "udf/mapreduce_job.h"
+#include "udf/udf.h"
+
+namespace xtractr {
+
+namespace {
+
+JsRuntime &runtime_of(sqlite3_context *ctx) {
+  return **static_cast<std::shared_ptr<JsRuntime> *>(sqlite3_user_data(ctx));
+}
+
+std::optional<std::string> text_arg(sqlite3_value *value) {
+  if (sqlite3_value_type(value) == SQLITE_NULL) return std::nullopt;
+  const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
+  return std::string(text ? text : "", size_t(sqlite3_value_bytes(value)));
+}
+
+std::string required_text(sqlite3_value *value, const char *what) {
+  auto text = text_arg(value);
+  if (!text || text->empty()) throw UserError(std::string(what) + " is missing");
+  return *text;
+}
+
+// ---- js_config(name [, value]) ----
+
+void js_config(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    JsRuntime &rt = runtime_of(ctx);
+    std::string name = required_text(argv[0], "js_config(name [, value]): name");
+    bool set = argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_NULL;
+    if (set && sqlite3_value_numeric_type(argv[1]) != SQLITE_INTEGER)
+      throw UserError("js_config('" + name + "', N): N must be an integer");
+    int64_t value = set ? sqlite3_value_int64(argv[1]) : 0;
+    if (name == "timeout_ms") {
+      if (set) rt.set_timeout_ms(value);
+      sqlite3_result_int64(ctx, rt.timeout_ms());
+    } else if (name == "heap_mb") {
+      if (set) rt.set_heap_mb(value);
+      sqlite3_result_int64(ctx, rt.heap_mb());
+    } else {
+      throw UserError("js_config(): unknown setting '" + name + "' (settings: timeout_ms, heap_mb)");
+    }
+  });
+}
+
+// ---- js_create_function(name, source) ----
+
+bool valid_name(const std::string &name) {
+  if (name.empty() || name.size() > 128 || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+// A JavaScript function registered on the connection; compiled again when the runtime
+// changes engines (js_config('heap_mb', ...)).
+struct UserFunction {
+  std::shared_ptr<JsRuntime> runtime;
+  std::string name, source, final_source;
+  std::shared_ptr<JsEngine> engine;
+  v8::Global<v8::Function> function, final;
+
+  ~UserFunction() {
+    forget();
+    auto &registry = runtime->user_functions();
+    auto at = registry.find(key());
+    if (at != registry.end() && at->second == this) registry.erase(at);
+  }
+  std::string key() const {
+    std::string k = name;
+    for (char &c : k) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return k;
+  }
+  void forget() {
+    if (!engine) return;
+    {
+      v8::Locker locker(engine->isolate());
+      v8::Isolate::Scope scope(engine->isolate());
+      function.Reset();
+      final.Reset();
+    }
+    engine.reset();  // may dispose the isolate: never while it is entered
+  }
+  // The engine to run in, with `function` (and `final`) compiled in it; call inside a JsScope on it.
+  void compile(const std::shared_ptr<JsEngine> &current) {
+    if (engine == current) return;
+    forget();
+    v8::Isolate *isolate = current->isolate();
+    function.Reset(isolate, current->compile_function(label(), source));
+    if (!final_source.empty()) final.Reset(isolate, current->compile_function(label() + " final", final_source));
+    engine = current;
+  }
+  std::string label() const { return (final_source.empty() ? "function " : "aggregate ") + name; }
+};
+
+void destroy_user_function(void *p) { delete static_cast<UserFunction *>(p); }
+
+std::vector<v8::Local<v8::Value>> js_arguments(v8::Isolate *isolate, int argc, sqlite3_value **argv,
+                                               v8::Local<v8::Value> first = {}) {
+  std::vector<v8::Local<v8::Value>> args;
+  args.reserve(size_t(argc) + 1);
+  if (!first.IsEmpty()) args.push_back(first);
+  for (int i = 0; i < argc; ++i) args.push_back(sql_to_js(isolate, argv[i]));
+  return args;
+}
+
+void user_scalar(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    auto &f = *static_cast<UserFunction *>(sqlite3_user_data(ctx));
+    std::shared_ptr<JsEngine> engine = f.runtime->engine();
+    JsScope scope(*engine);
+    Episode episode(*engine);
+    f.compile(engine);
+    v8::Isolate *isolate = engine->isolate();
+    v8::Local<v8::Context> js = engine->context();
+    v8::Local<v8::Function> function = f.function.Get(isolate);
+    std::vector<v8::Local<v8::Value>> args = js_arguments(isolate, argc, argv);
+    v8::Local<v8::Value> result = engine->call(f.label(), [&] {
+      return function->Call(js, v8::Undefined(isolate), int(args.size()), args.data());
+    });
+    js_to_sql(*engine, result, f.label()).result(ctx);
+  });
+}
+
+// State of one running aggregate (user aggregate or mapreduce), owned through the
+// aggregate context and freed in xFinal.
+struct AggregateState {
+  std::shared_ptr<JsEngine> engine;
+  std::unique_ptr<Episode> episode;
+  v8::Global<v8::Value> value;              // user aggregates: the state so far
+  std::optional<MapReduceJob> job;          // mapreduce
+  bool failed = false;
+
+  ~AggregateState() {
+    if (!engine) return;
+    {
+      v8::Locker locker(engine->isolate());
+      v8::Isolate::Scope scope(engine->isolate());
+      value.Reset();
+      job.reset();
+    }
+    episode.reset();
+  }
+};
+
+// The state for this aggregate instance, made on the first step.
+AggregateState &step_state(sqlite3_context *ctx, JsRuntime &rt) {
+  auto **slot = static_cast<AggregateState **>(sqlite3_aggregate_context(ctx, sizeof(AggregateState *)));
+  if (!slot) throw std::bad_alloc();
+  if (!*slot) {
+    *slot = new AggregateState();
+    (*slot)->engine = rt.engine();
+  }
+  return **slot;
+}
+
+// Takes the state out of the aggregate context (nullptr when there were no rows).
+std::unique_ptr<AggregateState> final_state(sqlite3_context *ctx) {
+  auto **slot = static_cast<AggregateState **>(sqlite3_aggregate_context(ctx, 0));
+  if (!slot) return nullptr;
+  return std::unique_ptr<AggregateState>(std::exchange(*slot, nullptr));
+}
+
+void user_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    auto &f = *static_cast<UserFunction *>(sqlite3_user_data(ctx));
+    AggregateState &state = step_state(ctx, *f.runtime);
+    if (state.failed) return;
+    state.failed = true;
+    JsEngine &engine = *state.engine;
+    JsScope scope(engine);
+    if (!state.episode) state.episode = std::make_unique<Episode>(engine);
+    f.compile(state.engine);
+    v8::Isolate *isolate = engine.isolate();
+    v8::Local<v8::Context> js = engine.context();
+    v8::Local<v8::Value> so_far = state.value.IsEmpty() ? v8::Undefined(isolate).As<v8::Value>() : state.value.Get(isolate);
+    std::vector<v8::Local<v8::Value>> args = js_arguments(isolate, argc, argv, so_far);
+    v8::Local<v8::Function> step = f.function.Get(isolate);
+    v8::Local<v8::Value> next = engine.call(f.label(), [&] {
+      return step->Call(js, v8::Undefined(isolate), int(args.size()), args.data());
+    });
+    state.value.Reset(isolate, next);
+    state.failed = false;
+  });
+}
+
+void user_final(sqlite3_context *ctx) {
+  guard_function(ctx, [&] {
+    auto &f = *static_cast<UserFunction *>(sqlite3_user_data(ctx));
+    std::unique_ptr<AggregateState> state = final_state(ctx);
+    if (state && state->failed) return;
+    std::shared_ptr<JsEngine> engine = state ? state->engine : f.runtime->engine();
+    JsScope scope(*engine);
+    Episode episode(*engine);
+    f.compile(engine);
+    v8::Isolate *isolate = engine->isolate();
+    v8::Local<v8::Context> js = engine->context();
+    v8::Local<v8::Value> so_far = state && !state->value.IsEmpty() ? state->value.Get(isolate) : v8::Undefined(isolate).As<v8::Value>();
+    v8::Local<v8::Function> final = f.final.Get(isolate);
+    v8::Local<v8::Value> result = engine->call(f.label() + " final", [&] {
+      return final->Call(js, v8::Undefined(isolate), 1, &so_far);
+    });
+    js_to_sql(*engine, result, f.label()).result(ctx);
+  });
+}
+
+void register_user_function(sqlite3_context *ctx, std::unique_ptr<UserFunction> f, bool aggregate) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  {  // compile now, so a syntax error is reported by js_create_*() itself
+    std::shared_ptr<JsEngine> engine = f->runtime->engine();
+    JsScope scope(*engine);
+    Episode episode(*engine);
+    f->compile(engine);
+  }
+  std::string name = f->name;
+  auto &registry = f->runtime->user_functions();
+  auto existing = registry.find(f->key());
+  if (existing != registry.end()) {
+    auto *old = static_cast<UserFunction *>(existing->second);
+    if (old->final_source.empty() != f->final_source.empty())
+      throw UserError(name + " is already a JavaScript " + (aggregate ? "scalar function" : "aggregate") +
+                      " on this connection");
+    old->forget();
+    old->source = f->source;
+    old->final_source = f->final_source;
+    sqlite3_result_text(ctx, name.c_str(), int(name.size()), SQLITE_TRANSIENT);
+    return;
+  }
+  UserFunction *raw = f.release();
+  registry[raw->key()] = raw;
+  int rc = aggregate ? sqlite3_create_function_v2(db, name.c_str(), -1, SQLITE_UTF8, raw, nullptr, user_step,
+                                                  user_final, destroy_user_function)
+                     : sqlite3_create_function_v2(db, name.c_str(), -1, SQLITE_UTF8, raw, user_scalar, nullptr,
+                                                  nullptr, destroy_user_function);
+  // On failure SQLite has already called destroy_user_function.
+  if (rc == SQLITE_BUSY)
+    throw UserError("cannot replace function " + name + " while a statement using it is running");
+  if (rc != SQLITE_OK) throw UserError("cannot register function " + name + ": " + sqlite3_errstr(rc));
+  sqlite3_result_text(ctx, name.c_str(), int(name.size()), SQLITE_TRANSIENT);
+}
+
+void js_create_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    auto f = std::make_unique<UserFunction>();
+    f->runtime = *static_cast<std::shared_ptr<JsRuntime> *>(sqlite3_user_data(ctx));
+    f->name = required_text(argv[0], "js_create_function(name, source): name");
+    if (!valid_name(f->name)) throw UserError("js_create_function(): '" + f->name + "' is not a valid function name");
+    f->source = required_text(argv[1], "js_create_function(name, source): source");
+    register_user_function(ctx, std::move(f), false);
+  });
+}
+
+void js_create_aggregate(sqlite3_context *ctx, int, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    auto f = std::make_unique<UserFunction>();
+    f->runtime = *static_cast<std::shared_ptr<JsRuntime> *>(sqlite3_user_data(ctx));
+    f->name = required_text(argv[0], "js_create_aggregate(name, step, final): name");
+    if (!valid_name(f->name)) throw UserError("js_create_aggregate(): '" + f->name + "' is not a valid function name");
+    f->source = required_text(argv[1], "js_create_aggregate(name, step, final): step");
+    f->final_source = required_text(argv[2], "js_create_aggregate(name, step, final): final");
+    register_user_function(ctx, std::move(f), true);
+  });
+}
+
+// ---- mapreduce(doc, map [, reduce]) ----
+
+void mapreduce_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    AggregateState &state = step_state(ctx, runtime_of(ctx));
+    if (state.failed) return;
+    state.failed = true;
+    JsEngine &engine = *state.engine;
+    JsScope scope(engine);
+    if (!state.episode) state.episode = std::make_unique<Episode>(engine);
+    if (!state.job) {
+      std::string map = required_text(argv[1], "mapreduce(doc, map [, reduce]): map");
+      std::optional<std::string> reduce = argc > 2 ? text_arg(argv[2]) : std::nullopt;
+      state.job.emplace(MapReduceJob::from_source(engine, map, reduce));
+    }
+    state.job->feed_value(argv[0]);
+    state.failed = false;
+  });
+}
+
+void mapreduce_final(sqlite3_context *ctx) {
+  guard_function(ctx, [&] {
+    std::unique_ptr<AggregateState> state = final_state(ctx);
+    if (state && state->failed) return;
+    std::string json = "{}";
+    if (state && state->job) {
+      JsScope scope(*state->engine);
+      json = state->job->object_json();
+    }
+    sqlite3_result_text(ctx, json.data(), int(json.size()), SQLITE_TRANSIENT);
+    sqlite3_result_subtype(ctx, 'J');
+  });
+}
+
+const FunctionSpec kJsFunctions[] = {
+    {"js_config", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, js_config, nullptr, nullptr},
+    {"js_config", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, js_config, nullptr, nullptr},
+    {"js_create_function", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, js_create_function, nullptr, nullptr},
+    {"js_create_aggregate", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, js_create_aggregate, nullptr, nullptr},
+    {"mapreduce", 2, SQLITE_UTF8, nullptr, mapreduce_step, mapreduce_final},
+    {"mapreduce", 3, SQLITE_UTF8, nullptr, mapreduce_step, mapreduce_final},
+    {nullptr, 0, 0, nullptr, nullptr, nullptr},
+};
+
+void destroy_runtime(void *p) { delete static_cast<std::shared_ptr<JsRuntime> *>(p); }
+
+}  // namespace
+
+int register_udf(sqlite3 *db) {
+  auto runtime = std::make_shared<JsRuntime>(db);
+  for (const FunctionSpec *f = kJsFunctions; f->name; ++f) {
+    int rc = sqlite3_create_function_v2(db, f->name, f->arguments, f->flags, new std::shared_ptr<JsRuntime>(runtime),
+                                        f->scalar, f->step, f->final, destroy_runtime);
+    if (rc != SQLITE_OK) return rc;
+  }
+  return register_report_tables(db, runtime);
+}
+
+}  // namespace xtractr

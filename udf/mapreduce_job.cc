@@ -1,0 +1,143 @@
+// mapreduce_job.cc — see mapreduce_job.h.
+#include "udf/mapreduce_job.h"
+
+#include "udf/doc_object.h"
+
+namespace xtractr {
+
+namespace {
+
+v8::Local<v8::Value> get(JsEngine &engine, v8::Local<v8::Object> object, const char *name) {
+  v8::Local<v8::Context> ctx = engine.context();
+  return engine.call("xtractr mapreduce.js", [&] { return object->Get(ctx, js_string(engine.isolate(), name)); });
+}
+
+v8::Local<v8::Function> function_member(JsEngine &engine, v8::Local<v8::Object> object, const char *name) {
+  v8::Local<v8::Value> value = get(engine, object, name);
+  if (!value->IsFunction()) throw UserError(std::string("mapreduce.js: ") + name + " is not a function");
+  return value.As<v8::Function>();
+}
+
+v8::Local<v8::Object> new_job(JsEngine &engine, v8::Local<v8::Value> map, v8::Local<v8::Value> reduce,
+                              v8::Local<v8::Value> options) {
+  v8::Local<v8::Context> ctx = engine.context();
+  v8::Local<v8::Object> driver = engine.driver();
+  v8::Local<v8::Function> make = function_member(engine, driver, "newJob");
+  v8::Local<v8::Value> argv[] = {map, reduce, options};
+  v8::Local<v8::Value> job = engine.call("mapreduce", [&] { return make->Call(ctx, driver, 3, argv); });
+  if (!job->IsObject()) throw UserError("mapreduce.js: newJob returned no job");
+  return job.As<v8::Object>();
+}
+
+}  // namespace
+
+MapReduceJob::MapReduceJob(JsEngine &engine, v8::Local<v8::Object> job) : engine_(&engine) {
+  job_.Reset(engine.isolate(), job);
+  feed_.Reset(engine.isolate(), function_member(engine, job, "feed"));
+}
+
+MapReduceJob::~MapReduceJob() {
+  job_.Reset();
+  feed_.Reset();
+}
+
+MapReduceJob MapReduceJob::from_source(JsEngine &engine, const std::string &map, const std::optional<std::string> &reduce) {
+  v8::Isolate *isolate = engine.isolate();
+  v8::Local<v8::Value> map_function = engine.compile_function("map function", map);
+  v8::Local<v8::Value> reduce_value = v8::Undefined(isolate);
+  if (reduce) {
+    std::string_view r(*reduce);
+    while (!r.empty() && (r.front() == ' ' || r.front() == '\n' || r.front() == '\t')) r.remove_prefix(1);
+    while (!r.empty() && (r.back() == ' ' || r.back() == '\n' || r.back() == '\t')) r.remove_suffix(1);
+    if (!r.empty() && r.front() == '_') reduce_value = js_string(isolate, r);
+    else if (!r.empty()) reduce_value = engine.compile_function("reduce function", *reduce);
+  }
+  return MapReduceJob(engine, new_job(engine, map_function, reduce_value, v8::Undefined(isolate)));
+}
+
+MapReduceJob MapReduceJob::from_report(JsEngine &engine, const std::string &name, const std::vector<ReportArgument> &args) {
+  v8::Isolate *isolate = engine.isolate();
+  v8::Local<v8::Context> ctx = engine.context();
+  v8::Local<v8::Object> table = engine.reports();
+  v8::Local<v8::Value> factory;
+  bool known = table->HasOwnProperty(ctx, js_string(isolate, name)).FromMaybe(false);
+  if (known) factory = get(engine, table, name.c_str());
+  if (!known || !factory->IsFunction())
+    throw UserError("unknown report '" + name +
+                    "': use count(field), values(field), sum(key, value), avg(key, value), minmax(key, value), "
+                    "count_over_time(seconds), count_x_over_time(field, seconds) or sum_over_time(field, seconds)");
+  std::vector<v8::Local<v8::Value>> argv;
+  for (const ReportArgument &a : args) {
+    if (const auto *s = std::get_if<std::string>(&a)) argv.push_back(js_string(isolate, *s));
+    else argv.push_back(v8::Number::New(isolate, std::get<double>(a)));
+  }
+  v8::Local<v8::Value> spec = engine.call("report " + name, [&] {
+    return factory.As<v8::Function>()->Call(ctx, table, int(argv.size()), argv.data());
+  });
+  if (!spec->IsObject()) throw UserError("reports.js: " + name + " returned no map/reduce pair");
+  v8::Local<v8::Object> pair = spec.As<v8::Object>();
+  return MapReduceJob(engine, new_job(engine, get(engine, pair, "map"), get(engine, pair, "reduce"), pair));
+}
+
+void MapReduceJob::feed(v8::Local<v8::Value> doc) {
+  v8::Local<v8::Context> ctx = engine_->context();
+  v8::Local<v8::Function> feed = feed_.Get(engine_->isolate());
+  v8::Local<v8::Object> job = job_.Get(engine_->isolate());
+  engine_->call("map function", [&] { return feed->Call(ctx, job, 1, &doc); });
+}
+
+void MapReduceJob::feed_json(std::string_view json) {
+  v8::HandleScope handles(engine_->isolate());
+  DocFactory &docs = engine_->docs();
+  struct Release {
+    DocFactory &docs;
+    ~Release() { docs.release(); }
+  } release{docs};
+  v8::Local<v8::Object> doc;
+  if (!docs.make(json).ToLocal(&doc)) throw UserError("cannot make a JavaScript document (out of memory?)");
+  feed(doc);
+}
+
+void MapReduceJob::feed_value(sqlite3_value *value) {
+  if (sqlite3_value_type(value) == SQLITE_TEXT) {
+    const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
+    std::string_view json(text ? text : "", size_t(sqlite3_value_bytes(value)));
+    size_t i = json.find_first_not_of(" \t\r\n");
+    if (i != std::string_view::npos && json[i] == '{') return feed_json(json);
+  }
+  v8::HandleScope handles(engine_->isolate());
+  feed(sql_to_js(engine_->isolate(), value));
+}
+
+std::string MapReduceJob::object_json() {
+  v8::Local<v8::Context> ctx = engine_->context();
+  v8::Local<v8::Object> job = job_.Get(engine_->isolate());
+  v8::Local<v8::Function> object = function_member(*engine_, job, "object");
+  v8::Local<v8::Value> json = engine_->call("reduce function", [&] { return object->Call(ctx, job, 0, nullptr); });
+  return js_utf8(engine_->isolate(), json);
+}
+
+std::vector<std::pair<SqlValue, SqlValue>> MapReduceJob::rows() {
+  v8::Isolate *isolate = engine_->isolate();
+  v8::Local<v8::Context> ctx = engine_->context();
+  v8::Local<v8::Object> job = job_.Get(isolate);
+  v8::Local<v8::Function> rows_function = function_member(*engine_, job, "rows");
+  v8::Local<v8::Value> rows = engine_->call("reduce function", [&] { return rows_function->Call(ctx, job, 0, nullptr); });
+  std::vector<std::pair<SqlValue, SqlValue>> out;
+  if (!rows->IsArray()) return out;
+  v8::Local<v8::Array> array = rows.As<v8::Array>();
+  out.reserve(array->Length());
+  for (uint32_t i = 0; i < array->Length(); ++i) {
+    v8::HandleScope handles(isolate);
+    v8::Local<v8::Value> row, k, v;
+    if (!array->Get(ctx, i).ToLocal(&row) || !row->IsArray() || !row.As<v8::Object>()->Get(ctx, 0).ToLocal(&k) ||
+        !row.As<v8::Object>()->Get(ctx, 1).ToLocal(&v))
+      throw UserError("mapreduce.js: malformed result row");
+    SqlValue key = js_to_sql(*engine_, k, "map function key");
+    SqlValue value = js_to_sql(*engine_, v, "reduce function");
+    out.emplace_back(std::move(key), std::move(value));
+  }
+  return out;
+}
+
+}  // namespace xtractr

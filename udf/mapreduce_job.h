@@ -1,0 +1,53 @@
+// mapreduce_job.h — one map/reduce run: feed it documents, then read the reduced results.
+//
+// Usage (C++, inside a JsScope and an Episode on `engine`):
+//
+//   MapReduceJob job = MapReduceJob::from_source(engine, "function (d) { emit(d.src, d.bytes); }", "_sum");
+//   job.feed_json(doc_text);             // for each document
+//   std::string json = job.object_json();   // {"10.0.0.1": 3821, ...}
+//
+// How it works: the job is an object made by mapreduce.js (newJob); feed_json wraps the
+// text in a lazy Doc (doc_object.h) for the length of one map call.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "udf/js_engine.h"
+#include "udf/js_values.h"
+
+namespace xtractr {
+
+using ReportArgument = std::variant<std::string, double>;
+
+class MapReduceJob {
+ public:
+  // reduce: nullopt for none (each key gets the list of its values), "_sum"/"_count"/"_stats",
+  // or a JavaScript function expression.
+  static MapReduceJob from_source(JsEngine &engine, const std::string &map, const std::optional<std::string> &reduce);
+  // A built-in report of reports.js, e.g. ("sum", {"flow.src", "flow.bytes"}).
+  static MapReduceJob from_report(JsEngine &engine, const std::string &name, const std::vector<ReportArgument> &args);
+
+  MapReduceJob(MapReduceJob &&) = default;
+  ~MapReduceJob();  // must run with the engine's isolate locked (inside a JsScope)
+
+  void feed_json(std::string_view json);  // a document's JSON text, borrowed for the call
+  void feed_value(sqlite3_value *value);  // any SQL value; JSON objects become lazy docs
+
+  std::string object_json();
+  std::vector<std::pair<SqlValue, SqlValue>> rows();
+
+ private:
+  MapReduceJob(JsEngine &engine, v8::Local<v8::Object> job);
+  void feed(v8::Local<v8::Value> doc);
+
+  JsEngine *engine_;
+  v8::Global<v8::Object> job_;
+  v8::Global<v8::Function> feed_;
+};
+
+}  // namespace xtractr
