@@ -14,9 +14,10 @@ namespace {
 
 bool is_transport(std::string_view p) { return p == "tcp" || p == "udp" || p == "sctp" || p == "dccp"; }
 bool is_network(std::string_view p) { return p == "ip" || p == "ipv6"; }
-// Layers that carry bytes no dissector claimed, or are parts of another layer.
+// Layers that carry bytes no dissector claimed, are parts of another layer, or only frame
+// the application's messages (NetBIOS session service under SMB/SMB2).
 bool is_filler(std::string_view p) {
-  return p == "data" || p == "ethertype" || p.find('.') != std::string_view::npos;
+  return p == "data" || p == "ethertype" || p == "nbss" || p.find('.') != std::string_view::npos;
 }
 
 const std::string &short_name(std::string_view abbrev) {
