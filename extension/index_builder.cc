@@ -19,6 +19,7 @@
 #include "dissect/wireshark_runtime.h"
 #include "extension/capture_index.h"
 #include "extension/index_location.h"
+#include "extension/search/search_index_writer.h"
 #include "extension/sql_error.h"
 
 namespace xtractr {
@@ -97,6 +98,7 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   FrameDissector dissector(reader);
   FlowTable flows;
   BlockEncoder encoder(dictionary_entry);
+  SearchIndexWriter search(directory + "/search");  // Xapian, same pass (search/search_terms.h)
   FrameRecord frame;
   std::set<std::string> link_types;
   Progress progress(capture, int64_t(st.st_size));
@@ -136,6 +138,7 @@ IndexSummary build_index(const std::string &capture, const std::string &director
     s.run();
 
     encoder.add(frame);
+    search.add(frame);
     if (encoder.frames() == kFramesPerBlock) flush_block();
 
     if (summary.frames == 0) summary.first_time = frame.time();
@@ -151,6 +154,7 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   }
   if (summary.frames == 0) throw CaptureOpenError("the capture holds no packets");
   if (encoder.frames() > 0) flush_block();
+  search.finish();
 
   // Flow ids were provisional: flows emptied by reassembly are gone, the rest are numbered by
   // first frame. Renumber the packets only when something changed.

@@ -11,6 +11,7 @@
 
 #include "extension/doc_json.h"
 #include "extension/scan_plan.h"
+#include "extension/search/search_filter.h"
 #include "extension/sql_error.h"
 
 namespace xtractr {
@@ -31,7 +32,24 @@ struct IndexCursor {
   Statement rows;
   bool eof = true;
   DocBuilder docs;
+  // query/filter: the matching local ids of the current member, scanned one by one
+  std::shared_ptr<const CompiledSearch> search;
+  std::vector<int64_t> ids;
+  size_t next_id = 0;
 };
+
+// Steps the `WHERE id = ?1` statement through the remaining search ids; false when none is left.
+bool step_search(IndexCursor &c) {
+  while (c.next_id < c.ids.size()) {
+    c.rows.reset();
+    c.rows.bind(1, c.ids[c.next_id++]);
+    if (c.args.flow) c.rows.bind(3, *c.args.flow - c.collection.members[c.member].flow_base);
+    if (c.args.time_min) c.rows.bind(4, *c.args.time_min);
+    if (c.args.time_max) c.rows.bind(5, *c.args.time_max);
+    if (c.rows.step()) return true;
+  }
+  return false;
+}
 
 const TableSpec &spec_of(sqlite3_vtab *vtab) { return *reinterpret_cast<IndexTable *>(vtab)->spec; }
 
@@ -84,12 +102,25 @@ void start_member(IndexCursor &c) {
     int64_t flow = c.args.flow ? *c.args.flow - m.flow_base : 0;
     if (lo > hi || (c.args.flow && (flow < 1 || flow > summary.flows))) continue;
 
-    std::string sql = std::string(c.spec->select) + " WHERE id BETWEEN ?1 AND ?2";
+    if (c.search) {
+      c.ids = search_ids(*c.search, m, c.spec->rows_are_flows);
+      c.ids.erase(c.ids.begin(), std::lower_bound(c.ids.begin(), c.ids.end(), lo));
+      c.ids.erase(std::upper_bound(c.ids.begin(), c.ids.end(), hi), c.ids.end());
+      c.next_id = 0;
+    }
+    std::string sql = std::string(c.spec->select) + (c.search ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
     if (c.args.flow) sql += " AND flow = ?3";
     if (c.args.time_min) sql += " AND time >= ?4";
     if (c.args.time_max) sql += " AND time <= ?5";
     sql += " ORDER BY id";
     c.rows = Statement(m.index->db(), sql);
+    if (c.search) {
+      if (step_search(c)) {
+        c.eof = false;
+        return;
+      }
+      continue;
+    }
     c.rows.bind(1, lo);
     c.rows.bind(2, hi);
     if (c.args.flow) c.rows.bind(3, flow);
@@ -114,10 +145,7 @@ int table_filter(sqlite3_vtab_cursor *cur, int, const char *idx_str, int argc, s
     c.eof = true;
     if (!c.args.capture)
       throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng')");
-    if (c.args.query && !c.args.query->empty())
-      throw UserError(std::string(name) + "(): the query argument is not supported yet");
-    if (c.args.filter && !c.args.filter->empty())
-      throw UserError(std::string(name) + "(): the filter argument is not supported yet");
+    c.search = compile_search(c.args.query, c.args.filter);  // syntax errors before any indexing
     c.collection = open_collection(*c.args.capture);
     if (!c.args.empty) start_member(c);
     return SQLITE_OK;
@@ -127,7 +155,7 @@ int table_filter(sqlite3_vtab_cursor *cur, int, const char *idx_str, int argc, s
 int table_next(sqlite3_vtab_cursor *cur) {
   auto &c = *reinterpret_cast<IndexCursor *>(cur);
   return guard_vtab(cur->pVtab, [&] {
-    if (c.rows.step()) return SQLITE_OK;
+    if (c.search ? step_search(c) : c.rows.step()) return SQLITE_OK;
     ++c.member;
     start_member(c);
     return SQLITE_OK;

@@ -1,0 +1,71 @@
+// search_terms.h — how frames are spelled in the Xapian search index (shared by the writer,
+// the query evaluator, the display-filter planner and the catalogs).
+//
+// Usage: internal; see search_index_writer.h (writing) and query_evaluator.h (reading).
+//
+// How it works: the search index is a Xapian database in `<index dir>/search/`, one document
+// per frame, docid = frame.number. Field names are long ("http.request.method"), so each field
+// gets a small id, spelled in base 36, and terms carry the id, not the name:
+//
+//   P<id>           the frame carries the field (any value)            e.g. "P1k"
+//   V<id>:<value>   the frame carries the field with this value          e.g. "V1k:get"
+//   W<word>         a word of a string field or of the Info column       e.g. "Wmozilla"
+//
+// Values are normalised: integers in decimal, bytes in lower-case hex (as tshark prints them),
+// text lower-cased (so names match case-insensitively; addresses and numbers are unaffected).
+// Values that would bloat the index without helping search (floating-point numbers, times,
+// checksums, sequence numbers, protocol labels, long strings and byte strings) get only the
+// presence term; such fields are marked `incomplete` and queries on their values are checked
+// against the stored field values of the frames that carry them (exact, but slower).
+// The table of fields (id → name, flags) is the Xapian metadata key "fields".
+// Packet columns are pseudo-fields named `pkt.*`; the time is also a value slot.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xtractr {
+
+// Value slots of frame documents.
+// (Flow ids and directions are not in the search index: the builder renumbers flows after the
+// last frame, so they are read from the packets table of index.db.)
+enum SearchSlot : unsigned {
+  kSlotTime = 0,  // frame time, Xapian::sortable_serialise(seconds)
+};
+
+// Flags of a field in the search index.
+enum SearchFieldFlag : unsigned {
+  kFieldIncomplete = 1,  // some values have no V term: value queries need the stored values
+  kFieldString = 2,      // a string field: its words are W terms
+};
+
+struct SearchField {
+  std::string name;
+  unsigned flags = 0;
+};
+
+// base-36 spelling of a field id
+std::string field_code(uint32_t id);
+inline std::string presence_term(uint32_t id) { return "P" + field_code(id); }
+inline std::string value_prefix(uint32_t id) { return "V" + field_code(id) + ":"; }
+inline std::string word_term(std::string_view word) { return "W" + std::string(word); }
+
+// Lower-cases ASCII letters.
+std::string lower_ascii(std::string_view text);
+// Appends the words (runs of ASCII letters/digits, lower-cased, 2..64 characters) of `text`.
+void split_words(std::string_view text, std::vector<std::string> &out);
+
+// Longest value spelled in a V term (Xapian terms are limited to ~245 bytes).
+constexpr size_t kMaxValueTerm = 200;
+
+// The metadata encoding of the field table.
+std::string encode_fields(const std::vector<SearchField> &fields);
+std::vector<SearchField> decode_fields(const std::string &text);
+
+// The pseudo-fields of the packet columns (ids 0..n-1 in this order).
+extern const char *const kPacketColumnFields[];
+constexpr int kPacketColumnFieldCount = 8;
+
+}  // namespace xtractr
