@@ -34,6 +34,8 @@ struct ModuleSpec {
 };
 // xtractr_stream, xtractr_objects, xtractr_credentials (extension/extract/), null-terminated.
 extern const ModuleSpec extract_modules[];
+// xtractr_fields, xtractr_terms (extension/search/catalog_tables.cc), null-terminated.
+extern const ModuleSpec search_modules[];
 
 // JavaScript (udf/udf.h): functions and tables sharing per-connection state (their user
 // data, freed by a destructor when the connection closes); returns an SQLite result code.

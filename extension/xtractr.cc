@@ -68,6 +68,10 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_xtractr_init(sqlit
       int rc = sqlite3_create_module_v2(db, m->name, m->module, const_cast<void *>(m->aux), nullptr);
       if (rc != SQLITE_OK) return rc;
     }
+    for (const ModuleSpec *m = search_modules; m->name; ++m) {
+      int rc = sqlite3_create_module_v2(db, m->name, m->module, const_cast<void *>(m->aux), nullptr);
+      if (rc != SQLITE_OK) return rc;
+    }
     for (const FunctionSpec *group : kFunctionGroups) {
       int rc = register_functions(db, group);
       if (rc != SQLITE_OK) return rc;
