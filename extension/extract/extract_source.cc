@@ -77,6 +77,16 @@ std::vector<int64_t> ExtractSource::flows_with_services(size_t m, const std::vec
   return out;
 }
 
+std::vector<int64_t> ExtractSource::flows_with_ports(size_t m, const std::vector<int> &ports) const {
+  std::string list;
+  for (int p : ports) list += (list.empty() ? "" : ",") + std::to_string(p);
+  Statement s(member(m).index->db(),
+              "SELECT id FROM flows WHERE sport IN (" + list + ") OR dport IN (" + list + ") ORDER BY id");
+  std::vector<int64_t> out;
+  while (s.step()) out.push_back(s.integer(0));
+  return out;
+}
+
 int ExtractSource::flow_proto(size_t m, int64_t local_flow) const {
   Statement s(member(m).index->db(), "SELECT proto FROM flows WHERE id = ?1");
   s.bind(1, local_flow);

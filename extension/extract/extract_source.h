@@ -56,6 +56,8 @@ class ExtractSource {
   std::vector<FrameRef> flow_frames(size_t m, const std::vector<int64_t> &flows, int64_t last = -1) const;
   // Local flow ids of a file whose frames' service is one of `services`.
   std::vector<int64_t> flows_with_services(size_t m, const std::vector<std::string> &services) const;
+  // Local flow ids of a file with one of `ports` as source or destination port.
+  std::vector<int64_t> flows_with_ports(size_t m, const std::vector<int> &ports) const;
   // The flow's transport: 6 TCP, 17 UDP, else the protocol number or -1.
   int flow_proto(size_t m, int64_t local_flow) const;
 

@@ -1,6 +1,248 @@
-// objects_table.cc — placeholder while the table is written.
+/*
+** objects_table.cc — xtractr_objects(capture [, query]): the files that crossed the wire.
+**
+** Usage:
+**
+**   SELECT flow, packet, protocol, filename, content_type, size, sha256 FROM xtractr_objects('day1.pcapng');
+**   SELECT writefile('out/' || filename, data) FROM xtractr_objects('day1.pcapng')
+**    WHERE content_type LIKE 'image/%';
+**   SELECT filename, size FROM xtractr_objects('day1.pcapng', 'host:www.example.com');
+**
+** Columns: flow, packet (the frame the object completed in), protocol (HTTP, SMB, IMF, TFTP,
+** DICOM, FTP-DATA), filename (a safe file name, as `tshark --export-objects` would save it,
+** without its "(n)" suffix for duplicates), content_type, size, sha256 (hex), data (BLOB),
+** note (why an object may be incomplete, else NULL), host.
+**
+** How it works: the index says which flows carry a protocol with objects (packets.service);
+** only their frames are re-dissected, in frame order, with Wireshark's export-object taps
+** (object_collector.h) — so count, sizes and hashes are tshark's. FTP-DATA, which tshark 4.0
+** cannot export, is rebuilt here: the control connection's PASV/EPSV replies and PORT/EPRT
+** requests (stored ftp.* fields) say which data connection follows each RETR/STOR/STOU/APPE,
+** whose file name it is, and the data connection's bytes are its reassembled TCP stream.
+** `query` (the search language, extension/search) narrows the flows: SELECT id FROM flows(capture, query).
+*/
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "dissect/extract/object_collector.h"
+#include "dissect/wireshark_runtime.h"
+#include "extension/extract/extract_source.h"
 #include "extension/extract/extract_table.h"
+#include "extension/sql_error.h"
+
 namespace xtractr {
-namespace { void produce(sqlite3 *, sqlite3_value **, std::vector<ExtractRow> &) {} }
-const ExtractTableSpec objects_table_spec = {"xtractr_objects", "CREATE TABLE x(a, capture HIDDEN)", 1, 1, 1, produce};
+
+namespace {
+
+enum ObjectColumn {
+  OBJ_FLOW, OBJ_PACKET, OBJ_PROTOCOL, OBJ_FILENAME, OBJ_CONTENT_TYPE, OBJ_SIZE, OBJ_SHA256, OBJ_DATA, OBJ_NOTE,
+  OBJ_HOST, OBJ_COLUMNS
+};
+const char kSchema[] =
+    "CREATE TABLE x(flow INTEGER, packet INTEGER, protocol TEXT, filename TEXT, content_type TEXT, size INTEGER,"
+    " sha256 TEXT, data BLOB, note TEXT, host TEXT, capture HIDDEN, query HIDDEN)";
+
+// Services (packets.service) whose flows may carry objects, and the export-object taps to run.
+const std::vector<std::string> kObjectServices = {"HTTP", "SMB", "SMB2", "NBSS", "IMF", "SMTP", "POP", "IMAP",
+                                                  "TFTP", "DICOM"};
+// ... and the well-known ports of those protocols, for flows Wireshark's single pass left as
+// plain TCP (a capture that starts mid-stream) but whose reassembled PDUs still carry objects.
+const std::vector<int> kObjectPorts = {80, 8080, 8000, 3128, 139, 445, 25, 587, 110, 143, 69, 104};
+const std::vector<std::string> kObjectProtocols = {"http", "smb", "imf", "tftp", "dicom"};
+
+std::string upper(std::string s) {
+  for (char &c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+ExtractRow object_row(int64_t flow, int64_t packet, const std::string &protocol, const std::string &filename,
+                      const std::string &content_type, std::string data, const std::string &note,
+                      const std::string &host) {
+  ExtractRow row(OBJ_COLUMNS);
+  row[OBJ_FLOW] = flow > 0 ? ExtractValue::of(flow) : ExtractValue::null();
+  row[OBJ_PACKET] = ExtractValue::of(packet);
+  row[OBJ_PROTOCOL] = ExtractValue::text(protocol);
+  row[OBJ_FILENAME] = ExtractValue::text(filename);
+  row[OBJ_CONTENT_TYPE] = content_type.empty() ? ExtractValue::null() : ExtractValue::text(content_type);
+  row[OBJ_SIZE] = ExtractValue::of(int64_t(data.size()));
+  row[OBJ_SHA256] = ExtractValue::text(sha256_hex(data));
+  row[OBJ_DATA] = ExtractValue::blob(std::move(data));
+  row[OBJ_NOTE] = note.empty() ? ExtractValue::null() : ExtractValue::text(note);
+  row[OBJ_HOST] = host.empty() ? ExtractValue::null() : ExtractValue::text(host);
+  return row;
+}
+
+// The flows `query` selects, as local ids per member; nullopt when there is no query.
+std::optional<std::map<size_t, std::set<int64_t>>> queried_flows(sqlite3 *db, const ExtractSource &source,
+                                                                  const std::string &capture, sqlite3_value *query) {
+  std::optional<std::string> text = text_argument(query);
+  if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  sqlite3_stmt *raw = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT id FROM flows(?1, ?2)", -1, &raw, nullptr) != SQLITE_OK)
+    throw UserError(std::string("xtractr_objects(): ") + sqlite3_errmsg(db));
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raw, sqlite3_finalize);
+  sqlite3_bind_text(raw, 1, capture.data(), int(capture.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(raw, 2, text->data(), int(text->size()), SQLITE_TRANSIENT);
+  std::map<size_t, std::set<int64_t>> out;
+  int rc;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
+    if (auto where = source.locate_flow(sqlite3_column_int64(raw, 0))) out[where->member].insert(where->local);
+  if (rc != SQLITE_DONE) throw UserError(std::string("xtractr_objects(): ") + sqlite3_errmsg(db));
+  return out;
+}
+
+// ---- FTP-DATA -------------------------------------------------------------------------
+
+struct FtpTransfer {
+  int64_t command_frame;  // global packet ids
+  std::string command, argument;
+  int64_t port;           // the data connection's listening port
+  int64_t setup_frame;
+};
+
+// Runs `sql` with ?1 = capture on the user's connection; calls row(stmt) per row.
+template <typename Row>
+void each_row(sqlite3 *db, const char *sql, const std::string &capture, Row &&row) {
+  sqlite3_stmt *raw = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK)
+    throw UserError(std::string("xtractr: xtractr_objects(): ") + sqlite3_errmsg(db));
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raw, sqlite3_finalize);
+  sqlite3_bind_text(raw, 1, capture.data(), int(capture.size()), SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) row(raw);
+  if (rc != SQLITE_DONE) throw UserError(std::string("xtractr: xtractr_objects(): ") + sqlite3_errmsg(db));
+}
+
+std::string column_text(sqlite3_stmt *s, int i) {
+  const unsigned char *t = sqlite3_column_text(s, i);
+  return t ? std::string(reinterpret_cast<const char *>(t)) : std::string();
+}
+
+// FTP-DATA objects of the whole collection; ids are global. The control connections' requests
+// and replies are read from the index through `packets` (stored ftp.* fields).
+void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &capture,
+                         const std::optional<std::map<size_t, std::set<int64_t>>> &chosen,
+                         std::vector<ExtractRow> &rows) {
+  bool any = false;
+  for (size_t m = 0; m < source.collection().members.size() && !any; ++m)
+    any = !source.flows_with_services(m, {"FTP"}).empty();
+  if (!any) return;
+  std::vector<FtpTransfer> transfers;
+  std::set<int64_t> controls;
+  {
+    std::map<int64_t, std::pair<int64_t, int64_t>> setup;  // control flow → (port, frame), until used
+    each_row(db,
+             "SELECT id, flow, upper(field(doc, 'ftp.request.command')), field(doc, 'ftp.request.arg'),"
+             " field(doc, 'ftp.response.code'), field(doc, 'ftp.passive.port'), field(doc, 'ftp.active.port')"
+             " FROM packets(?1) WHERE service = 'FTP' ORDER BY id",
+             capture, [&](sqlite3_stmt *s) {
+               const int64_t id = sqlite3_column_int64(s, 0), flow = sqlite3_column_int64(s, 1);
+               controls.insert(flow);
+               const std::string command = column_text(s, 2);
+               const int64_t code = sqlite3_column_int64(s, 4);
+               if ((code == 227 || code == 229) && sqlite3_column_type(s, 5) != SQLITE_NULL) {
+                 setup[flow] = {sqlite3_column_int64(s, 5), id};
+               } else if ((command == "PORT" || command == "EPRT") && sqlite3_column_type(s, 6) != SQLITE_NULL) {
+                 setup[flow] = {sqlite3_column_int64(s, 6), id};
+               } else if (command == "RETR" || command == "STOR" || command == "STOU" || command == "APPE") {
+                 auto found = setup.find(flow);
+                 if (found == setup.end()) return;
+                 transfers.push_back(FtpTransfer{id, command, column_text(s, 3), found->second.first, found->second.second});
+                 setup.erase(found);  // one data connection per PASV/PORT
+               }
+             });
+  }
+  if (transfers.empty()) return;
+  struct DataFlow { int64_t id, dport, first; bool used; };
+  std::vector<DataFlow> candidates;
+  each_row(db, "SELECT id, dport, first FROM flows(?1) WHERE proto = 6 ORDER BY first", capture, [&](sqlite3_stmt *s) {
+    if (!controls.count(sqlite3_column_int64(s, 0)))
+      candidates.push_back(DataFlow{sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), false});
+  });
+  for (const FtpTransfer &t : transfers) {
+    // passive: the client connects to the server's port; active: the server to the client's
+    DataFlow *chosen_flow = nullptr;
+    for (DataFlow &d : candidates)
+      if (!d.used && d.first > t.setup_frame && d.dport == t.port) { chosen_flow = &d; break; }
+    if (!chosen_flow) continue;
+    chosen_flow->used = true;
+    std::optional<LocalId> where = source.locate_flow(chosen_flow->id);
+    if (!where) continue;
+    if (chosen) {
+      auto found = chosen->find(where->member);
+      if (found == chosen->end() || !found->second.count(where->local)) continue;
+    }
+    const CollectionMember &member = source.member(where->member);
+    std::vector<FrameRef> frames = source.flow_frames(where->member, {where->local});
+    FollowResult followed = follow_stream(source.reader(where->member), frames, StreamKind::Tcp);
+    std::string sent[2];
+    int64_t missing[2] = {0, 0};
+    uint32_t last_packet[2] = {0, 0};
+    for (const StreamChunk &c : followed.chunks) {
+      sent[c.from_server] += c.data;
+      missing[c.from_server] += c.gap;
+      if (!c.data.empty()) last_packet[c.from_server] = std::max(last_packet[c.from_server], c.packet);
+    }
+    const int side = sent[1].size() > sent[0].size() ? 1 : 0;
+    std::string note;
+    if (missing[side]) note = "incomplete: " + std::to_string(missing[side]) + " bytes missing from the capture";
+    ExtractedObject named;
+    named.filename = t.argument;
+    size_t slash = named.filename.find_last_of('/');
+    if (slash != std::string::npos && slash + 1 < named.filename.size()) named.filename = named.filename.substr(slash + 1);
+    const int64_t packet = last_packet[side] ? member.id_base + last_packet[side] : t.command_frame;
+    rows.push_back(object_row(chosen_flow->id, packet, "FTP-DATA", safe_object_name(named), "", std::move(sent[side]),
+                              note, ""));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+void produce_objects(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &rows) {
+  std::optional<std::string> capture = text_argument(args[0]);
+  if (!capture) throw UserError("xtractr: xtractr_objects(): the capture is NULL");
+  ExtractSource source(*capture);
+  auto chosen = queried_flows(db, source, *capture, args[1]);
+  ensure_wireshark();
+  std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
+  const std::vector<std::string> protocols = available_object_protocols(kObjectProtocols);
+  for (size_t m = 0; m < source.collection().members.size(); ++m) {
+    const CollectionMember &member = source.member(m);
+    const std::set<int64_t> *only = nullptr;
+    if (chosen) {
+      auto found = chosen->find(m);
+      if (found == chosen->end()) continue;
+      only = &found->second;
+    }
+    std::vector<int64_t> flows = source.flows_with_services(m, kObjectServices);
+    for (int64_t f : source.flows_with_ports(m, kObjectPorts)) flows.push_back(f);
+    std::sort(flows.begin(), flows.end());
+    flows.erase(std::unique(flows.begin(), flows.end()), flows.end());
+    if (only) flows.erase(std::remove_if(flows.begin(), flows.end(), [&](int64_t f) { return !only->count(f); }), flows.end());
+    if (!flows.empty()) {
+      std::vector<IndexedPacket> packets = source.flow_packets(m, flows);
+      std::vector<FrameRef> frames;
+      std::map<uint32_t, int64_t> flow_of;
+      for (const IndexedPacket &p : packets) {
+        frames.push_back(FrameRef{p.number, p.offset});
+        flow_of[p.number] = p.flow;
+      }
+      for (ExtractedObject &o : collect_objects(source.reader(m), frames, protocols)) {
+        auto f = flow_of.find(o.packet);
+        int64_t flow = f == flow_of.end() ? 0 : member.flow_base + f->second;
+        std::string name = safe_object_name(o);
+        rows.push_back(object_row(flow, member.id_base + o.packet, upper(o.protocol), name, o.content_type,
+                                  std::move(o.data), "", o.hostname));
+      }
+    }
+  }
+  produce_ftp_objects(db, source, *capture, chosen, rows);
+}
+
+}  // namespace
+
+const ExtractTableSpec objects_table_spec = {"xtractr_objects", kSchema, OBJ_COLUMNS, 1, 2, produce_objects};
+
 }  // namespace xtractr
