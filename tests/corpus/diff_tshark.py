@@ -1,0 +1,601 @@
+#!/usr/bin/python3
+"""diff_tshark.py — differential test: what xtractr indexes against what tshark prints, same run.
+
+Usage:
+
+    /usr/bin/python3 tests/corpus/diff_tshark.py --extension build/xtractr.so \
+        [--oracle ../shared/corpus/ORACLE.tsv] [--head-frames 1500] CAPTURE...
+
+For every capture (files; directories are expanded to their files) it checks, against
+`tshark -n -r CAPTURE` run now with Wireshark's default preferences:
+
+* row count of `packets` = tshark's frame count (and an SQL error naming the file when tshark
+  reads no frame: empty or unreadable captures); a capture tshark stops reading part way
+  (truncated, damaged) must be indexed up to that point with a warning in xtractr_index();
+* per frame: `time` = frame.time_epoch (±1e-6 s), `length` = frame.len, `title` = the Info
+  column, `src`/`dst` = the Source/Destination columns;
+* every field name the index holds (its `dictionary` table): the doc's values of the field =
+  `tshark -T fields -E occurrence=a -e NAME` for every frame of the first --head-frames frames
+  (fields only seen later are compared over the whole file). Integer fields compare by value
+  (tshark prints some in hex or octal), everything else as tshark's text;
+* field(doc, NAME) and fields(doc, NAME) agree with the doc on a frame that has the field and
+  are NULL on one that does not;
+* flows: the TCP/UDP flow counts = the number of distinct tcp.stream/udp.stream values, and
+  frames of one stream are exactly the frames of one flow;
+* with --oracle, the ORACLE.tsv facts it can evaluate (frames, frame counts of simple display
+  filters, distinct value counts).
+
+Every mismatch is printed as `MISMATCH <file> frame <n> <field>: ours=… tshark=…`; the exit
+status is 1 when there is any. Runs /usr/bin/python3 because the sqlite3 module of other
+Pythons may not load extensions.
+
+How it works: the capture is indexed into a private XTRACTR_INDEX_DIR, read back through the
+extension (`packets`, `flows`, `doc`), and tshark is run with `-T fields`, occurrences joined
+with \\x1f and fields separated by \\x1e (tshark escapes \\n, \\r, \\t, \\b, \\f in its
+output; our text is escaped the same way before comparing). Field names are asked ~100 per
+tshark run.
+"""
+import argparse
+import collections
+import decimal
+import json
+import math
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+SEP = "\x1e"
+AGG = "\x1f"
+INTEGER_TYPES = {
+    "FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT40", "FT_UINT48", "FT_UINT56",
+    "FT_UINT64", "FT_INT8", "FT_INT16", "FT_INT24", "FT_INT32", "FT_INT40", "FT_INT48",
+    "FT_INT56", "FT_INT64", "FT_FRAMENUM", "FT_BOOLEAN",
+}
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".gz", ".zst", ".pcap.gz", ".pcapng.zst")
+MAX_REPORTS_PER_FILE = 40
+
+
+def tshark_env():
+    env = dict(os.environ)
+    env["WIRESHARK_CONFIG_DIR"] = "/nonexistent"
+    env["TZ"] = "UTC"
+    env["LC_ALL"] = "C.UTF-8"
+    return env
+
+
+def run_tshark(tshark, capture, fields, count=None):
+    """Runs tshark -T fields; returns (rows as lists of per-field strings, stderr, returncode)."""
+    cmd = [tshark, "-n", "-r", capture, "-T", "fields", "-E", "separator=" + SEP,
+           "-E", "occurrence=a", "-E", "aggregator=" + AGG, "-E", "quote=n"]
+    if count:
+        cmd += ["-c", str(count)]
+    for f in fields:
+        cmd += ["-e", f]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=tshark_env())
+    out = p.stdout.decode("utf-8", "surrogateescape")
+    rows = []
+    for line in out.split("\n"):
+        if line:  # every line starts with frame.number, so none is empty
+            rows.append(line.split(SEP))
+    err = "\n".join(l for l in p.stderr.decode("utf-8", "replace").splitlines()
+                    if "could be dangerous" not in l)
+    return rows, err, p.returncode
+
+
+def tshark_field_types(tshark):
+    p = subprocess.run([tshark, "-G", "fields"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       env=tshark_env(), check=True)
+    types = {}
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4 and parts[0] == "F":
+            types.setdefault(parts[2], set()).add(parts[3])
+        elif len(parts) >= 3 and parts[0] == "P":
+            types.setdefault(parts[2], set()).add("FT_PROTOCOL")
+    return types
+
+
+def tshark_escape(text):
+    return (text.replace("\b", "\\b").replace("\f", "\\f").replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+INT_RE = re.compile(r"^(-?)(0x[0-9a-fA-F]+|0[0-7]+|[0-9]+)")
+
+
+def tshark_int(text):
+    m = INT_RE.match(text)
+    if not m:
+        if text == "True":
+            return 1
+        if text == "False":
+            return 0
+        return None
+    sign, digits = m.group(1), m.group(2)
+    if digits.startswith("0x") or digits.startswith("0X"):
+        v = int(digits, 16)
+    elif len(digits) > 1 and digits[0] == "0":
+        v = int(digits, 8)
+    else:
+        v = int(digits)
+    return -v if sign else v
+
+
+def time_equal(ours, text):
+    """Our REAL time against tshark's frame.time_epoch text: equal to within 1e-6 s or one
+    ulp of the double (far-future stamps have fewer digits than tshark prints). Wireshark
+    prints a negative nanosecond part as a minus sign before the whole number
+    ("-1409179648.083690296" for 1409179648 s - 83690296 ns); that reading is accepted too."""
+    tolerance = max(decimal.Decimal("0.000001"), decimal.Decimal(math.ulp(ours)))
+    ours_d = decimal.Decimal(repr(ours))
+    value = decimal.Decimal(text)
+    if abs(ours_d - value) <= tolerance:
+        return True
+    if text.startswith("-") and "." in text:
+        secs, frac = text[1:].split(".", 1)
+        quirk = decimal.Decimal(secs) - decimal.Decimal("0." + frac)
+        return abs(ours_d - quirk) <= tolerance
+    return False
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def our_text(value):
+    """Our stored value as tshark would print it (before tshark's escaping)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    return value  # strings, and JSON numbers kept as their text (parse_float=str)
+
+
+def load_doc(text):
+    return json.loads(text, parse_float=str)
+
+
+class Report:
+    def __init__(self, name):
+        self.name = name
+        self.count = 0
+        self.by_field = collections.Counter()
+        self.printed = 0
+        self.json_fallbacks = 0  # frames re-read with -T json (values holding separators)
+
+    def mismatch(self, frame, what, ours, theirs):
+        self.count += 1
+        self.by_field[what] += 1
+        if self.printed < MAX_REPORTS_PER_FILE:
+            self.printed += 1
+            print("MISMATCH %s frame %s %s: ours=%s tshark=%s" % (
+                self.name, frame, what, json.dumps(ours, ensure_ascii=False)[:300],
+                json.dumps(theirs, ensure_ascii=False)[:300]))
+
+    def fail(self, what, ours, theirs):
+        self.mismatch("-", what, ours, theirs)
+
+
+def values_equal(ours, theirs, integer, escaped=True):
+    """ours: the doc's values of a field in one frame; theirs: tshark's occurrences (its
+    -T fields text split at the aggregator, escaped; or -T json's list, not escaped)."""
+    if not theirs and all(our_text(v) == "" for v in ours) and len(ours) <= 1:
+        return True
+    if len(ours) != len(theirs):
+        return False
+    for o, t in zip(ours, theirs):
+        if integer:
+            if isinstance(o, bool) or not isinstance(o, int):
+                return False
+            if tshark_int(t) != o:
+                return False
+        else:
+            if not isinstance(o, (str, int)):
+                return False
+            text = our_text(o)
+            if (tshark_escape(text) if escaped else text) != t:
+                return False
+    return True
+
+
+def tshark_json_values(tshark, capture, fields, frames):
+    """tshark -T json -e ... for a few frames: {frame: {field: [values]}}. Used where a value
+    holds the -T fields separators, so the text line cannot be split."""
+    cmd = [tshark, "-n", "-r", capture, "-T", "json",
+           "-Y", "frame.number in {%s}" % " ".join(str(f) for f in frames), "-e", "frame.number"]
+    for f in fields:
+        cmd += ["-e", f]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=tshark_env())
+    result = {}
+    for packet in json.loads(p.stdout.decode("utf-8", "surrogateescape") or "[]"):
+        layers = packet.get("_source", {}).get("layers", {})
+        number = int(layers.get("frame.number", ["0"])[0])
+        result[number] = layers
+    return result
+
+
+def field_names(index_db):
+    con = sqlite3.connect("file:%s?mode=ro" % index_db, uri=True)
+    try:
+        return sorted({r[0] for r in con.execute("SELECT name FROM dictionary")})
+    finally:
+        con.close()
+
+
+def open_extension(extension):
+    con = sqlite3.connect(":memory:")
+    con.enable_load_extension(True)
+    con.load_extension(extension)
+    con.enable_load_extension(False)
+    # field text is whatever bytes the capture held; keep invalid UTF-8 as tshark's output does
+    con.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+    return con
+
+
+# --- ORACLE.tsv facts -------------------------------------------------------------------
+
+FILTER_TERM = re.compile(r'^\s*([A-Za-z0-9_.\-]+)\s*(?:(==|>)\s*("?)([^"\s]*)\3)?\s*$')
+
+
+def compile_filter(text):
+    """A display filter of the simple forms ORACLE.tsv uses: terms joined by && or ||."""
+    ors = []
+    for alternative in text.split("||"):
+        ands = []
+        for term in alternative.split("&&"):
+            m = FILTER_TERM.match(term)
+            if not m:
+                return None
+            ands.append((m.group(1), m.group(2), m.group(4), m.group(3) == '"'))
+        ors.append(ands)
+    return ors
+
+
+def term_matches(doc, term):
+    name, op, value, quoted = term
+    values = as_list(doc.get(name))
+    if not values:
+        return False
+    if op is None:
+        return True
+    for v in values:
+        if op == "==" and quoted and our_text(v) == value:
+            return True
+        if not quoted and isinstance(v, int) and not isinstance(v, bool):
+            n = tshark_int(value)
+            if n is not None and ((op == "==" and v == n) or (op == ">" and v > n)):
+                return True
+    return False
+
+
+def filter_matches(doc, compiled):
+    return any(all(term_matches(doc, t) for t in ands) for ands in compiled)
+
+
+def oracle_facts(oracle_path, capture_name):
+    facts = []
+    if not oracle_path:
+        return facts
+    with open(oracle_path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 4 and parts[0] == capture_name:
+                facts.append((parts[1], parts[2], parts[3]))
+    return facts
+
+
+class OracleCheck:
+    """Accumulates, over every doc, what the ORACLE facts ask about."""
+
+    def __init__(self, facts):
+        self.filters = {}
+        self.distinct = {}
+        self.expected = {}
+        for fact, value, how in facts:
+            m = re.match(r"count of frames matching display filter: (.*?)( \(fallback.*)?$", how)
+            if m and fact != "frames":
+                compiled = compile_filter(m.group(1))
+                if compiled is not None:
+                    self.filters[fact] = compiled
+                    self.expected[fact] = value
+                continue
+            m = re.match(r"number of distinct values of field (\S+)$", how)
+            if m:
+                self.distinct[fact] = (m.group(1), set())
+                self.expected[fact] = value
+        self.counts = collections.Counter()
+
+    def add(self, doc):
+        for fact, compiled in self.filters.items():
+            if filter_matches(doc, compiled):
+                self.counts[fact] += 1
+        for fact, (name, seen) in self.distinct.items():
+            for v in as_list(doc.get(name)):
+                seen.add(our_text(v))
+
+    def check(self, report):
+        for fact in self.filters:
+            if str(self.counts[fact]) != self.expected[fact]:
+                report.fail("ORACLE " + fact, self.counts[fact], self.expected[fact])
+        for fact, (name, seen) in self.distinct.items():
+            if str(len(seen)) != self.expected[fact]:
+                report.fail("ORACLE " + fact, len(seen), self.expected[fact])
+        return len(self.filters) + len(self.distinct)
+
+
+# --- one capture ------------------------------------------------------------------------
+
+def check_capture(args, capture, types, work):
+    name = os.path.basename(capture)
+    report = Report(name)
+    tshark = args.tshark
+    base_fields = ["frame.number", "frame.time_epoch", "frame.len", "_ws.col.Info",
+                   "_ws.col.Source", "_ws.col.Destination", "tcp.stream", "udp.stream"]
+    base, err, rc = run_tshark(tshark, capture, base_fields)
+    tshark_frames = len(base)
+
+    os.environ["XTRACTR_INDEX_DIR"] = os.path.join(work, "index")
+    con = open_extension(args.extension)
+    try:
+        summary = json.loads(con.execute("SELECT xtractr_index(?)", (capture,)).fetchone()[0])
+    except sqlite3.Error as e:
+        message = str(e)
+        if tshark_frames > 0:
+            report.fail("xtractr_index error", message, "%d frames" % tshark_frames)
+        elif capture not in message and name not in message:
+            report.fail("error names the file", message, capture)
+        else:
+            print("ok %s: no frames for tshark (%s); xtractr says: %s" % (name, err.strip()[:120], message))
+        return report
+    frames = summary["frames"]
+    index_dir = summary["files"][0]["index"]
+    if frames != tshark_frames:
+        report.fail("frame count", frames, tshark_frames)
+    if rc != 0 and tshark_frames > 0 and not summary["warnings"]:
+        report.fail("warning for a capture tshark could not finish", summary["warnings"], err.strip())
+
+    facts = oracle_facts(args.oracle, name)
+    for fact, value, how in facts:
+        if fact == "frames" and value.isdigit() and int(value) != frames:
+            report.fail("ORACLE frames", frames, int(value))
+
+    # per-frame columns, and flows
+    stream_to_flow = {"tcp": {}, "udp": {}}
+    flow_to_stream = {"tcp": {}, "udp": {}}
+    rows = con.execute("SELECT id, time, length, title, src, dst, flow FROM packets(?) ORDER BY id", (capture,))
+    n = 0
+    for (pid, ptime, length, title, src, dst, flow), t in zip(rows, base):
+        n += 1
+        if len(t) != len(base_fields):
+            report.mismatch(pid, "tshark output line", None, SEP.join(t))
+            continue
+        if str(pid) != t[0]:
+            report.mismatch(pid, "id", pid, t[0])
+        if not time_equal(ptime, t[1]):
+            report.mismatch(pid, "time", ptime, t[1])
+        if str(length) != t[2]:
+            report.mismatch(pid, "length", length, t[2])
+        if tshark_escape(title or "") != t[3]:
+            report.mismatch(pid, "title", title, t[3])
+        if tshark_escape(src or "") != t[4]:
+            report.mismatch(pid, "src", src, t[4])
+        if tshark_escape(dst or "") != t[5]:
+            report.mismatch(pid, "dst", dst, t[5])
+        for proto, text in (("tcp", t[6]), ("udp", t[7])):
+            if not text:
+                continue
+            stream = text.split(AGG)[-1]  # the innermost header's stream
+            if proto == "udp" and t[6]:
+                continue  # a TCP flow inside UDP (tunnels) is classified by TCP
+            known = stream_to_flow[proto].setdefault(stream, flow)
+            if known != flow:
+                report.mismatch(pid, proto + ".stream %s spans flows" % stream, [known, flow], stream)
+            other = flow_to_stream[proto].setdefault(flow, stream)
+            if other != stream:
+                report.mismatch(pid, "flow %d spans %s streams" % (flow, proto), [other, stream], stream)
+    if n != tshark_frames and frames == tshark_frames:
+        report.fail("rows read back", n, tshark_frames)
+    # A TCP flow is one tcp.stream (of the innermost TCP header), a UDP flow one udp.stream
+    # of a frame without TCP (a tunnel's TCP wins); flows without ports are other IP traffic
+    # (e.g. IP fragments before reassembly) and not counted here.
+    for proto, number in (("tcp", 6), ("udp", 17)):
+        ours = con.execute("SELECT count(*) FROM flows(?) WHERE proto = ? AND sport IS NOT NULL",
+                           (capture, number)).fetchone()[0]
+        if ours != len(stream_to_flow[proto]):
+            report.fail("%s flows vs distinct %s.stream" % (proto, proto), ours, len(stream_to_flow[proto]))
+
+    # fields: the head of the capture in memory, the rest streamed
+    names = [f for f in field_names(os.path.join(index_dir, "index.db"))]
+    head_count = min(frames, args.head_frames)
+    head_docs = []
+    head_names = set()
+    oracle = OracleCheck(facts)
+    tail_names = None
+    tail_values = {}
+    example = {}  # field name -> a frame id holding it
+    missing_example = {}
+    cur = con.execute("SELECT id, doc FROM packets(?) ORDER BY id", (capture,))
+    for pid, text in cur:
+        doc = load_doc(text)
+        oracle.add(doc)
+        if args.tamper:
+            tamper(doc, types)
+        if pid <= head_count:
+            head_docs.append(doc)
+            head_names.update(doc.keys())
+            if pid == head_count:
+                tail_names = set(names) - head_names
+        elif tail_names:
+            picked = {k: doc[k] for k in tail_names if k in doc}
+            if picked:
+                tail_values[pid] = picked
+        for k in doc:
+            example.setdefault(k, pid)
+    if tail_names is None:
+        tail_names = set(names) - head_names
+    checked_facts = oracle.check(report)
+
+    unknown = [f for f in names if f not in types]
+    for f in unknown:
+        report.fail("field name unknown to tshark -G fields", f, None)
+    known = [f for f in names if f in types]
+    # frame.number leads every tshark run (a name asked twice prints once, in the last
+    # column); the doc's own copy must equal the packet id
+    for frame, doc in enumerate(head_docs, 1):
+        if doc.get("frame.number") != frame or doc.get("id") != frame:
+            report.mismatch(frame, "frame.number / id in doc", [doc.get("frame.number"), doc.get("id")], frame)
+    batchable = [f for f in known if f != "frame.number"]
+
+    def is_integer(f):
+        return bool(types.get(f, set()) & INTEGER_TYPES) and not (types[f] - INTEGER_TYPES)
+
+    def compare(batch, docs_by_frame, count):
+        rows, err, rc = run_tshark(tshark, capture, ["frame.number"] + batch, count)
+        unsplittable = []
+        for t in rows:
+            if len(t) != len(batch) + 1 or not t[0].isdigit():
+                if t[0].isdigit():
+                    unsplittable.append(int(t[0]))
+                else:
+                    report.mismatch("?", "tshark output line (fields)", None, SEP.join(t)[:300])
+                continue
+            frame = int(t[0])
+            doc = docs_by_frame(frame)
+            if doc is None:
+                if any(t[1:]):
+                    report.mismatch(frame, "frame missing from our index", None, "")
+                continue
+            for f, text in zip(batch, t[1:]):
+                ours = as_list(doc.get(f))
+                theirs = text.split(AGG) if text else []
+                if not values_equal(ours, theirs, is_integer(f)):
+                    report.mismatch(frame, f, ours, theirs)
+        if unsplittable:
+            report.json_fallbacks += len(unsplittable)
+            layers = tshark_json_values(tshark, capture, batch, unsplittable)
+            for frame in unsplittable:
+                doc = docs_by_frame(frame) or {}
+                if frame not in layers:
+                    report.mismatch(frame, "tshark -T json lacks the frame", None, None)
+                    continue
+                for f in batch:
+                    ours = as_list(doc.get(f))
+                    theirs = layers[frame].get(f, [])
+                    if not values_equal(ours, theirs, is_integer(f), escaped=False):
+                        report.mismatch(frame, f + " (-T json)", ours, theirs)
+
+    head = [f for f in batchable if f in head_names]
+    for i in range(0, len(head), args.batch):
+        compare(head[i:i + args.batch],
+                lambda frame: head_docs[frame - 1] if 1 <= frame <= len(head_docs) else None,
+                head_count if head_count < frames else None)
+    tail = [f for f in batchable if f in tail_names]
+    for i in range(0, len(tail), args.batch):
+        compare(tail[i:i + args.batch], lambda frame: tail_values.get(frame, {}), None)
+
+    # field() and fields() read the doc as the doc says
+    absent_frame = None
+    for f in known:
+        pid = example.get(f)
+        if pid is None:
+            report.fail("field in dictionary but in no doc", f, None)
+            continue
+        row = con.execute("SELECT field(doc, ?1), fields(doc, ?1), json_extract(doc, '$.\"' || ?1 || '\"')"
+                          " FROM packets(?2) WHERE id = ?3", (f, capture, pid)).fetchone()
+        one, many, raw = row
+        values = json.loads(many, parse_float=str) if many is not None else None
+        if values is None or not isinstance(values, list) or not values:
+            report.mismatch(pid, "fields(doc, %s)" % f, many, "a JSON array")
+            continue
+        first = values[0]
+        if isinstance(first, str) and not isinstance(one, str) and not (
+                types.get(f) and types[f] & {"FT_DOUBLE", "FT_FLOAT", "FT_RELATIVE_TIME"}):
+            report.mismatch(pid, "field(doc, %s) type" % f, one, first)
+        elif isinstance(first, int) and one != first:
+            report.mismatch(pid, "field(doc, %s)" % f, one, first)
+        elif isinstance(first, str) and isinstance(one, str) and one != first:
+            report.mismatch(pid, "field(doc, %s)" % f, one, first)
+    if frames > 0:
+        absent = con.execute("SELECT field(doc, 'no.such.field'), fields(doc, 'no.such.field')"
+                             " FROM packets(?) WHERE id = 1", (capture,)).fetchone()
+        if absent != (None, None):
+            report.fail("field()/fields() of an absent field", absent, [None, None])
+
+    print("ok %s: %d frames, %d field names (%d on the first %d frames, %d later), %d oracle facts, "
+          "%d frames re-read as JSON, %d mismatches"
+          % (name, frames, len(names), len(head), head_count, len(tail), checked_facts,
+             report.json_fallbacks, report.count)
+          if report.count == 0 else
+          "FAIL %s: %d frames, %d field names, %d mismatches; by field: %s"
+          % (name, frames, len(names), report.count,
+             ", ".join("%s=%d" % kv for kv in report.by_field.most_common(15))))
+    con.close()
+    return report
+
+
+def tamper(doc, types):
+    """--tamper: spoils one integer and one text value of a doc, so that a run proves the
+    comparison can fail."""
+    done_int = done_text = False
+    for k, v in doc.items():
+        if "." not in k or isinstance(v, list):
+            continue
+        if not done_int and isinstance(v, int) and types.get(k, set()) & INTEGER_TYPES:
+            doc[k] = v + 1
+            done_int = True
+        elif not done_text and isinstance(v, str) and types.get(k) == {"FT_STRING"}:
+            doc[k] = v + "~"
+            done_text = True
+
+
+def expand(paths):
+    files = []
+    for p in paths:
+        if os.path.isdir(p):
+            for entry in sorted(os.listdir(p)):
+                full = os.path.join(p, entry)
+                if os.path.isfile(full) and entry.endswith(CAPTURE_SUFFIXES):
+                    files.append(full)
+        else:
+            files.append(p)
+    return files
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--extension", required=True, help="path to xtractr.so")
+    ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--oracle", help="ORACLE.tsv with tshark facts per file name")
+    ap.add_argument("--head-frames", type=int, default=1500,
+                    help="frames whose every field is compared (fields first seen later: whole file)")
+    ap.add_argument("--batch", type=int, default=100, help="fields per tshark run")
+    ap.add_argument("--tamper", action="store_true",
+                    help="spoil our values before comparing; exit 0 only if mismatches are found")
+    ap.add_argument("captures", nargs="+")
+    args = ap.parse_args()
+    args.extension = os.path.abspath(args.extension)
+    if args.oracle and not os.path.exists(args.oracle):
+        args.oracle = None
+    types = tshark_field_types(args.tshark)
+    failures = 0
+    work = tempfile.mkdtemp(prefix="xtractr-diff-")
+    try:
+        for capture in expand(args.captures):
+            report = check_capture(args, os.path.abspath(capture), types, work)
+            failures += report.count
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.tamper:
+        print("tampered run: %d mismatches found (expected some)" % failures)
+        return 0 if failures else 1
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+-- bad input: each gets a clear SQL error naming the file and the problem, or, for a truncated
+-- or damaged capture, an index of every readable frame and a warning from xtractr_index().
+-- (Frame counts are checked against tshark by tests/corpus.)
+.headers on
+.bail off
+SELECT count(*) FROM packets('missing.pcap');
+SELECT count(*) FROM flows('missing/dir/x.pcapng');
+SELECT count(*) FROM packets('ATTRIBUTION.md');
+SELECT count(*) FROM packets('empty__zeek.pcap');
+SELECT xtractr_index('empty__zeek.pcap');
+.shell mkdir -p emptydir nocaps && echo "hello, these are notes, not a capture" > nocaps/notes.txt
+SELECT count(*) FROM packets('emptydir');
+SELECT count(*) FROM packets('nocaps');
+SELECT count(*) FROM packets('nomatch*.pcap');
+SELECT count(*) FROM packets('');
+SELECT count(*) FROM packets(NULL);
+SELECT count(*) FROM packets;
+SELECT count(*) FROM flows;
+SELECT xtractr_index(NULL);
+SELECT count(*) FROM packets('http_get_simple__zeek.pcap', 'some query');
+SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'tcp');
+.shell head -c 100 http_get_simple__zeek.pcap > cut_in_header.pcap && head -c 10 http_get_simple__zeek.pcap > ten_bytes.pcap
+SELECT count(*) FROM packets('ten_bytes.pcap');
+-- truncated in the middle of a packet: the frames before it, and a warning
+SELECT json_extract(x, '$.frames') > 0 AS "indexed frames", json_array_length(x, '$.warnings') AS warnings,
+       json_extract(x, '$.files[0].warnings[0]') AS warning
+  FROM (SELECT xtractr_index('CORRUPT_truncated_midpacket_dns__dpkt.pcap') AS x);
+SELECT count(*) = json_extract(xtractr_index('CORRUPT_truncated_midpacket_dns__dpkt.pcap'), '$.frames') AS "rows = indexed frames" FROM packets('CORRUPT_truncated_midpacket_dns__dpkt.pcap');
+-- damaged (an impossible record length): the frames before it, and a warning
+SELECT json_extract(x, '$.frames') > 0 AS "indexed frames", json_extract(x, '$.warnings[0]') AS warning
+  FROM (SELECT xtractr_index('CORRUPT_damaged_fuzz__suricata.pcap') AS x);
+SELECT count(*) > 0 AS "rows" FROM packets('CORRUPT_damaged_fuzz__suricata.pcap');
+-- a capture cut inside its first record: no frame can be read
+SELECT count(*) FROM packets('cut_in_header.pcap');
+-- a capture whose first packet is cut short on the wire (snaplen) is fine: no warning
+SELECT json_array_length(xtractr_index('trunc_ip_header__zeek.pcap'), '$.warnings') AS "warnings for a short packet";
+-- in a collection, files that cannot be read are skipped
+.shell mkdir -p mixed && cp ATTRIBUTION.md empty__zeek.pcap ten_bytes.pcap CORRUPT_damaged_fuzz__suricata.pcap icmp_5pings__zeek.pcap mixed/
+SELECT count(DISTINCT pcap) AS "readable files in mixed/" FROM packets('mixed');
+SELECT json_array_length(xtractr_index('mixed'), '$.warnings') AS "warnings for mixed/";
+-- the connection still works after all that
+SELECT count(*) > 0 AS "still fine" FROM packets('http_get_simple__zeek.pcap');

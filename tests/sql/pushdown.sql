@@ -1,0 +1,50 @@
+-- pushdown: xBestIndex hands id, flow and time constraints to the index (idxStr, see
+-- extension/scan_plan.h) and the pushed-down answers equal the full-scan answers (`+col`
+-- keeps SQLite from pushing a constraint down).
+.headers on
+-- WHERE id = 5 is a unique lookup ('=' in the plan): it must not scan
+EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 5;
+EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id > 10 AND id <= 20;
+EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id >= 10 AND id < 20 ORDER BY id;
+EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id BETWEEN 10 AND 20;
+EXPLAIN QUERY PLAN SELECT * FROM packets('http_ipv6_4streams__pcpp.pcap') WHERE flow = 3;
+EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE time >= 1 AND time < 2;
+EXPLAIN QUERY PLAN SELECT * FROM flows('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 2;
+EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +id = 5;
+EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz');
+-- a join: the capture argument comes from the outer table
+EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT 'http_get_simple__zeek.pcap' AS f) AS c, packets(c.f) AS p WHERE p.id = 3;
+
+-- same answers as a scan
+SELECT (SELECT group_concat(id || ':' || length || ':' || title, '|') FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 5)
+     = (SELECT group_concat(id || ':' || length || ':' || title, '|') FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +id = 5) AS "id = 5",
+       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 5) AS "rows for id = 5";
+SELECT (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id > 10 AND id <= 20)
+     = (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +id > 10 AND +id <= 20) AS "id range",
+       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id > 10 AND id <= 20) AS "rows in (10, 20]";
+SELECT (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id >= 10.5 AND id < 12.5)
+     = '11,12' AS "REAL bounds round the right way";
+SELECT (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 0) AS "id = 0",
+       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = NULL) AS "id = NULL",
+       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 'x') AS "id = 'x'",
+       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 1e30) AS "id = 1e30",
+       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id > 9223372036854775807) AS "id > max",
+       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id > 20 AND id < 10) AS "empty range";
+-- http_ipv6_4streams__pcpp.pcap holds four TCP streams, so four flows
+SELECT (SELECT group_concat(id) FROM packets('http_ipv6_4streams__pcpp.pcap') WHERE flow = 3)
+     = (SELECT group_concat(id) FROM packets('http_ipv6_4streams__pcpp.pcap') WHERE +flow = 3) AS "flow = 3",
+       (SELECT count(*) FROM packets('http_ipv6_4streams__pcpp.pcap') WHERE flow = 3) > 0 AS "flow 3 has frames",
+       (SELECT count(*) FROM packets('http_ipv6_4streams__pcpp.pcap') WHERE flow = 3 AND flow = 4) AS "flow = 3 AND flow = 4",
+       (SELECT count(*) FROM packets('http_ipv6_4streams__pcpp.pcap') WHERE flow = 99) AS "flow = 99";
+-- time bounds: strict and inclusive, around a real frame time
+SELECT (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE time >= t AND time < t + 0.5)
+     = (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +time >= t AND +time < t + 0.5) AS "time >= t and < t + 0.5",
+       (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE time > t AND time <= t + 0.5)
+     = (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +time > t AND +time <= t + 0.5) AS "time > t and <= t + 0.5"
+  FROM (SELECT time AS t FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 100);
+SELECT (SELECT group_concat(id) FROM flows('http_ipv6_4streams__pcpp.pcap') WHERE id BETWEEN 2 AND 4) = '2,3,4' AS "flows by id",
+       (SELECT group_concat(id) FROM flows('http_ipv6_4streams__pcpp.pcap') WHERE id = 4) = '4' AS "flow id = 4";
+-- ORDER BY id is consumed and rows come in id order
+SELECT group_concat(id) = (SELECT group_concat(id) FROM (SELECT id FROM packets('http_get_simple__zeek.pcap') ORDER BY +id))
+       AS "ORDER BY id"
+  FROM (SELECT id FROM packets('http_get_simple__zeek.pcap') ORDER BY id);
