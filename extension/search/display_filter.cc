@@ -15,6 +15,7 @@
 #include "dissect/wireshark_runtime.h"
 #include "extension/doc_json.h"
 #include "extension/search/search_index.h"
+#include "extension/search/tree_guard.h"
 #include "extension/sql_error.h"
 
 extern "C" {
@@ -512,7 +513,7 @@ void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, st
       } else if (!parse_hex_bytes(value, scratch)) {
         cannot_rebuild(hf, value);
       }
-      proto_tree_add_bytes(tree, id, nullptr, 0, gint(scratch.size()), scratch.empty() ? nullptr : scratch.data());
+      proto_tree_add_bytes_with_length(tree, id, nullptr, 0, 0, scratch.data(), gint(scratch.size()));
       return;
     case FT_FLOAT: case FT_DOUBLE: {
       std::string s = text();
@@ -543,6 +544,27 @@ void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, st
     }
     default:
       cannot_rebuild(hf, value);
+  }
+}
+
+// One frame's tree rebuild, run under xtractr_guarded(): Wireshark exceptions are longjmps,
+// so errors of ours are caught here and carried out as text.
+struct Rebuild {
+  proto_tree *tree;
+  const std::vector<StoredValue> *values;
+  const std::vector<header_field_info *> *rebuild_as;
+  std::vector<guint8> *scratch;
+  std::string error;
+};
+
+void rebuild_tree(void *context) {
+  auto &job = *static_cast<Rebuild *>(context);
+  try {
+    for (const StoredValue &v : *job.values)
+      if (v.id < job.rebuild_as->size() && (*job.rebuild_as)[v.id])
+        add_value(job.tree, (*job.rebuild_as)[v.id], v, *job.scratch);
+  } catch (const std::exception &e) {
+    job.error = e.what();
   }
 }
 
@@ -661,8 +683,11 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
     epan_dissect_reset(edt);
     epan_dissect_prime_with_dfilter(edt, compiled_->df);
     for (int hf : extra_hfids) epan_dissect_prime_with_hfid(edt, hf);
-    for (const StoredValue &v : values)
-      if (v.id < rebuild_as.size() && rebuild_as[v.id]) add_value(edt->tree, rebuild_as[v.id], v, scratch);
+    Rebuild job{edt->tree, &values, &rebuild_as, &scratch, {}};
+    if (xtractr_guarded(rebuild_tree, &job) != 0)
+      throw UserError("filter: libwireshark refused a stored value while evaluating \"" + text_ + "\" on frame " +
+                      std::to_string(frame) + " of '" + index.member().index->capture() + "'");
+    if (!job.error.empty()) throw UserError(job.error);
     if (dfilter_apply_edt(compiled_->df, edt)) out.push_back(frame);
   }
   edt->pi.rec = &no_record;

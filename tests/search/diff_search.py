@@ -1,0 +1,291 @@
+#!/usr/bin/python3
+"""diff_search.py — differential test of search: display filters against `tshark -Y`, and the
+xtractr query language against the same facts computed with SQL over `doc`, in the same run.
+
+Usage:
+
+    /usr/bin/python3 tests/search/diff_search.py --extension build/xtractr.so \
+        [--oracle ../shared/corpus/ORACLE.tsv] [--random 25] [--seed 1] CAPTURE...
+
+For every capture:
+
+* display filters: the ORACLE.tsv filters of that file (frame counts must equal the oracle)
+  plus --random filters generated from the fields and values present in the capture
+  (existence, == != < >= on values it holds, in {..}, contains, CIDR blocks, and/or/not
+  combinations). For each, the frame numbers of `packets(F, NULL, FILTER)` must equal those of
+  `tshark -n -r F -Y FILTER -T fields -e frame.number`, and `flows(F, NULL, FILTER)` must be the
+  flows of those frames. A filter xtractr refuses with a "not supported"/"cannot evaluate"
+  error is reported as UNSUPPORTED (allowed: an error is never a wrong answer);
+* query language: for random fields and values, `packets(F, 'field:value')`, `field:*`,
+  `-field:value`, `field:>N` and `field:[a b]`, and `flows(F, ...)` must equal the ids computed
+  with SQL over `fields(doc, field)`; `flow.service:X` in packets() must equal the frames of
+  the flows with that service.
+
+Prints `MISMATCH ...` lines and exits 1 when there is any; `--tamper` spoils our answers to
+prove the comparison can fail (it must then exit 1).
+"""
+import argparse
+import ipaddress
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+ENV = dict(os.environ, WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC")
+INTEGER_TYPES = {"FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT40", "FT_UINT48", "FT_UINT56",
+                 "FT_UINT64", "FT_INT8", "FT_INT16", "FT_INT24", "FT_INT32", "FT_INT40", "FT_INT48", "FT_INT56",
+                 "FT_INT64", "FT_FRAMENUM"}
+STRING_TYPES = {"FT_STRING", "FT_STRINGZ", "FT_UINT_STRING", "FT_STRINGZPAD", "FT_STRINGZTRUNC"}
+
+
+class Checker:
+    def __init__(self, args, capture):
+        self.args = args
+        self.capture = capture
+        self.mismatches = 0
+        self.unsupported = 0
+        self.checked = 0
+        self.db = sqlite3.connect(":memory:")
+        self.db.enable_load_extension(True)
+        self.db.load_extension(args.extension)
+
+    def report(self, what):
+        self.mismatches += 1
+        print(f"MISMATCH {os.path.basename(self.capture)} {what}", flush=True)
+
+    def rows(self, sql, *params):
+        return [r for r in self.db.execute(sql, params)]
+
+    def tshark_frames(self, flt):
+        p = subprocess.run([self.args.tshark, "-n", "-r", self.capture, "-Y", flt, "-T", "fields", "-e",
+                            "frame.number"], capture_output=True, text=True, env=ENV)
+        if p.returncode != 0 and not p.stdout:
+            return None, p.stderr.strip()
+        return [int(x) for x in p.stdout.split()], None
+
+    # ---- display filters -------------------------------------------------------------------
+    def check_filter(self, flt, expected_count=None):
+        theirs, error = self.tshark_frames(flt)
+        try:
+            ours = [r[0] for r in self.rows("SELECT id FROM packets(?, NULL, ?) ORDER BY id", self.capture, flt)]
+        except sqlite3.Error as e:
+            message = str(e)
+            if theirs is None:
+                return  # both refuse the filter
+            if "not supported" in message or "cannot evaluate" in message:
+                self.unsupported += 1
+                print(f"UNSUPPORTED {os.path.basename(self.capture)} {flt!r}: {message}", flush=True)
+                return
+            self.report(f"filter {flt!r}: error {message} (tshark: {len(theirs)} frames)")
+            return
+        self.checked += 1
+        if self.args.tamper and ours:
+            ours = ours[:-1]
+        if theirs is None:
+            self.report(f"filter {flt!r}: tshark refuses it ({error}) but xtractr answers")
+            return
+        if ours != theirs:
+            extra = sorted(set(ours) - set(theirs))[:10]
+            missing = sorted(set(theirs) - set(ours))[:10]
+            self.report(f"filter {flt!r}: ours={len(ours)} tshark={len(theirs)} extra={extra} missing={missing}")
+            return
+        if expected_count is not None and len(ours) != expected_count:
+            self.report(f"filter {flt!r}: {len(ours)} frames, ORACLE.tsv says {expected_count}")
+        # flows(): the flows holding those frames
+        if theirs:
+            want = sorted({r[0] for r in self.rows(
+                "SELECT flow FROM packets(?) WHERE id IN (%s) AND flow IS NOT NULL" % ",".join(map(str, theirs[:5000])),
+                self.capture)})
+            if len(theirs) <= 5000:
+                got = [r[0] for r in self.rows("SELECT id FROM flows(?, NULL, ?) ORDER BY id", self.capture, flt)]
+                if got != want:
+                    self.report(f"flows filter {flt!r}: ours={got[:10]}.. want={want[:10]}..")
+
+    def oracle_filters(self):
+        out = []
+        if not self.args.oracle:
+            return out
+        name = os.path.basename(self.capture)
+        with open(self.args.oracle) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) < 4 or parts[0] != name:
+                    continue
+                m = re.match(r"count of frames matching display filter: (.*?)( \(fallback.*\))?$", parts[3])
+                if m:
+                    out.append((m.group(1), int(parts[2])))
+        return out
+
+    def literal(self, ftype, value):
+        if value is None:
+            return None
+        if ftype in INTEGER_TYPES:
+            return str(value)
+        if ftype in STRING_TYPES:
+            s = str(value)
+            if len(s) > 100 or any(ord(c) < 32 for c in s):
+                return None
+            return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if ftype in ("FT_IPv4", "FT_IPv6", "FT_ETHER"):
+            return str(value)
+        if ftype == "FT_BYTES" and isinstance(value, str) and re.fullmatch(r"[0-9a-f]{2,64}", value):
+            return ":".join(value[i:i + 2] for i in range(0, len(value), 2))
+        return None
+
+    def random_filters(self, rng, fields):
+        atoms = []
+        for name, ftype in fields:
+            atoms.append(name)
+            values = [r[0] for r in self.rows("SELECT value FROM xtractr_terms(?, ?) LIMIT 20", self.capture, name)]
+            if not values:
+                continue
+            v = rng.choice(values)
+            lit = self.literal(ftype, v)
+            if lit is None:
+                continue
+            atoms.append(f"{name} == {lit}")
+            atoms.append(f"{name} != {lit}")
+            if ftype in INTEGER_TYPES:
+                atoms.append(f"{name} > {lit}")
+                atoms.append(f"{name} <= {lit}")
+                lits = [self.literal(ftype, x) for x in rng.sample(values, min(3, len(values)))]
+                atoms.append(f"{name} in {{{' '.join(lits)}}}")
+            if ftype in STRING_TYPES and len(str(v)) >= 3:
+                atoms.append(f'{name} contains "{str(v)[1:3]}"'.replace("\\", "\\\\"))
+            if ftype == "FT_IPv4":
+                net = ipaddress.ip_network(f"{v}/16", strict=False)
+                atoms.append(f"{name} == {net}")
+        rng.shuffle(atoms)
+        filters = []
+        for i in range(self.args.random):
+            a, b = rng.choice(atoms), rng.choice(atoms)
+            shape = i % 5
+            if shape == 0:
+                filters.append(a)
+            elif shape == 1:
+                filters.append(f"{a} && {b}")
+            elif shape == 2:
+                filters.append(f"{a} || {b}")
+            elif shape == 3:
+                filters.append(f"!({a})")
+            else:
+                filters.append(f"({a} || {b}) && !{rng.choice(fields)[0]}")
+        return filters
+
+    # ---- query language vs SQL over doc ------------------------------------------------------
+    def check_query(self, query, sql_ids, flows=False):
+        table = "flows" if flows else "packets"
+        try:
+            ours = [r[0] for r in self.rows(f"SELECT id FROM {table}(?, ?) ORDER BY id", self.capture, query)]
+        except sqlite3.Error as e:
+            self.report(f"query {query!r}: error {e}")
+            return
+        self.checked += 1
+        if self.args.tamper and ours:
+            ours = ours[1:]
+        if ours != sql_ids:
+            extra = sorted(set(ours) - set(sql_ids))[:10]
+            missing = sorted(set(sql_ids) - set(ours))[:10]
+            self.report(f"{table} query {query!r}: ours={len(ours)} sql={len(sql_ids)} extra={extra} missing={missing}")
+
+    def query_checks(self, rng, fields):
+        docs = {}
+        for row in self.rows("SELECT id, flow, doc FROM packets(?)", self.capture):
+            docs[row[0]] = (row[1], json.loads(row[2]))
+
+        def values_of(doc, name):
+            v = doc.get(name)
+            if v is None:
+                return []
+            return v if isinstance(v, list) else [v]
+
+        def ids(pred):
+            return sorted(i for i, (_, d) in docs.items() if pred(d))
+
+        def flow_ids(pred):
+            return sorted({f for i, (f, d) in docs.items() if f and pred(d)})
+
+        for name, ftype in rng.sample(fields, min(len(fields), self.args.random)):
+            if not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
+                continue
+            self.check_query(f"{name}:*", ids(lambda d: name in d))
+            values = [r[0] for r in self.rows("SELECT value FROM xtractr_terms(?, ?) LIMIT 20", self.capture, name)]
+            if not values:
+                continue
+            v = rng.choice(values)
+            if isinstance(v, int):
+                self.check_query(f"{name}:{v}", ids(lambda d: v in values_of(d, name)))
+                self.check_query(f"{name}:>{v}", ids(lambda d: any(isinstance(x, (int, float)) and x > v for x in values_of(d, name))))
+                lo, hi = sorted([v, rng.choice(values)])
+                self.check_query(f"{name}:[{lo} {hi}]", ids(lambda d: any(isinstance(x, (int, float)) and lo <= x <= hi for x in values_of(d, name))))
+                self.check_query(f"-{name}:{v}", ids(lambda d: v not in values_of(d, name)))
+                self.check_query(f"{name}:{v}", flow_ids(lambda d: v in values_of(d, name)), flows=True)
+            elif isinstance(v, str) and v and len(v) < 150 and re.fullmatch(r"[\x21-\x7e]+", v) and '"' not in v and "\\" not in v:
+                want = v.lower()
+                try:
+                    number = float(v)  # floats and times: the doc holds a JSON number
+                except ValueError:
+                    number = None
+
+                def match(d):
+                    for x in values_of(d, name):
+                        if str(x).lower() == want:
+                            return True
+                        if number is not None and isinstance(x, (int, float)) and not isinstance(x, bool) and x == number:
+                            return True
+                    return False
+                self.check_query(f'{name}:"{v}"', ids(match))
+                self.check_query(f'{name}:"{v}"', flow_ids(match), flows=True)
+        services = [r[0] for r in self.rows("SELECT DISTINCT service FROM flows(?) WHERE service IS NOT NULL", self.capture)]
+        for service in services[:5]:
+            flows = {r[0] for r in self.rows("SELECT id FROM flows(?) WHERE lower(service) = lower(?)", self.capture, service)}
+            self.check_query(f'flow.service:"{service.lower()}"', sorted(i for i, (f, _) in docs.items() if f in flows))
+
+    def run(self):
+        try:
+            self.rows("SELECT count(*) FROM packets(?)", self.capture)
+        except sqlite3.Error as e:
+            print(f"SKIP {os.path.basename(self.capture)}: {e}")
+            return
+        rng = random.Random(f"{self.args.seed}:{os.path.basename(self.capture)}")
+        fields = [(r[0], r[1]) for r in self.rows("SELECT name, type FROM xtractr_fields(?)", self.capture)]
+        for flt, count in self.oracle_filters():
+            self.check_filter(flt, count)
+        if fields:
+            for flt in self.random_filters(rng, fields):
+                self.check_filter(flt)
+            self.query_checks(rng, fields)
+        print(f"{os.path.basename(self.capture)}: {self.checked} checks, {self.mismatches} mismatches, "
+              f"{self.unsupported} unsupported", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--extension", required=True)
+    ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--oracle")
+    ap.add_argument("--random", type=int, default=25)
+    ap.add_argument("--seed", default="1")
+    ap.add_argument("--tamper", action="store_true")
+    ap.add_argument("captures", nargs="+")
+    args = ap.parse_args()
+    workdir = tempfile.mkdtemp(prefix="xtractr-search-")
+    os.environ["XTRACTR_INDEX_DIR"] = os.path.join(workdir, "idx")
+    total = 0
+    try:
+        for capture in args.captures:
+            c = Checker(args, os.path.abspath(capture))
+            c.run()
+            total += c.mismatches
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    sys.exit(1 if total else 0)
+
+
+if __name__ == "__main__":
+    main()
