@@ -218,6 +218,10 @@ struct FrameDissector::Session {
       collect_bytes(r, fi);
       return;
     }
+    if (kind == ValueKind::Bytes && hf->type == FT_PROTOCOL) {
+      collect_range(r, fi);  // the "data" protocol
+      return;
+    }
     gchar *text = get_node_field_value(fi, edt);
     add_text(r, hf->id, kind, text ? text : "", text ? std::strlen(text) : 0);
     g_free(text);
@@ -263,6 +267,30 @@ struct FrameDissector::Session {
     }
     FieldValue v{hf_id, ValueKind::Bytes, 0, uint32_t(r.arena.size()), value->len};
     r.arena.append(reinterpret_cast<const char *>(value->data), value->len);
+    r.fields.push_back(v);
+  }
+
+  // A field whose value is the bytes it covers in its data source.
+  void collect_range(FrameRecord &r, field_info *fi) {
+    const int hf_id = fi->hfinfo->id;
+    int k = source_index(fi->ds_tvb);
+    if (k < 0 || fi->start < 0 || fi->length <= 0) {
+      r.fields.push_back(FieldValue{hf_id, ValueKind::Bytes, 0, uint32_t(r.arena.size()), 0});
+      return;
+    }
+    DataSource &src = source_data(r, k);
+    uint32_t length = uint32_t(fi->length);
+    if (!src.data || uint64_t(fi->start) + length > src.length) {
+      length = src.length > uint32_t(fi->start) ? src.length - uint32_t(fi->start) : 0;
+    }
+    if (frame_references || !src.is_frame) {
+      src.referenced = true;
+      r.fields.push_back(FieldValue{hf_id, ValueKind::Bytes, 0, uint32_t(fi->start), length, k});
+      return;
+    }
+    FieldValue v{hf_id, ValueKind::Bytes, 0, uint32_t(r.arena.size()), length};
+    if (src.data) r.arena.append(reinterpret_cast<const char *>(src.data) + fi->start, length);
+    else v.length = 0;
     r.fields.push_back(v);
   }
 

@@ -74,6 +74,9 @@ std::string field_name(int hf_id) {
 ValueKind field_kind(int hf_id) {
   header_field_info *hf = proto_registrar_get_nth(hf_id);
   if (!hf) return ValueKind::Text;
+  // tshark prints the "data" protocol (undissected bytes) as the hex of its bytes
+  static const int proto_data = proto_get_id_by_filter_name("data");
+  if (hf_id == proto_data) return ValueKind::Bytes;
   switch (hf->type) {
     case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
     case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
