@@ -29,14 +29,57 @@ bool property_name(v8::Isolate *isolate, v8::Local<v8::Name> property, std::stri
   return true;
 }
 
-// The raw JSON of member `name`; `pkt.X` and `flow.X` fall back to the column X.
-std::optional<std::string_view> lookup(std::string_view json, std::string_view name) {
-  auto member = json_member(json, name);
-  if (member) return member;
+// `pkt.X` and `flow.X` name the column X (no Wireshark protocol is called pkt or flow).
+std::string_view column_name(std::string_view name) {
   for (std::string_view prefix : {std::string_view("pkt."), std::string_view("flow.")})
-    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix)
-      return json_member(json, name.substr(prefix.size()));
-  return std::nullopt;
+    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix) return name.substr(prefix.size());
+  return name;
+}
+
+// The raw JSON of member `name`.
+std::optional<std::string_view> lookup(std::string_view json, std::string_view name) {
+  std::string_view column = column_name(name);
+  if (column.size() != name.size()) {
+    auto member = json_member(json, column);
+    if (member) return member;
+  }
+  return json_member(json, name);
+}
+
+// A column value of a row doc (no exceptions: this runs inside V8 callbacks).
+v8::MaybeLocal<v8::Value> column_to_js(v8::Isolate *isolate, sqlite3_value *value) {
+  switch (sqlite3_value_type(value)) {
+    case SQLITE_INTEGER: {
+      int64_t n = sqlite3_value_int64(value);
+      if (n >= -9007199254740991LL && n <= 9007199254740991LL) return v8::Number::New(isolate, double(n));
+      return v8::BigInt::New(isolate, n);
+    }
+    case SQLITE_FLOAT: return v8::Number::New(isolate, sqlite3_value_double(value));
+    case SQLITE_TEXT:
+    case SQLITE_BLOB: {
+      const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
+      v8::Local<v8::String> s;
+      if (!v8::String::NewFromUtf8(isolate, text ? text : "", v8::NewStringType::kNormal, sqlite3_value_bytes(value)).ToLocal(&s))
+        return {};
+      return s;
+    }
+    default: return v8::Null(isolate);
+  }
+}
+
+// The value of `name` in the current doc; empty (and nothing thrown) when absent.
+bool read(DocFactory &f, v8::Isolate *isolate, std::string_view name, v8::Local<v8::Value> &out, bool &failed) {
+  failed = false;
+  if (f.row_mode()) {
+    int col = f.column(name);
+    if (col < 0) { f.miss(); failed = true; return false; }
+    failed = !column_to_js(isolate, sqlite3_column_value(f.row(), col)).ToLocal(&out);
+    return !failed;
+  }
+  auto raw = lookup(f.json(), name);
+  if (!raw) return false;
+  failed = !json_to_js(isolate, isolate->GetCurrentContext(), *raw).ToLocal(&out);
+  return !failed;
 }
 
 void throw_stale(v8::Isolate *isolate) {
@@ -49,12 +92,10 @@ void doc_get(v8::Local<v8::Name> property, const v8::PropertyCallbackInfo<v8::Va
   v8::Isolate *isolate = info.GetIsolate();
   thread_local std::string name;
   if (!property_name(isolate, property, name) || prototype_name(name)) return;
-  std::string_view json;
-  if (!f.current(info.Holder(), json)) return throw_stale(isolate);
-  auto raw = lookup(json, name);
-  if (!raw) return;
+  if (!f.current(info.Holder())) return throw_stale(isolate);
   v8::Local<v8::Value> value;
-  if (json_to_js(isolate, isolate->GetCurrentContext(), *raw).ToLocal(&value)) info.GetReturnValue().Set(value);
+  bool failed;
+  if (read(f, isolate, name, value, failed)) info.GetReturnValue().Set(value);
 }
 
 void doc_query(v8::Local<v8::Name> property, const v8::PropertyCallbackInfo<v8::Integer> &info) {
@@ -62,22 +103,30 @@ void doc_query(v8::Local<v8::Name> property, const v8::PropertyCallbackInfo<v8::
   v8::Isolate *isolate = info.GetIsolate();
   std::string name;
   if (!property_name(isolate, property, name) || prototype_name(name)) return;
-  std::string_view json;
-  if (!f.current(info.Holder(), json)) return;
-  if (lookup(json, name)) info.GetReturnValue().Set(v8::Integer::New(isolate, v8::ReadOnly));
+  if (!f.current(info.Holder())) return;
+  bool present = f.row_mode() ? f.column(name) >= 0 : lookup(f.json(), name).has_value();
+  if (f.row_mode() && !present) return f.miss();
+  if (present) info.GetReturnValue().Set(v8::Integer::New(isolate, v8::ReadOnly));
+}
+
+// The whole doc as a plain object (row docs cannot: they do not have it).
+v8::MaybeLocal<v8::Value> whole(DocFactory &f, v8::Isolate *isolate) {
+  if (f.row_mode()) {
+    f.miss();
+    return {};
+  }
+  return json_to_js(isolate, isolate->GetCurrentContext(), f.json());
 }
 
 // Object.keys(doc), for ... in: parse once, list the keys.
 void doc_keys(const v8::PropertyCallbackInfo<v8::Array> &info) {
   DocFactory &f = factory_of(info.Data());
   v8::Isolate *isolate = info.GetIsolate();
-  std::string_view json;
-  if (!f.current(info.Holder(), json)) return throw_stale(isolate);
-  v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
+  if (!f.current(info.Holder())) return throw_stale(isolate);
   v8::Local<v8::Value> parsed;
-  if (!json_to_js(isolate, ctx, json).ToLocal(&parsed) || !parsed->IsObject()) return;
+  if (!whole(f, isolate).ToLocal(&parsed) || !parsed->IsObject()) return;
   v8::Local<v8::Array> keys;
-  if (parsed.As<v8::Object>()->GetOwnPropertyNames(ctx).ToLocal(&keys)) info.GetReturnValue().Set(keys);
+  if (parsed.As<v8::Object>()->GetOwnPropertyNames(isolate->GetCurrentContext()).ToLocal(&keys)) info.GetReturnValue().Set(keys);
 }
 
 // doc.values(name, callback): callback(value) for each value of the field, in order.
@@ -89,15 +138,22 @@ void doc_values(const v8::FunctionCallbackInfo<v8::Value> &info) {
         v8::String::NewFromUtf8Literal(isolate, "doc.values(name, callback): callback must be a function")));
     return;
   }
-  std::string_view json;
-  if (!info.This()->IsObject() || !f.current(info.This(), json)) return throw_stale(isolate);
+  if (!info.This()->IsObject() || !f.current(info.This())) return throw_stale(isolate);
   v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
   v8::String::Utf8Value utf8(isolate, info[0]);
   std::string name = *utf8 ? std::string(*utf8, size_t(utf8.length())) : std::string();
-  auto raw = lookup(json, name);
+  v8::Local<v8::Function> callback = info[1].As<v8::Function>();
+  if (f.row_mode()) {  // a column has one value
+    v8::Local<v8::Value> value;
+    bool failed;
+    if (!read(f, isolate, name, value, failed)) return;
+    v8::Local<v8::Value> argv[] = {value};
+    if (callback->Call(ctx, v8::Undefined(isolate), 1, argv).IsEmpty()) return;  // exception propagates
+    return;
+  }
+  auto raw = lookup(f.json(), name);
   if (!raw) return;
   std::vector<std::string_view> elements = json_elements(*raw);
-  v8::Local<v8::Function> callback = info[1].As<v8::Function>();
   for (std::string_view element : elements) {
     v8::Local<v8::Value> value;
     if (!json_to_js(isolate, ctx, element).ToLocal(&value)) return;
@@ -109,10 +165,9 @@ void doc_values(const v8::FunctionCallbackInfo<v8::Value> &info) {
 void doc_to_json(const v8::FunctionCallbackInfo<v8::Value> &info) {
   DocFactory &f = factory_of(info.Data());
   v8::Isolate *isolate = info.GetIsolate();
-  std::string_view json;
-  if (!info.This()->IsObject() || !f.current(info.This(), json)) return throw_stale(isolate);
+  if (!info.This()->IsObject() || !f.current(info.This())) return throw_stale(isolate);
   v8::Local<v8::Value> value;
-  if (json_to_js(isolate, isolate->GetCurrentContext(), json).ToLocal(&value)) info.GetReturnValue().Set(value);
+  if (whole(f, isolate).ToLocal(&value)) info.GetReturnValue().Set(value);
 }
 
 }  // namespace
@@ -176,6 +231,7 @@ v8::Local<v8::Function> DocFactory::constructor() { return constructor_.Get(isol
 
 v8::MaybeLocal<v8::Object> DocFactory::make(std::string_view json) {
   json_ = json;
+  row_ = nullptr;
   ++generation_;
   v8::Local<v8::Object> doc;
   if (!constructor()->NewInstance(isolate_->GetCurrentContext()).ToLocal(&doc)) return {};
@@ -183,17 +239,37 @@ v8::MaybeLocal<v8::Object> DocFactory::make(std::string_view json) {
   return doc;
 }
 
+v8::MaybeLocal<v8::Object> DocFactory::make_row(sqlite3_stmt *row, const std::vector<std::string> *names) {
+  v8::MaybeLocal<v8::Object> doc = make(std::string_view("{}"));
+  row_ = row;
+  names_ = names;
+  missed_ = false;
+  return doc;
+}
+
 void DocFactory::release() {
   json_ = {};
+  row_ = nullptr;
   ++generation_;
 }
 
-bool DocFactory::current(v8::Local<v8::Object> doc, std::string_view &json) const {
+int DocFactory::column(std::string_view name) const {
+  std::string_view column = column_name(name);
+  for (size_t i = 0; i < names_->size(); ++i)
+    if ((*names_)[i] == column) return int(i);
+  return -1;
+}
+
+void DocFactory::miss() {
+  missed_ = true;
+  isolate_->ThrowException(v8::Exception::Error(v8::String::NewFromUtf8Literal(
+      isolate_, "xtractr: this map reads more than the columns (it is run again over whole documents)")));
+}
+
+bool DocFactory::current(v8::Local<v8::Object> doc) const {
   if (doc->InternalFieldCount() < 1) return false;
   v8::Local<v8::Value> stamp = doc->GetInternalField(0);
-  if (!stamp->IsUint32() || stamp.As<v8::Uint32>()->Value() != generation_ || json_.data() == nullptr) return false;
-  json = json_;
-  return true;
+  return stamp->IsUint32() && stamp.As<v8::Uint32>()->Value() == generation_ && (row_ || json_.data() != nullptr);
 }
 
 }  // namespace xtractr

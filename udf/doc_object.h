@@ -14,12 +14,21 @@
 // (json_lookup.h) only when it is read, and converts just that value. The text is borrowed
 // for one map call; every object records the generation it was made in, and reading an
 // object after its call is a JavaScript error instead of a dangling read.
+//
+// Row docs: a doc can also be read straight from the columns of a statement row (no JSON
+// built at all). A row doc knows only those names; reading any other (or the whole doc)
+// marks the factory `missed` and throws, and the caller starts again with JSON docs
+// (report_tables.cc) — so a map that reads only columns never pays for building docs.
 #pragma once
 
 #include <v8.h>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "extension/sqlite_api.h"
 
 namespace xtractr {
 
@@ -30,18 +39,29 @@ class DocFactory {
 
   // A doc object over `json`, readable until the next make() or release().
   v8::MaybeLocal<v8::Object> make(std::string_view json);
+  // A doc object over the current row of `row`, whose column i is named names[i].
+  v8::MaybeLocal<v8::Object> make_row(sqlite3_stmt *row, const std::vector<std::string> *names);
+  // Whether a row doc was asked for something its row lacks (cleared by make_row).
+  bool missed() const { return missed_; }
   void release();
   // The constructor whose instances the docs are (`doc instanceof Doc`).
   v8::Local<v8::Function> constructor();
 
   // Internal (used by the interceptors).
-  bool current(v8::Local<v8::Object> doc, std::string_view &json) const;
-  v8::Isolate *isolate() const { return isolate_; }
+  bool current(v8::Local<v8::Object> doc) const;
+  bool row_mode() const { return row_ != nullptr; }
+  std::string_view json() const { return json_; }
+  sqlite3_stmt *row() const { return row_; }
+  int column(std::string_view name) const;  // -1 if the row has no such column
+  void miss();                              // sets missed() and throws a JavaScript error
 
  private:
   v8::Isolate *isolate_;
   v8::Global<v8::Function> constructor_;
   std::string_view json_;
+  sqlite3_stmt *row_ = nullptr;
+  const std::vector<std::string> *names_ = nullptr;
+  bool missed_ = false;
   uint32_t generation_ = 0;
 };
 

@@ -134,22 +134,26 @@ void JsEngine::end_episode() {
   --depth_;
 }
 
+// Per call: no lock (these run on the calling thread only; the watchdog reads the atomics).
+// A termination the watchdog sends just as a call ends can only land on a later call of the
+// same episode, which has used up its budget anyway; begin_episode cancels it for the next.
 void JsEngine::enter_js() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  call_start_ = std::chrono::steady_clock::now();
-  deadline_ = call_start_ + std::chrono::milliseconds(timeout_ms_.load()) - used_;
-  in_js_ = true;
+  auto now = std::chrono::steady_clock::now();
+  call_start_ = now;
+  auto deadline = now + std::chrono::milliseconds(timeout_ms_.load(std::memory_order_relaxed)) - used_;
+  deadline_ns_.store(deadline.time_since_epoch().count(), std::memory_order_relaxed);
+  in_js_.store(true, std::memory_order_release);
 }
 
 void JsEngine::leave_js() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  in_js_.store(false, std::memory_order_release);
   used_ += std::chrono::steady_clock::now() - call_start_;
-  in_js_ = false;
 }
 
 void JsEngine::check_deadline() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (in_js_ && stop_ == Stop::None && std::chrono::steady_clock::now() > deadline_) {
+  if (!in_js_.load(std::memory_order_acquire) || stop_ != Stop::None) return;
+  if (std::chrono::steady_clock::now().time_since_epoch().count() > deadline_ns_.load(std::memory_order_relaxed)) {
     stop_ = Stop::Timeout;
     isolate_->TerminateExecution();
   }

@@ -97,14 +97,16 @@ class JsEngine {
   v8::Global<v8::Object> driver_, reports_;
   std::unordered_map<std::string, v8::Global<v8::Function>> compiled_;
 
-  // Time accounting, shared with the watchdog thread under mutex_.
+  // Time accounting. Episodes begin and end, and the watchdog checks, under mutex_; the
+  // per-call stamps are atomics the watchdog reads.
   std::mutex mutex_;
   int depth_ = 0;
   bool stopped_ = false;          // the current episode was stopped; fail fast
   Stop stop_ = Stop::None;        // why (set by the watchdog or the heap callback)
   std::chrono::steady_clock::duration used_{};
-  std::chrono::steady_clock::time_point call_start_, deadline_;
-  bool in_js_ = false;
+  std::chrono::steady_clock::time_point call_start_;
+  std::atomic<int64_t> deadline_ns_{0};
+  std::atomic<bool> in_js_{false};
 };
 
 // Locks and enters the engine's isolate and context for the current thread.

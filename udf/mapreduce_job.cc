@@ -98,6 +98,24 @@ void MapReduceJob::feed_json(std::string_view json) {
   feed(doc);
 }
 
+void MapReduceJob::feed_row(sqlite3_stmt *row, const std::vector<std::string> &names) {
+  v8::HandleScope handles(engine_->isolate());
+  DocFactory &docs = engine_->docs();
+  struct Release {
+    DocFactory &docs;
+    ~Release() { docs.release(); }
+  } release{docs};
+  v8::Local<v8::Object> doc;
+  if (!docs.make_row(row, &names).ToLocal(&doc)) throw UserError("cannot make a JavaScript document (out of memory?)");
+  try {
+    feed(doc);
+  } catch (const UserError &) {
+    if (docs.missed()) throw NeedWholeDocs();
+    throw;
+  }
+  if (docs.missed()) throw NeedWholeDocs();  // even if the map caught the error
+}
+
 void MapReduceJob::feed_value(sqlite3_value *value) {
   if (sqlite3_value_type(value) == SQLITE_TEXT) {
     const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,11 @@
 namespace xtractr {
 
 using ReportArgument = std::variant<std::string, double>;
+
+// Thrown by feed_row when the map reads more than the row's columns.
+struct NeedWholeDocs : std::runtime_error {
+  NeedWholeDocs() : std::runtime_error("the map function reads more than the columns") {}
+};
 
 class MapReduceJob {
  public:
@@ -37,6 +43,9 @@ class MapReduceJob {
 
   void feed_json(std::string_view json);  // a document's JSON text, borrowed for the call
   void feed_value(sqlite3_value *value);  // any SQL value; JSON objects become lazy docs
+  // The current row of `row` as a doc whose members are its columns (names[i] = column i);
+  // throws NeedWholeDocs if the map reads anything else.
+  void feed_row(sqlite3_stmt *row, const std::vector<std::string> &names);
 
   std::string object_json();
   std::vector<std::pair<SqlValue, SqlValue>> rows();

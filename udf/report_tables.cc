@@ -15,10 +15,12 @@
 ** count_x_over_time(field, seconds) → {x: count}, sum_over_time(field, seconds); each is a
 ** map/reduce pair in udf/js/reports.js, embedded at build time.
 **
-** How it works: xFilter runs the whole job: it reads `SELECT doc FROM packets(capture, query)`
+** How it works: xFilter runs the whole job: it reads `SELECT * FROM packets(capture, query)`
 ** (or flows(), when the query, the map source or the report names flow.* columns) through
-** SQL on the same connection, feeds each doc's JSON text to the map function as a lazy object
-** (doc_object.h), and keeps the reduced rows: sorted by value, largest first (time series
+** SQL on the same connection and feeds each row to the map function as a lazy doc object
+** (doc_object.h) that reads the columns; if the map reads anything else (a Wireshark field,
+** the whole doc), the job starts again over `SELECT doc FROM ...`, the docs' JSON text. It
+** keeps the reduced rows: sorted by value, largest first (time series
 ** by time). The whole run is one episode of the connection's JavaScript time budget.
 */
 #include <memory>
@@ -88,14 +90,28 @@ class Query {
   sqlite3_stmt *stmt_ = nullptr;
 };
 
-// Feeds every doc of the capture (matching the query) to the job made by `make_job`.
+// Feeds every doc of the capture (matching the query) to the job made by `make_job`. First
+// from the columns alone (no doc JSON is built); if the map reads anything else, again from
+// the whole docs.
 template <typename MakeJob>
 Rows run_job(JsRuntime &runtime, const std::string &capture, const std::string &query, bool flows, MakeJob &&make_job) {
   std::shared_ptr<JsEngine> engine = runtime.engine();
   JsScope scope(*engine);
   Episode episode(*engine);
+  const std::string table = flows ? "flows" : "packets";
+  try {
+    MapReduceJob job = make_job(*engine);
+    Query rows(runtime.db(), "SELECT * FROM " + table + "(?1, ?2)");
+    rows.bind(1, capture);
+    rows.bind(2, query);
+    std::vector<std::string> names;
+    for (int i = 0; i < sqlite3_column_count(rows.get()); ++i) names.emplace_back(sqlite3_column_name(rows.get(), i));
+    while (rows.step()) job.feed_row(rows.get(), names);
+    return job.rows();
+  } catch (const NeedWholeDocs &) {
+  }
   MapReduceJob job = make_job(*engine);
-  Query docs(runtime.db(), flows ? "SELECT doc FROM flows(?1, ?2)" : "SELECT doc FROM packets(?1, ?2)");
+  Query docs(runtime.db(), "SELECT doc FROM " + table + "(?1, ?2)");
   docs.bind(1, capture);
   docs.bind(2, query);
   while (docs.step()) {

@@ -15,13 +15,15 @@
   let current = null;     // the job whose map function is running
 
   function keyText(key) {
-    let text = typeof key === 'string' ? key : JSON.stringify(key === undefined ? null : key);
+    let text = typeof key === 'string' ? key
+      : typeof key === 'number' && isFinite(key) ? '' + key
+      : JSON.stringify(key === undefined ? null : key);
     if (text === undefined) text = String(key);
     return text.length > MAX_KEY ? text.slice(0, MAX_KEY) : text;
   }
 
   function plain(value) {
-    return value instanceof Doc ? value.toJSON() : value;
+    return typeof value === 'object' && value !== null && value instanceof Doc ? value.toJSON() : value;
   }
 
   function notNumbers(name) {
