@@ -69,6 +69,8 @@ uint32_t BlockEncoder::dictionary_id(int hf_id, ValueKind kind) {
 
 void BlockEncoder::add(const FrameRecord &frame) {
   frame_.clear();
+  put_varint(frame_, frame.title.size());
+  frame_ += frame.title;
   put_varint(frame_, frame.fields.size());
   for (const FieldValue &v : frame.fields) {
     const bool is_ref = v.source >= 0;
@@ -154,6 +156,7 @@ void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &diction
     p += length;
     return view;
   };
+  bytes(get_varint(p, end));  // the title
   uint64_t count = get_varint(p, end);
   out.reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
@@ -194,6 +197,15 @@ void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &diction
     }
     sources.push_back(std::move(source));
   }
+}
+
+std::string_view BlockDecoder::title(uint32_t n) const {
+  if (n >= starts_.size()) return {};
+  const char *p = raw_.data() + starts_[n];
+  const char *end = raw_.data() + raw_.size();
+  uint64_t length = get_varint(p, end);
+  if (length > uint64_t(end - p)) throw std::runtime_error("damaged index block (title)");
+  return std::string_view(p, length);
 }
 
 void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources,

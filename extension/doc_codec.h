@@ -1,7 +1,8 @@
 // doc_codec.h — the stored form of a frame's fields, and the JSON `doc` built from it.
 //
 // Frames are stored in blocks of up to kFramesPerBlock, each block zstd-compressed. Inside a
-// block a frame is: varint field count, then per field varint(dictionary id << 1 | is_ref)
+// block a frame is: its title (Info column: varint length + text; long and repetitive, it
+// compresses far better here than in the packets table), varint field count, then per field varint(dictionary id << 1 | is_ref)
 // and a payload that depends on the field's kind (zigzag varint for integers, nothing for
 // FT_NONE, varint length + bytes otherwise; a reference is varint source, offset, length).
 // Then the frame's data sources: varint count, and per source a type — 0 unreferenced,
@@ -24,7 +25,7 @@
 
 namespace xtractr {
 
-constexpr uint32_t kFramesPerBlock = 256;
+constexpr uint32_t kFramesPerBlock = 1024;
 
 struct DictionaryEntry {
   std::string name;
@@ -91,6 +92,8 @@ class BlockDecoder {
   // The fields of the n-th frame of the loaded block (0-based).
   void frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary, std::vector<StoredValue> &out,
              std::vector<StoredSource> &sources) const;
+  // The title (Info column) of the n-th frame, without decoding its fields.
+  std::string_view title(uint32_t n) const;
 
  private:
   std::string raw_;

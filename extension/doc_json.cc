@@ -9,8 +9,9 @@ namespace xtractr {
 
 namespace {
 
+// packets statement columns 0..12; the title follows, from the block
 const char *const kPacketKeys[] = {"id", "offset", "length", "caplen", "time", "flow", "dir", "src",
-                                   "dst", "sport", "dport", "proto", "service", "title"};
+                                   "dst", "sport", "dport", "proto", "service"};
 const char *const kFlowKeys[] = {"id", "src", "dst", "sport", "dport", "proto", "service", "title",
                                  "packets", "bytes", "cmsgs", "smsgs", "first", "last", "time",
                                  "duration", "community_id"};
@@ -45,16 +46,24 @@ void json_append_sql_value(std::string &out, sqlite3_value *value) {
   }
 }
 
-const std::vector<StoredValue> &DocBuilder::fields(const CollectionMember &member, int64_t frame) {
+void DocBuilder::load_block(const CollectionMember &member, int64_t frame) {
   int64_t block = (frame - 1) / kFramesPerBlock;
-  if (index_ != member.index.get() || block_ != block) {
-    index_ = nullptr;
-    std::string data = member.index->block(block);
-    if (data.empty()) throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(block));
-    decoder_.load(data);
-    index_ = member.index.get();
-    block_ = block;
-  }
+  if (index_ == member.index.get() && block_ == block) return;
+  index_ = nullptr;
+  std::string data = member.index->block(block);
+  if (data.empty()) throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(block));
+  decoder_.load(data);
+  index_ = member.index.get();
+  block_ = block;
+}
+
+std::string_view DocBuilder::title(const CollectionMember &member, int64_t frame) {
+  load_block(member, frame);
+  return decoder_.title(uint32_t((frame - 1) % kFramesPerBlock));
+}
+
+const std::vector<StoredValue> &DocBuilder::fields(const CollectionMember &member, int64_t frame) {
+  load_block(member, frame);
   decoder_.frame(uint32_t((frame - 1) % kFramesPerBlock), member.index->dictionary(), values_, sources_);
   auto read = [](void *context, uint32_t n) { return static_cast<const CaptureIndex *>(context)->frame_bytes(n); };
   resolve_references(values_, sources_, uint32_t(frame), read, const_cast<CaptureIndex *>(member.index.get()),
@@ -74,6 +83,8 @@ std::string DocBuilder::packet_doc(const CollectionMember &member, sqlite3_stmt 
     if (col == 5) out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
     else json_append_sql_value(out, sqlite3_column_value(row, col));
   }
+  append_key(out, "title");
+  json_append_string(out, title(member, local_id));
   json_append_fields(out, fields(member, local_id), member.index->dictionary());
   out.push_back('}');
   return out;

@@ -25,8 +25,11 @@ class DocBuilder {
 
   // The stored fields of one frame (local frame number), decoding its block if needed.
   const std::vector<StoredValue> &fields(const CollectionMember &member, int64_t frame);
+  // The title (Info column) of one frame, kept in its block.
+  std::string_view title(const CollectionMember &member, int64_t frame);
 
  private:
+  void load_block(const CollectionMember &member, int64_t frame);
   const CaptureIndex *index_ = nullptr;
   int64_t block_ = -1;
   BlockDecoder decoder_;

@@ -25,6 +25,7 @@ enum class ColumnSource {
   FlowId,        // a flow id: statement column + the member's flow base
   Pcap,          // the capture file's path
   Doc,           // the JSON doc
+  Title,         // a packet's title (Info column), kept in its field block
   CaptureArg,    // the hidden arguments, echoed back
   QueryArg,
   FilterArg,

@@ -29,9 +29,10 @@ const char kSchema[] =
     "CREATE TABLE x(id INTEGER, pcap TEXT, offset INTEGER, length INTEGER, caplen INTEGER, time REAL,"
     " flow INTEGER, dir INTEGER, src TEXT, dst TEXT, sport INTEGER, dport INTEGER, proto INTEGER,"
     " service TEXT, title TEXT, capture HIDDEN, query HIDDEN, filter HIDDEN, doc HIDDEN)";
-// Statement columns 0..13 (the order DocBuilder::packet_doc reads too).
+// Statement columns 0..12 (the order DocBuilder::packet_doc reads too). The title lives in
+// the frame's field block (doc_codec.h).
 const char kSelect[] =
-    "SELECT id, offset, length, caplen, time, flow, dir, src, dst, sport, dport, proto, service, title"
+    "SELECT id, offset, length, caplen, time, flow, dir, src, dst, sport, dport, proto, service"
     " FROM packets";
 
 std::string packet_doc(DocBuilder &builder, const CollectionMember &member, sqlite3_stmt *row) {
@@ -57,7 +58,7 @@ const TableSpec packets_spec = {
         {ColumnSource::Plain, 10},    // PKT_DPORT
         {ColumnSource::Plain, 11},    // PKT_PROTO
         {ColumnSource::Plain, 12},    // PKT_SERVICE
-        {ColumnSource::Plain, 13},    // PKT_TITLE
+        {ColumnSource::Title, -1},    // PKT_TITLE
         {ColumnSource::CaptureArg, -1},
         {ColumnSource::QueryArg, -1},
         {ColumnSource::FilterArg, -1},
