@@ -17,8 +17,6 @@ SELECT count(*) FROM packets(NULL);
 SELECT count(*) FROM packets;
 SELECT count(*) FROM flows;
 SELECT xtractr_index(NULL);
-SELECT count(*) FROM packets('http_get_simple__zeek.pcap', 'some query');
-SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'tcp');
 .shell head -c 100 http_get_simple__zeek.pcap > cut_in_header.pcap && head -c 10 http_get_simple__zeek.pcap > ten_bytes.pcap
 SELECT count(*) FROM packets('ten_bytes.pcap');
 -- truncated in the middle of a packet: the frames before it, and a warning
