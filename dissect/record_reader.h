@@ -28,7 +28,10 @@ class RecordReader {
   const uint8_t *data() const { return ws_buffer_start_ptr(&buf_); }
 
  private:
+  bool catch_up(int64_t offset);  // sequential read up to `offset`; true if it read anything
+
   std::string path_;
+  int64_t sequential_offset_ = -1;  // offset of the last record read sequentially
   wtap *wth_ = nullptr;
   wtap_rec rec_;
   Buffer buf_;
