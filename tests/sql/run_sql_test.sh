@@ -42,6 +42,12 @@ while IFS= read -r line; do
   esac
 done < "$test_sql"
 env_args=("${env_args[@]//\$WORK/$work}")
+if [ ${#run_as[@]} -gt 0 ] &&
+   [ "$("${run_as[@]}" sqlite3 -cmd ".load ${extension%.so}" :memory: "SELECT 6*7" 2>&1)" != 42 ]; then
+  # e.g. a checkout under /root: user nobody cannot reach the extension or its libraries
+  echo "SKIP $name: user nobody cannot load ${extension} (move the checkout somewhere world-readable)"
+  exit 77
+fi
 
 status=0
 (cd "$work/data" && env -u XTRACTR_INDEX_DIR -u XTRACTR_CACHE_DIR -u XDG_CACHE_HOME \
