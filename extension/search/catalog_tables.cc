@@ -123,7 +123,7 @@ void fill_terms(CatalogCursor &c, bool has_query) {
     auto id = index.field(c.field);
     if (!id || c.field.compare(0, 4, "pkt.") == 0) continue;
     const auto &dictionary = m.index->dictionary();
-    bool exact_terms = !query && !(index.field_info(*id).flags & kFieldIncomplete);
+    bool exact_terms = !query && index.spelled(c.field);
     for (const auto &entry : dictionary)
       if (entry.name == c.field && entry.kind != ValueKind::Integer && entry.kind != ValueKind::Bytes) exact_terms = false;
     if (exact_terms) {
@@ -135,7 +135,7 @@ void fill_terms(CatalogCursor &c, bool has_query) {
         if (entry.name == c.field && entry.kind != ValueKind::Integer) integer = false;
       continue;
     }
-    IdSet frames = index.postings(presence_term(*id));
+    IdSet frames = index.frames_with(c.field);
     if (query) frames = intersect(frames, evaluate_query(*query, index, false));
     count_values(index, c.field, frames, counts, integer);
   }
@@ -160,9 +160,9 @@ void fill_fields(CatalogCursor &c, bool want_distinct) {
       const SearchField &f = index.field_info(id);
       if (f.name.compare(0, 4, "pkt.") == 0) continue;
       Facts &fact = facts[f.name];
-      fact.packets += index.db().get_termfreq(presence_term(id));
+      fact.packets += int64_t(f.frames);
       if (!want_distinct) continue;
-      if (f.flags & kFieldIncomplete) {
+      if (f.flags & (kFieldIncomplete | kFieldDerived)) {
         incomplete.push_back(id);
         continue;
       }

@@ -623,11 +623,23 @@ IdSet candidates(const Plan &plan, SearchIndex &index) {
       return acc;
     }
     case Plan::Kind::Field: {
-      auto id = index.field(plan.field);
-      if (!id) return {};  // no frame of this capture carries it
-      if (!plan.by_value || (index.field_info(*id).flags & kFieldIncomplete)) return index.postings(presence_term(*id));
+      // the value terms of the field itself, or of the fields an alias stands for
+      std::vector<std::string> spelled_as;
+      if (const FieldAlias *alias = find_alias(plan.field)) {
+        if (alias->same_values)
+          for (const char *t : alias->targets)
+            if (t) spelled_as.push_back(t);
+      } else {
+        spelled_as.push_back(plan.field);
+      }
+      bool by_value = plan.by_value && !spelled_as.empty();
+      for (const std::string &name : spelled_as)
+        if (index.field(name) && !index.spelled(name)) by_value = false;
+      if (!by_value) return index.frames_with(plan.field);
       IdSet acc;
-      for (const std::string &v : plan.values) index.add_postings(value_prefix(*id) + v, acc);
+      for (const std::string &name : spelled_as)
+        if (auto id = index.field(name))
+          for (const std::string &v : plan.values) index.add_postings(value_prefix(*id) + v, acc);
       normalise(acc);
       return acc;
     }

@@ -275,25 +275,40 @@ class Evaluator {
       }
       return out;
     }
+    return frame_values(field, tests, n.column);
+  }
+
+  // The frames carrying `field` with a value passing one of `tests`.
+  IdSet frame_values(const std::string &field, const std::vector<ValueTest> &tests, int column) {
+    const FieldAlias *alias = find_alias(field);
     auto id = s_.field(field);
-    if (!id) {
+    if (!alias && !id) {
       if (field.compare(0, 4, "pkt.") == 0) {
         std::string names = "pkt.id, pkt.time, pkt.flow, pkt.dir";
         for (int i = 0; i < kPacketColumnFieldCount; ++i) names += std::string(", ") + kPacketColumnFields[i];
-        fail(n.column, "unknown packet column '" + field + "' (packet columns: " + names + ")");
+        fail(column, "unknown packet column '" + field + "' (packet columns: " + names + ")");
       }
-      check_known_field(field, n.column);
+      check_known_field(field, column);
       return {};
     }
+    bool targets_spelled = alias && alias->same_values;
+    if (alias)
+      for (const char *t : alias->targets)
+        if (t && s_.field(t) && !s_.spelled(t)) targets_spelled = false;
     IdSet out;
-    const SearchField &info = s_.field_info(*id);
+    std::optional<IdSet> carriers;
     for (const auto &t : tests) {
       if (t.kind == QueryValue::Kind::Any) {
-        out = unite(out, s_.postings(presence_term(*id)));
-      } else if (!(info.flags & kFieldIncomplete)) {
+        if (!carriers) carriers = s_.frames_with(field);
+        out = unite(out, *carriers);
+      } else if (targets_spelled) {
+        for (const char *target : alias->targets)
+          if (target) out = unite(out, frame_values(target, {t}, column));
+      } else if (!alias && s_.spelled(field)) {
         out = unite(out, from_terms(*id, t));
       } else {
-        out = unite(out, from_stored_values(*id, field, t));
+        if (!carriers) carriers = s_.frames_with(field);
+        out = unite(out, from_stored_values(*carriers, field, t));
       }
     }
     return out;
@@ -324,12 +339,12 @@ class Evaluator {
     return out;
   }
 
-  IdSet from_stored_values(uint32_t id, const std::string &field, const ValueTest &t) {
+  IdSet from_stored_values(const IdSet &carriers, const std::string &field, const ValueTest &t) {
     const auto &dictionary = s_.member().index->dictionary();
     std::vector<bool> wanted(dictionary.size(), false);
     for (size_t i = 0; i < dictionary.size(); ++i) wanted[i] = dictionary[i].name == field;
     IdSet out;
-    for (uint32_t frame : s_.postings(presence_term(id))) {
+    for (uint32_t frame : carriers) {
       for (const StoredValue &v : docs_.fields(s_.member(), frame)) {
         if (v.id < wanted.size() && wanted[v.id] && t.matches(stored_text(v))) {
           out.push_back(frame);

@@ -29,6 +29,27 @@ std::optional<uint32_t> SearchIndex::field(const std::string &name) const {
   return found->second;
 }
 
+IdSet SearchIndex::frames_with(const std::string &name) {
+  if (const FieldAlias *alias = find_alias(name)) {
+    IdSet out;
+    for (const char *target : alias->targets)
+      if (target) out = unite(out, frames_with(target));
+    return out;
+  }
+  auto id = field(name);
+  if (!id) return {};
+  IdSet out;
+  add_postings(presence_term(*id), out);
+  for_each_term(value_prefix(*id), [&](const std::string &term, uint32_t) { add_postings(term, out); });
+  normalise(out);
+  return out;
+}
+
+bool SearchIndex::spelled(const std::string &name) const {
+  auto id = field(name);
+  return id && !(fields_[*id].flags & (kFieldIncomplete | kFieldDerived));
+}
+
 void SearchIndex::add_postings(const std::string &term, IdSet &out) {
   for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) out.push_back(*it);
 }

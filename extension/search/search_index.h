@@ -31,6 +31,11 @@ class SearchIndex {
   const std::vector<SearchField> &fields() const { return fields_; }
   Xapian::Database &db() { return db_; }
 
+  // The frames carrying field `name` (aliases followed, see search_terms.h).
+  IdSet frames_with(const std::string &name);
+  // True when every value of `name` in this capture is spelled as a V term.
+  bool spelled(const std::string &name) const;
+
   // Frames carrying `term`, added to `out` (unsorted when called repeatedly: normalise()).
   void add_postings(const std::string &term, IdSet &out);
   IdSet postings(const std::string &term);

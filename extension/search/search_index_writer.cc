@@ -19,7 +19,7 @@ namespace xtractr {
 
 namespace {
 
-enum class Policy : uint8_t { Skip, PresenceOnly, Values };
+enum class Policy : uint8_t { Skip, Derived, PresenceOnly, Values };
 
 // Fields whose values are (nearly) unique per frame: value terms would double the index and
 // nobody searches for them by value; they are still searchable through the stored values.
@@ -53,6 +53,7 @@ struct SearchIndexWriter::Impl {
   struct HfInfo { int32_t field = -1; Policy policy = Policy::Skip; bool string = false; };
   std::vector<HfInfo> by_hf;
   std::vector<std::string> words;
+  std::vector<uint32_t> last_frame;  // per field id: the last frame counted
   // the pkt.* pseudo-fields' prefixes
   std::vector<std::string> column_prefix;
 
@@ -68,7 +69,8 @@ struct SearchIndexWriter::Impl {
     auto found = by_name.find(name);
     if (found != by_name.end()) return found->second;
     uint32_t id = uint32_t(fields.size());
-    fields.push_back(SearchField{name, 0});
+    fields.push_back(SearchField{name, 0, 0});
+    last_frame.push_back(0);
     by_name.emplace(name, id);
     return id;
   }
@@ -82,6 +84,11 @@ struct SearchIndexWriter::Impl {
     std::string name = field_name(hf_id);
     if (!hf || name.empty()) return h;
     h.field = int32_t(field_id(name));
+    if (find_alias(name)) {
+      h.policy = Policy::Derived;
+      fields[size_t(h.field)].flags |= kFieldDerived;
+      return h;
+    }
     h.string = is_string_type(hf->type);
     if (h.string) fields[size_t(h.field)].flags |= kFieldString;
     ValueKind kind = field_kind(hf_id);
@@ -90,6 +97,12 @@ struct SearchIndexWriter::Impl {
     h.policy = values ? Policy::Values : Policy::PresenceOnly;
     if (!values) fields[size_t(h.field)].flags |= kFieldIncomplete;
     return h;
+  }
+
+  // A value of a spelled field that has no V term: the frame still carries the field.
+  void unspelled(Xapian::Document &doc, int32_t field) {
+    fields[size_t(field)].flags |= kFieldIncomplete;
+    doc.add_boolean_term(presence_term(uint32_t(field)));
   }
 
   static void hex(std::string &out, std::string_view bytes) {
@@ -107,8 +120,15 @@ struct SearchIndexWriter::Impl {
     for (const FieldValue &v : frame.fields) {
       const HfInfo &h = info(v.hf_id);
       if (h.field < 0) continue;
-      doc.add_boolean_term(presence_term(uint32_t(h.field)));
-      if (h.policy != Policy::Values) continue;
+      if (last_frame[size_t(h.field)] != frame.number) {
+        last_frame[size_t(h.field)] = frame.number;
+        ++fields[size_t(h.field)].frames;
+      }
+      if (h.policy == Policy::Derived) continue;
+      if (h.policy != Policy::Values) {
+        doc.add_boolean_term(presence_term(uint32_t(h.field)));
+        continue;
+      }
       term = value_prefix(uint32_t(h.field));
       size_t prefix = term.size();
       switch (v.kind) {
@@ -117,19 +137,19 @@ struct SearchIndexWriter::Impl {
           break;
         case ValueKind::Bytes: {
           std::string_view bytes = frame.text(v);
-          if (bytes.size() * 2 > kMaxValueTerm) { fields[size_t(h.field)].flags |= kFieldIncomplete; continue; }
+          if (bytes.size() * 2 > kMaxValueTerm) { unspelled(doc, h.field); continue; }
           hex(term, bytes);
           break;
         }
         default: {
           std::string_view text = frame.text(v);
           if (h.string) split_words(text, words);
-          if (text.size() > kMaxValueTerm) { fields[size_t(h.field)].flags |= kFieldIncomplete; continue; }
+          if (text.size() > kMaxValueTerm) { unspelled(doc, h.field); continue; }
           term += lower_ascii(text);
           break;
         }
       }
-      if (term.size() == prefix) continue;  // empty values have only the presence term
+      if (term.size() == prefix) { unspelled(doc, h.field); continue; }  // an empty value
       doc.add_boolean_term(term);
     }
     split_words(frame.title, words);
@@ -137,7 +157,7 @@ struct SearchIndexWriter::Impl {
 
     auto column = [&](int index, std::string_view value) {
       if (value.empty()) return;
-      doc.add_boolean_term(presence_term(uint32_t(index)));
+      ++fields[size_t(index)].frames;
       doc.add_boolean_term(column_prefix[size_t(index)] + lower_ascii(value));
     };
     column(0, frame.src);

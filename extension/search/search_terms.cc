@@ -9,6 +9,43 @@ namespace xtractr {
 const char *const kPacketColumnFields[] = {"pkt.src", "pkt.dst", "pkt.sport", "pkt.dport", "pkt.proto",
                                            "pkt.service", "pkt.length", "pkt.caplen"};
 
+namespace {
+const FieldAlias kFieldAliases[] = {
+    {"ip.addr", {"ip.src", "ip.dst"}, true},
+    {"ipv6.addr", {"ipv6.src", "ipv6.dst"}, true},
+    {"eth.addr", {"eth.src", "eth.dst"}, true},
+    {"tcp.port", {"tcp.srcport", "tcp.dstport"}, true},
+    {"udp.port", {"udp.srcport", "udp.dstport"}, true},
+    {"ip.host", {"ip.src", "ip.dst"}, false},
+    {"ip.src_host", {"ip.src", nullptr}, false},
+    {"ip.dst_host", {"ip.dst", nullptr}, false},
+    {"ipv6.host", {"ipv6.src", "ipv6.dst"}, false},
+    {"ipv6.src_host", {"ipv6.src", nullptr}, false},
+    {"ipv6.dst_host", {"ipv6.dst", nullptr}, false},
+    {"eth.addr_resolved", {"eth.src", "eth.dst"}, false},
+    {"eth.addr.oui", {"eth.src", "eth.dst"}, false},
+    {"eth.addr.oui_resolved", {"eth.src", "eth.dst"}, false},
+    {"eth.lg", {"eth.src", "eth.dst"}, false},
+    {"eth.ig", {"eth.src", "eth.dst"}, false},
+    {"eth.src_resolved", {"eth.src", nullptr}, false},
+    {"eth.src.oui", {"eth.src", nullptr}, false},
+    {"eth.src.oui_resolved", {"eth.src", nullptr}, false},
+    {"eth.src.lg", {"eth.src", nullptr}, false},
+    {"eth.src.ig", {"eth.src", nullptr}, false},
+    {"eth.dst_resolved", {"eth.dst", nullptr}, false},
+    {"eth.dst.oui", {"eth.dst", nullptr}, false},
+    {"eth.dst.oui_resolved", {"eth.dst", nullptr}, false},
+    {"eth.dst.lg", {"eth.dst", nullptr}, false},
+    {"eth.dst.ig", {"eth.dst", nullptr}, false},
+};
+}  // namespace
+
+const FieldAlias *find_alias(const std::string &name) {
+  for (const FieldAlias &a : kFieldAliases)
+    if (name == a.name) return &a;
+  return nullptr;
+}
+
 std::string field_code(uint32_t id) {
   static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string out;
@@ -33,13 +70,17 @@ void split_words(std::string_view text, std::vector<std::string> &out) {
     size_t start = i;
     while (i < n && std::isalnum(static_cast<unsigned char>(text[i]))) ++i;
     size_t length = i - start;
-    if (length >= 2 && length <= 64) out.push_back(lower_ascii(text.substr(start, length)));
+    if (length < 2 || length > 64) continue;
+    std::string_view word = text.substr(start, length);
+    bool has_letter = false;
+    for (char c : word) has_letter |= std::isalpha(static_cast<unsigned char>(c)) != 0;
+    if (has_letter) out.push_back(lower_ascii(word));  // numbers are searched as field values
   }
 }
 
 std::string encode_fields(const std::vector<SearchField> &fields) {
   std::string out;
-  for (const auto &f : fields) out += f.name + "\t" + std::to_string(f.flags) + "\n";
+  for (const auto &f : fields) out += f.name + "\t" + std::to_string(f.flags) + "\t" + std::to_string(f.frames) + "\n";
   return out;
 }
 
@@ -53,7 +94,11 @@ std::vector<SearchField> decode_fields(const std::string &text) {
     size_t tab = line.find('\t');
     SearchField f;
     f.name = line.substr(0, tab);
-    if (tab != std::string::npos) f.flags = unsigned(std::stoul(line.substr(tab + 1)));
+    if (tab != std::string::npos) {
+      size_t tab2 = line.find('\t', tab + 1);
+      f.flags = unsigned(std::stoul(line.substr(tab + 1, tab2 - tab - 1)));
+      if (tab2 != std::string::npos) f.frames = std::stoull(line.substr(tab2 + 1));
+    }
     out.push_back(std::move(f));
     start = nl + 1;
   }

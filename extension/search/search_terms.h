@@ -7,9 +7,15 @@
 // per frame, docid = frame.number. Field names are long ("http.request.method"), so each field
 // gets a small id, spelled in base 36, and terms carry the id, not the name:
 //
-//   P<id>           the frame carries the field (any value)            e.g. "P1k"
 //   V<id>:<value>   the frame carries the field with this value          e.g. "V1k:get"
+//   P<id>           the frame carries the field with a value not spelled   e.g. "P1k"
+//                   as a V term (protocols, FT_NONE, floats, long values)
 //   W<word>         a word of a string field or of the Info column       e.g. "Wmozilla"
+//
+// So the frames carrying a field are those of its P term and of all its V terms. To keep the
+// index small, presence is not repeated for fields whose values are spelled, and fields that
+// only restate others are not indexed at all (kFieldAliases): ip.addr is ip.src|ip.dst,
+// tcp.port is tcp.srcport|tcp.dstport, eth.src.oui is present exactly when eth.src is ...
 //
 // Values are normalised: integers in decimal, bytes in lower-case hex (as tshark prints them),
 // text lower-cased (so names match case-insensitively; addresses and numbers are unaffected).
@@ -39,12 +45,24 @@ enum SearchSlot : unsigned {
 enum SearchFieldFlag : unsigned {
   kFieldIncomplete = 1,  // some values have no V term: value queries need the stored values
   kFieldString = 2,      // a string field: its words are W terms
+  kFieldDerived = 4,     // no terms: an alias of other fields (kFieldAliases)
 };
 
 struct SearchField {
   std::string name;
   unsigned flags = 0;
+  uint64_t frames = 0;  // frames carrying it
 };
+
+// A field the index answers through others. `same_values`: its values are exactly the values
+// of the targets (ip.addr = ip.src|ip.dst), so their value terms answer value queries; otherwise
+// only presence follows the targets and values are checked on the stored values.
+struct FieldAlias {
+  const char *name;
+  const char *targets[2];  // second may be nullptr
+  bool same_values;
+};
+const FieldAlias *find_alias(const std::string &name);
 
 // base-36 spelling of a field id
 std::string field_code(uint32_t id);
