@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace xtractr {
 
@@ -68,62 +69,115 @@ uint32_t BlockEncoder::dictionary_id(int hf_id, ValueKind kind) {
 }
 
 void BlockEncoder::add(const FrameRecord &frame) {
-  frame_.clear();
-  put_varint(frame_, frame.title.size());
-  frame_ += frame.title;
-  put_varint(frame_, frame.fields.size());
+  put_varint(titles_, frame.title.size());
+  titles_ += frame.title;
+
+  shape_.clear();
   for (const FieldValue &v : frame.fields) {
+    const uint32_t id = dictionary_id(v.hf_id, v.kind);
     const bool is_ref = v.source >= 0;
-    put_varint(frame_, uint64_t(dictionary_id(v.hf_id, v.kind)) << 1 | (is_ref ? 1 : 0));
+    put_varint(shape_, uint64_t(id) << 1 | (is_ref ? 1 : 0));
+    auto found = columns_.find(id);
+    if (found == columns_.end()) {
+      found = columns_.emplace(id, Column{}).first;
+      column_order_.push_back(id);
+    }
+    Column &column = found->second;
     if (v.kind == ValueKind::Integer) {
-      put_varint(frame_, zigzag(v.integer));
+      put_varint(column.values, zigzag(int64_t(uint64_t(v.integer) - uint64_t(column.last))));
+      column.last = v.integer;
     } else if (is_ref) {
-      put_varint(frame_, uint64_t(v.source));
-      put_varint(frame_, v.offset);
-      put_varint(frame_, v.length);
+      put_varint(column.values, uint64_t(v.source));
+      put_varint(column.values, v.offset);
+      put_varint(column.values, v.length);
     } else if (has_payload_bytes(v.kind)) {
-      put_varint(frame_, v.length);
-      frame_.append(frame.arena.data() + v.offset, v.length);
+      put_varint(column.values, v.length);
+      column.values.append(frame.arena.data() + v.offset, v.length);
     }
   }
-  put_varint(frame_, frame.sources.size());
+  auto shape = shape_ids_.find(shape_);
+  if (shape == shape_ids_.end()) {
+    shape = shape_ids_.emplace(shape_, uint32_t(shapes_.size())).first;
+    shapes_.push_back(shape_);
+  }
+  put_varint(frame_shapes_, shape->second);
+
+  put_varint(sources_, frame.sources.size());
   for (const DataSource &source : frame.sources) {
     if (!source.referenced) {
-      put_varint(frame_, StoredSource::Unused);
+      put_varint(sources_, StoredSource::Unused);
     } else if (source.is_frame) {
-      put_varint(frame_, StoredSource::Frame);
+      put_varint(sources_, StoredSource::Frame);
     } else if (!source.pieces.empty()) {
-      put_varint(frame_, StoredSource::Pieces);
-      put_varint(frame_, source.pieces.size());
+      put_varint(sources_, StoredSource::Pieces);
+      put_varint(sources_, source.pieces.size());
       for (const Piece &p : source.pieces) {
-        put_varint(frame_, p.frame);
-        put_varint(frame_, p.frame_offset);
-        put_varint(frame_, p.length);
+        put_varint(sources_, p.frame);
+        put_varint(sources_, p.frame_offset);
+        put_varint(sources_, p.length);
       }
     } else {
-      put_varint(frame_, StoredSource::Raw);
-      put_varint(frame_, source.length);
-      frame_.append(reinterpret_cast<const char *>(source.data), source.length);
+      put_varint(sources_, StoredSource::Raw);
+      put_varint(sources_, source.length);
+      sources_.append(reinterpret_cast<const char *>(source.data), source.length);
     }
   }
-  put_varint(raw_, frame_.size());
-  raw_ += frame_;
   ++frames_;
 }
 
 std::string BlockEncoder::take() {
+  std::string raw;
+  put_varint(raw, frames_);
+  put_varint(raw, shapes_.size());
+  for (const std::string &shape : shapes_) {
+    const char *p = shape.data(), *end = p + shape.size();
+    size_t n = 0;
+    while (p < end) { get_varint(p, end); ++n; }
+    put_varint(raw, n);
+    raw += shape;
+  }
+  for (const std::string *stream : {&titles_, &frame_shapes_, &sources_}) {
+    put_varint(raw, stream->size());
+    raw += *stream;
+  }
+  put_varint(raw, column_order_.size());
+  for (uint32_t id : column_order_) {
+    const std::string &values = columns_[id].values;
+    put_varint(raw, id);
+    put_varint(raw, values.size());
+    raw += values;
+  }
+
   std::string out;
-  out.resize(ZSTD_compressBound(raw_.size()) + 8);
+  out.resize(ZSTD_compressBound(raw.size()) + 8);
   // the raw size first, so the reader can allocate once
-  uint64_t raw_size = raw_.size();
+  uint64_t raw_size = raw.size();
   std::memcpy(&out[0], &raw_size, 8);
-  size_t n = ZSTD_compress(&out[8], out.size() - 8, raw_.data(), raw_.size(), 3);
+  size_t n = ZSTD_compress(&out[8], out.size() - 8, raw.data(), raw.size(), 3);
   if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
   out.resize(8 + n);
-  raw_.clear();
+
   frames_ = 0;
+  shape_ids_.clear();
+  shapes_.clear();
+  titles_.clear();
+  frame_shapes_.clear();
+  sources_.clear();
+  columns_.clear();
+  column_order_.clear();
   return out;
 }
+
+namespace {
+
+std::string_view take_bytes(const char *&p, const char *end, uint64_t length, const char *what) {
+  if (length > uint64_t(end - p)) throw std::runtime_error(std::string("damaged index block (") + what + ")");
+  std::string_view view(p, length);
+  p += length;
+  return view;
+}
+
+}  // namespace
 
 void BlockDecoder::load(std::string_view compressed) {
   if (compressed.size() < 8) throw std::runtime_error("damaged index block (short)");
@@ -133,79 +187,124 @@ void BlockDecoder::load(std::string_view compressed) {
   raw_.resize(raw_size);
   size_t n = ZSTD_decompress(&raw_[0], raw_.size(), compressed.data() + 8, compressed.size() - 8);
   if (ZSTD_isError(n) || n != raw_size) throw std::runtime_error("damaged index block (zstd)");
-  starts_.clear();
+  decoded_ = false;
+  frames_.clear();
+  frame_sources_.clear();
+  titles_.clear();
+
   const char *p = raw_.data(), *end = p + raw_.size();
-  while (p < end) {
-    uint64_t length = get_varint(p, end);
-    if (length > uint64_t(end - p)) throw std::runtime_error("damaged index block (frame)");
-    starts_.push_back(uint32_t(p - raw_.data()));
-    p += length;
+  uint64_t frames = get_varint(p, end);
+  if (frames > kFramesPerBlock * 16) throw std::runtime_error("damaged index block (frame count)");
+  const char *shapes_start = p;
+  uint64_t shape_count = get_varint(p, end);
+  for (uint64_t i = 0; i < shape_count; ++i) {
+    uint64_t tags = get_varint(p, end);
+    for (uint64_t k = 0; k < tags; ++k) get_varint(p, end);
   }
+  shapes_ = std::string_view(shapes_start, size_t(p - shapes_start));
+  std::string_view titles = take_bytes(p, end, get_varint(p, end), "titles");
+  frame_shapes_ = take_bytes(p, end, get_varint(p, end), "shapes");
+  sources_ = take_bytes(p, end, get_varint(p, end), "sources");
+  columns_ = std::string_view(p, size_t(end - p));
+
+  const char *t = titles.data(), *t_end = t + titles.size();
+  for (uint64_t i = 0; i < frames; ++i) titles_.push_back(take_bytes(t, t_end, get_varint(t, t_end), "title"));
+}
+
+void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary) const {
+  // shapes
+  const char *p = shapes_.data(), *end = p + shapes_.size();
+  std::vector<std::vector<uint64_t>> shapes(get_varint(p, end));
+  for (auto &shape : shapes) {
+    shape.resize(get_varint(p, end));
+    for (auto &tag : shape) {
+      tag = get_varint(p, end);
+      if ((tag >> 1) >= dictionary.size()) throw std::runtime_error("damaged index block (field id)");
+    }
+  }
+  // columns, by dictionary id: a cursor into each one's values
+  struct Cursor {
+    const char *p = nullptr, *end = nullptr;
+    int64_t last = 0;
+  };
+  std::unordered_map<uint32_t, Cursor> cursors;
+  p = columns_.data();
+  end = p + columns_.size();
+  uint64_t column_count = get_varint(p, end);
+  for (uint64_t i = 0; i < column_count; ++i) {
+    uint32_t id = uint32_t(get_varint(p, end));
+    std::string_view values = take_bytes(p, end, get_varint(p, end), "column");
+    cursors[id] = Cursor{values.data(), values.data() + values.size(), 0};
+  }
+
+  const size_t frames = titles_.size();
+  frames_.assign(frames, {});
+  frame_sources_.assign(frames, {});
+  const char *s = frame_shapes_.data(), *s_end = s + frame_shapes_.size();
+  const char *q = sources_.data(), *q_end = q + sources_.size();
+  for (size_t f = 0; f < frames; ++f) {
+    uint64_t shape_id = get_varint(s, s_end);
+    if (shape_id >= shapes.size()) throw std::runtime_error("damaged index block (shape)");
+    std::vector<StoredValue> &out = frames_[f];
+    out.reserve(shapes[shape_id].size());
+    for (uint64_t tag : shapes[shape_id]) {
+      StoredValue v{};
+      v.id = uint32_t(tag >> 1);
+      v.kind = dictionary[v.id].kind;
+      auto found = cursors.find(v.id);
+      if (found == cursors.end()) throw std::runtime_error("damaged index block (column)");
+      Cursor &c = found->second;
+      if (v.kind == ValueKind::Integer) {
+        c.last = int64_t(uint64_t(c.last) + uint64_t(unzigzag(get_varint(c.p, c.end))));
+        v.integer = c.last;
+      } else if (v.kind == ValueKind::Present) {
+        v.integer = 1;
+      } else if (tag & 1) {
+        v.source = int32_t(get_varint(c.p, c.end));
+        v.offset = uint32_t(get_varint(c.p, c.end));
+        v.length = uint32_t(get_varint(c.p, c.end));
+      } else {
+        v.bytes = take_bytes(c.p, c.end, get_varint(c.p, c.end), "value");
+      }
+      out.push_back(v);
+    }
+    uint64_t source_count = get_varint(q, q_end);
+    std::vector<StoredSource> &sources = frame_sources_[f];
+    for (uint64_t i = 0; i < source_count; ++i) {
+      StoredSource source;
+      source.type = StoredSource::Type(get_varint(q, q_end));
+      if (source.type == StoredSource::Pieces) {
+        uint64_t pieces = get_varint(q, q_end);
+        for (uint64_t k = 0; k < pieces; ++k) {
+          Piece piece;
+          piece.frame = uint32_t(get_varint(q, q_end));
+          piece.frame_offset = uint32_t(get_varint(q, q_end));
+          piece.length = uint32_t(get_varint(q, q_end));
+          source.pieces.push_back(piece);
+        }
+      } else if (source.type == StoredSource::Raw) {
+        source.raw = take_bytes(q, q_end, get_varint(q, q_end), "source");
+      } else if (source.type != StoredSource::Unused && source.type != StoredSource::Frame) {
+        throw std::runtime_error("damaged index block (source type)");
+      }
+      sources.push_back(std::move(source));
+    }
+  }
+  decoded_ = true;
 }
 
 void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary,
                          std::vector<StoredValue> &out, std::vector<StoredSource> &sources) const {
   out.clear();
   sources.clear();
-  if (n >= starts_.size()) return;
-  const char *p = raw_.data() + starts_[n];
-  const char *end = raw_.data() + raw_.size();
-  auto bytes = [&](uint64_t length) {
-    if (length > uint64_t(end - p)) throw std::runtime_error("damaged index block (value)");
-    std::string_view view(p, length);
-    p += length;
-    return view;
-  };
-  bytes(get_varint(p, end));  // the title
-  uint64_t count = get_varint(p, end);
-  out.reserve(count);
-  for (uint64_t i = 0; i < count; ++i) {
-    StoredValue v{};
-    uint64_t tagged = get_varint(p, end);
-    uint64_t id = tagged >> 1;
-    if (id >= dictionary.size()) throw std::runtime_error("damaged index block (field id)");
-    v.id = uint32_t(id);
-    v.kind = dictionary[id].kind;
-    if (v.kind == ValueKind::Integer) {
-      v.integer = unzigzag(get_varint(p, end));
-    } else if (v.kind == ValueKind::Present) {
-      v.integer = 1;
-    } else if (tagged & 1) {
-      v.source = int32_t(get_varint(p, end));
-      v.offset = uint32_t(get_varint(p, end));
-      v.length = uint32_t(get_varint(p, end));
-    } else {
-      v.bytes = bytes(get_varint(p, end));
-    }
-    out.push_back(v);
-  }
-  uint64_t source_count = get_varint(p, end);
-  for (uint64_t i = 0; i < source_count; ++i) {
-    StoredSource source;
-    source.type = StoredSource::Type(get_varint(p, end));
-    if (source.type == StoredSource::Pieces) {
-      uint64_t pieces = get_varint(p, end);
-      for (uint64_t k = 0; k < pieces; ++k) {
-        Piece piece;
-        piece.frame = uint32_t(get_varint(p, end));
-        piece.frame_offset = uint32_t(get_varint(p, end));
-        piece.length = uint32_t(get_varint(p, end));
-        source.pieces.push_back(piece);
-      }
-    } else if (source.type == StoredSource::Raw) {
-      source.raw = bytes(get_varint(p, end));
-    }
-    sources.push_back(std::move(source));
-  }
+  if (n >= titles_.size()) return;
+  if (!decoded_) decode_columns(dictionary);
+  out = frames_[n];
+  sources = frame_sources_[n];
 }
 
 std::string_view BlockDecoder::title(uint32_t n) const {
-  if (n >= starts_.size()) return {};
-  const char *p = raw_.data() + starts_[n];
-  const char *end = raw_.data() + raw_.size();
-  uint64_t length = get_varint(p, end);
-  if (length > uint64_t(end - p)) throw std::runtime_error("damaged index block (title)");
-  return std::string_view(p, length);
+  return n < titles_.size() ? titles_[n] : std::string_view();
 }
 
 void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources,

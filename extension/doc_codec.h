@@ -1,18 +1,25 @@
 // doc_codec.h — the stored form of a frame's fields, and the JSON `doc` built from it.
 //
-// Frames are stored in blocks of up to kFramesPerBlock, each block zstd-compressed. Inside a
-// block a frame is: its title (Info column: varint length + text; long and repetitive, it
-// compresses far better here than in the packets table), varint field count, then per field varint(dictionary id << 1 | is_ref)
-// and a payload that depends on the field's kind (zigzag varint for integers, nothing for
-// FT_NONE, varint length + bytes otherwise; a reference is varint source, offset, length).
-// Then the frame's data sources: varint count, and per source a type — 0 unreferenced,
-// 1 the frame's own record (read back from the capture), 2 pieces of earlier frames' records
-// (varint count, then frame, offset, length each), 3 raw (varint length + bytes).
+// Frames are stored in blocks of up to kFramesPerBlock, each block zstd-compressed and laid
+// out by column, because consecutive frames repeat themselves field by field:
+//   varint frame count
+//   shapes: varint count, then each: varint n, n × varint tag — a frame's list of fields,
+//           tag = dictionary id << 1 | is_ref; frames of one flow share a few shapes
+//   titles: varint byte length, then per frame varint length + text (the Info column)
+//   frame shapes: varint byte length, then per frame varint shape id
+//   sources: varint byte length, then per frame its data sources: varint count, and per
+//           source a type — 0 unreferenced, 1 the frame's own record (read back from the
+//           capture), 2 pieces of earlier frames' records (varint count, then frame, offset,
+//           length each), 3 raw (varint length + bytes)
+//   columns: varint count, then each: varint dictionary id, varint byte length, and the
+//           values of that field in frame order — integers as zigzag deltas from the
+//           column's previous value, FT_NONE as nothing, text/bytes as varint length + bytes,
+//           references as varint source, offset, length.
 // Byte fields that are slices of a data source are stored as references to it, so payloads
 // are not stored again and again (tcp.payload, tcp.segment_data, tcp.reassembled.data,
 // http.file_data ... are all slices of two or three sources).
 // The dictionary maps ids to (name, kind) and is stored beside the blocks. Reading a frame
-// decompresses its block once per cursor, not once per row.
+// decodes its whole block once per cursor, not once per row.
 #pragma once
 
 #include <cstdint>
@@ -52,9 +59,17 @@ class BlockEncoder {
   std::vector<int32_t> by_hf_;  // hf_id → dictionary id + 1 (0 = none yet)
   std::unordered_map<std::string, uint32_t> by_name_kind_;
   std::vector<DictionaryEntry> dictionary_;
-  std::string raw_;       // frames of the current block
-  std::string frame_;     // scratch for one frame
+  struct Column {
+    std::string values;
+    int64_t last = 0;  // previous integer, for deltas
+  };
   uint32_t frames_ = 0;
+  std::unordered_map<std::string, uint32_t> shape_ids_;
+  std::vector<std::string> shapes_;  // varint tags, per shape
+  std::string titles_, frame_shapes_, sources_;
+  std::unordered_map<uint32_t, Column> columns_;  // by dictionary id
+  std::vector<uint32_t> column_order_;
+  std::string shape_;  // scratch
 };
 
 // One decoded value of a stored field.
@@ -88,7 +103,7 @@ class BlockDecoder {
  public:
   // Decompresses a block; throws std::runtime_error on damage.
   void load(std::string_view compressed);
-  uint32_t frames() const { return uint32_t(starts_.size()); }
+  uint32_t frames() const { return uint32_t(titles_.size()); }
   // The fields of the n-th frame of the loaded block (0-based).
   void frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary, std::vector<StoredValue> &out,
              std::vector<StoredSource> &sources) const;
@@ -96,8 +111,14 @@ class BlockDecoder {
   std::string_view title(uint32_t n) const;
 
  private:
+  void decode_columns(const std::vector<DictionaryEntry> &dictionary) const;
   std::string raw_;
-  std::vector<uint32_t> starts_;
+  std::vector<std::string_view> titles_;
+  std::string_view shapes_, frame_shapes_, sources_, columns_;
+  // decoded lazily, on the first frame() call (it needs the dictionary's kinds)
+  mutable bool decoded_ = false;
+  mutable std::vector<std::vector<StoredValue>> frames_;
+  mutable std::vector<std::vector<StoredSource>> frame_sources_;
 };
 
 // JSON writing helpers shared by the doc builders.
