@@ -300,7 +300,7 @@ class Evaluator {
     for (const auto &t : tests) {
       if (t.kind == QueryValue::Kind::Any) {
         if (!carriers) carriers = s_.frames_with(field);
-        out = unite(out, *carriers);
+        out = unite(out, s_.exact_presence(field) ? *carriers : from_stored_values(*carriers, field, t));
       } else if (targets_spelled) {
         for (const char *target : alias->targets)
           if (target) out = unite(out, frame_values(target, {t}, column));

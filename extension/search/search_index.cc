@@ -39,10 +39,23 @@ IdSet SearchIndex::frames_with(const std::string &name) {
   auto id = field(name);
   if (!id) return {};
   IdSet out;
+  const SearchField &f = fields_[*id];
+  if ((f.flags & kFieldImplied) && f.parent >= 0 && size_t(f.parent) < fields_.size())
+    out = frames_with(fields_[size_t(f.parent)].name);  // a superset: its protocol's frames
   add_postings(presence_term(*id), out);
   for_each_term(value_prefix(*id), [&](const std::string &term, uint32_t) { add_postings(term, out); });
   normalise(out);
   return out;
+}
+
+bool SearchIndex::exact_presence(const std::string &name) const {
+  if (const FieldAlias *alias = find_alias(name)) {
+    for (const char *t : alias->targets)
+      if (t && !exact_presence(t)) return false;
+    return true;
+  }
+  auto id = field(name);
+  return !id || !(fields_[*id].flags & kFieldImplied);
 }
 
 bool SearchIndex::spelled(const std::string &name) const {

@@ -33,6 +33,8 @@ class SearchIndex {
 
   // The frames carrying field `name` (aliases followed, see search_terms.h).
   IdSet frames_with(const std::string &name);
+  // True when frames_with(name) is exact, not a superset (kFieldImplied).
+  bool exact_presence(const std::string &name) const;
   // True when every value of `name` in this capture is spelled as a V term.
   bool spelled(const std::string &name) const;
 

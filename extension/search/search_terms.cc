@@ -40,6 +40,29 @@ const FieldAlias kFieldAliases[] = {
 };
 }  // namespace
 
+bool implied_field(const std::string &name) {
+  static const char *const exact[] = {
+      "frame.number", "frame.len", "frame.cap_len", "frame.marked", "frame.ignored", "frame.encap_type",
+      "frame.offset_shift", "frame.interface_id", "frame.interface_name", "frame.interface_description",
+      "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len", "ip.id",
+      "ip.flags", "ip.flags.rb", "ip.flags.df", "ip.flags.mf", "ip.frag_offset", "ip.ttl",
+      "ipv6.version", "ipv6.ip.version", "ipv6.tclass", "ipv6.tclass.dscp", "ipv6.tclass.ecn", "ipv6.flow",
+      "ipv6.plen", "ipv6.hlim",
+      "tcp.seq", "tcp.seq_raw", "tcp.nxtseq", "tcp.ack", "tcp.ack_raw", "tcp.hdr_len", "tcp.len",
+      "tcp.window_size", "tcp.window_size_value", "tcp.window_size_scalefactor", "tcp.urgent_pointer",
+      "tcp.option_kind", "tcp.option_len", "tcp.flags.res", "tcp.flags.ae", "tcp.flags.ns", "tcp.flags.cwr",
+      "tcp.flags.ece", "tcp.flags.urg", "tcp.flags.str", "tcp.analysis.bytes_in_flight",
+      "tcp.analysis.push_bytes_sent", "tcp.analysis.acks_frame", "tcp.completeness", "tcp.payload",
+      "tcp.segment_data", "udp.length", "udp.payload", "eth.padding", "eth.trailer", "eth.fcs"};
+  for (const char *n : exact)
+    if (name == n) return true;
+  static const char *const prefixes[] = {"frame.time", "tcp.options.", "tcp.completeness.", "tcp.time_",
+                                         "udp.time_"};
+  for (const char *p : prefixes)
+    if (name.compare(0, std::char_traits<char>::length(p), p) == 0) return true;
+  return name.find("checksum") != std::string::npos;
+}
+
 const FieldAlias *find_alias(const std::string &name) {
   for (const FieldAlias &a : kFieldAliases)
     if (name == a.name) return &a;
@@ -80,7 +103,8 @@ void split_words(std::string_view text, std::vector<std::string> &out) {
 
 std::string encode_fields(const std::vector<SearchField> &fields) {
   std::string out;
-  for (const auto &f : fields) out += f.name + "\t" + std::to_string(f.flags) + "\t" + std::to_string(f.frames) + "\n";
+  for (const auto &f : fields)
+    out += f.name + "\t" + std::to_string(f.flags) + "\t" + std::to_string(f.frames) + "\t" + std::to_string(f.parent) + "\n";
   return out;
 }
 
@@ -97,7 +121,11 @@ std::vector<SearchField> decode_fields(const std::string &text) {
     if (tab != std::string::npos) {
       size_t tab2 = line.find('\t', tab + 1);
       f.flags = unsigned(std::stoul(line.substr(tab + 1, tab2 - tab - 1)));
-      if (tab2 != std::string::npos) f.frames = std::stoull(line.substr(tab2 + 1));
+      if (tab2 != std::string::npos) {
+        size_t tab3 = line.find('\t', tab2 + 1);
+        f.frames = std::stoull(line.substr(tab2 + 1, tab3 - tab2 - 1));
+        if (tab3 != std::string::npos) f.parent = int32_t(std::stol(line.substr(tab3 + 1)));
+      }
     }
     out.push_back(std::move(f));
     start = nl + 1;

@@ -13,9 +13,15 @@
 //   W<word>         a word of a string field or of the Info column       e.g. "Wmozilla"
 //
 // So the frames carrying a field are those of its P term and of all its V terms. To keep the
-// index small, presence is not repeated for fields whose values are spelled, and fields that
-// only restate others are not indexed at all (kFieldAliases): ip.addr is ip.src|ip.dst,
-// tcp.port is tcp.srcport|tcp.dstport, eth.src.oui is present exactly when eth.src is ...
+// index small (and fast to write: Xapian costs about a microsecond per posting):
+//   - presence is not repeated for fields whose values are spelled;
+//   - fields that only restate others have no terms (kFieldAliases): ip.addr is ip.src|ip.dst,
+//     tcp.port is tcp.srcport|tcp.dstport, eth.src.oui is present exactly when eth.src is ...;
+//   - header bookkeeping nobody searches by value (checksums, sequence numbers, lengths,
+//     header flags, TTLs, times, floats — implied_field()) has no terms either: such a field is
+//     taken to be present in the frames of its protocol (a superset; a P term marks the rare
+//     frame where it appears without it), and its values are checked on the stored values;
+//   - words come from string fields (not from frame.protocols or the Info column).
 //
 // Values are normalised: integers in decimal, bytes in lower-case hex (as tshark prints them),
 // text lower-cased (so names match case-insensitively; addresses and numbers are unaffected).
@@ -46,12 +52,15 @@ enum SearchFieldFlag : unsigned {
   kFieldIncomplete = 1,  // some values have no V term: value queries need the stored values
   kFieldString = 2,      // a string field: its words are W terms
   kFieldDerived = 4,     // no terms: an alias of other fields (kFieldAliases)
+  kFieldImplied = 8,     // no terms of its own: carried by the frames of its protocol (`parent`),
+                         // plus its P term in the rare frames where it appears without it
 };
 
 struct SearchField {
   std::string name;
   unsigned flags = 0;
   uint64_t frames = 0;  // frames carrying it
+  int32_t parent = -1;  // kFieldImplied: the field id of its protocol
 };
 
 // A field the index answers through others. `same_values`: its values are exactly the values
@@ -63,6 +72,8 @@ struct FieldAlias {
   bool same_values;
 };
 const FieldAlias *find_alias(const std::string &name);
+// Header bookkeeping indexed without values (see above).
+bool implied_field(const std::string &name);
 
 // base-36 spelling of a field id
 std::string field_code(uint32_t id);

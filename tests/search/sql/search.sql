@@ -11,7 +11,7 @@ SELECT (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.p
      = (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE length > 1000) AS bigger,
        (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz', 'pkt.length:[60 70]'))
      = (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE length BETWEEN 60 AND 70) AS range,
-       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz', '-tcp'))
+       (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz', '-tcp:*'))
      = (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE field(doc, 'tcp') IS NULL) AS negation,
        (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz', '*'))
      = (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz')) AS everything;
@@ -39,7 +39,7 @@ SELECT (SELECT group_concat(id) FROM flows('http_1000_requests_gzipped__zeek.pca
 SELECT (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz', 'pkt.dport:80', 'http.request'))
      = (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz', NULL, 'http.request && tcp.dstport == 80')) AS both;
 -- a collection: ids continue from file to file
-SELECT count(*) > 0 AS collection FROM packets('*.pcap', 'icmp');
+SELECT count(*) > 0 AS collection FROM packets('*.pcap', 'icmp:*');
 -- catalogs
 SELECT name, type, description, packets = (SELECT count(*) FROM packets('http_get_simple__zeek.pcap') WHERE field(doc, 'http.host') IS NOT NULL) AS packets_ok
   FROM xtractr_fields('http_get_simple__zeek.pcap') WHERE name = 'http.host';
