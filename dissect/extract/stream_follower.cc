@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "dissect/extract/isolated.h"
 #include "dissect/extract/replay_session.h"
 
 extern "C" {
@@ -34,11 +35,8 @@ bool missing_bytes(const GByteArray *data, int64_t &count) {
   return true;
 }
 
-}  // namespace
-
-FollowResult follow_stream(RandomReader &reader, const std::vector<FrameRef> &frames, StreamKind kind) {
+FollowResult follow_here(RandomReader &reader, const std::vector<FrameRef> &frames, StreamKind kind) {
   FollowResult result;
-  if (frames.empty()) return result;
   ReplaySession session(reader, ReplaySession::Options{});
   register_follow_t *follower = get_follow_by_name(kind == StreamKind::Tcp ? "TCP" : "UDP");
   if (!follower) throw std::runtime_error("libwireshark has no stream follower for this protocol");
@@ -64,6 +62,53 @@ FollowResult follow_stream(RandomReader &reader, const std::vector<FrameRef> &fr
       chunk.data.assign(reinterpret_cast<const char *>(record->data->data), record->data->len);
     }
     result.chunks.push_back(std::move(chunk));
+  }
+  return result;
+}
+
+template <typename T>
+void put(std::string &out, T v) { out.append(reinterpret_cast<const char *>(&v), sizeof v); }
+template <typename T>
+T take(const std::string &in, size_t &at) {
+  if (at + sizeof(T) > in.size()) throw std::runtime_error("truncated stream from the re-dissection process");
+  T v;
+  std::memcpy(&v, in.data() + at, sizeof v);
+  at += sizeof v;
+  return v;
+}
+
+}  // namespace
+
+FollowResult follow_stream(const std::string &capture, const std::vector<FrameRef> &frames, StreamKind kind) {
+  if (frames.empty()) return {};
+  std::string wire = run_isolated([&] {
+    RandomReader reader(capture);
+    std::string out;
+    for (const StreamChunk &c : follow_here(reader, frames, kind).chunks) {
+      put<uint8_t>(out, c.from_server);
+      put<uint32_t>(out, c.packet);
+      put<int64_t>(out, c.ts_sec);
+      put<int32_t>(out, c.ts_nsec);
+      put<int64_t>(out, c.gap);
+      put<uint64_t>(out, c.data.size());
+      out += c.data;
+    }
+    return out;
+  });
+  FollowResult result;
+  size_t at = 0;
+  while (at < wire.size()) {
+    StreamChunk c;
+    c.from_server = take<uint8_t>(wire, at) != 0;
+    c.packet = take<uint32_t>(wire, at);
+    c.ts_sec = take<int64_t>(wire, at);
+    c.ts_nsec = take<int32_t>(wire, at);
+    c.gap = take<int64_t>(wire, at);
+    uint64_t size = take<uint64_t>(wire, at);
+    if (at + size > wire.size()) throw std::runtime_error("truncated stream from the re-dissection process");
+    c.data.assign(wire, at, size);
+    at += size;
+    result.chunks.push_back(std::move(c));
   }
   return result;
 }

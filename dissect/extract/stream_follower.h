@@ -10,7 +10,8 @@
 // overlapping bytes are kept once, out-of-order segments wait for the gap before them. Where
 // the receiver acknowledged bytes the capture does not hold, Wireshark inserts a text
 // placeholder; here that becomes a chunk with no data and `gap` = the missing byte count.
-// Bytes after a gap that is never acknowledged stay unreported, as in tshark.
+// Bytes after a gap that is never acknowledged stay unreported, as in tshark. The session
+// runs in a child process (isolated.h), with its own reader of the capture.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,6 @@ struct FollowResult {
   std::vector<StreamChunk> chunks;  // in stream order
 };
 
-FollowResult follow_stream(RandomReader &reader, const std::vector<FrameRef> &frames, StreamKind kind);
+FollowResult follow_stream(const std::string &capture, const std::vector<FrameRef> &frames, StreamKind kind);
 
 }  // namespace xtractr

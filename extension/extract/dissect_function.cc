@@ -18,11 +18,12 @@
 ** that began earlier are replayed with it (an FTP data connection needs its control
 ** connection). Time fields are relative to frame 1 and the frame before, as in a full pass;
 ** the per-capture stream numbers (tcp.stream, udp.stream) are the index's. The JSON itself is
-** written by libwireshark's tshark writer (json_tree.h).
+** written by libwireshark's tshark writer (json_tree.h), in a child process (isolated.h).
 */
 #include <mutex>
 #include <string>
 
+#include "dissect/extract/isolated.h"
 #include "dissect/extract/json_tree.h"
 #include "dissect/extract/replay_session.h"
 #include "dissect/wireshark_runtime.h"
@@ -84,31 +85,36 @@ void xtractr_dissect_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
     }
     std::vector<IndexedPacket> frames = source.flow_packets(m, context_flows(member, target->flow, target->number),
                                                             target->number);
+    std::optional<IndexedPacket> first = source.packet(m, 1);
+    std::optional<IndexedPacket> previous = target->number > 1 ? source.packet(m, target->number - 1) : std::nullopt;
+    const std::string path = member.index->capture();
     ensure_wireshark();
     std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-    RandomReader &reader = source.reader(m);
-    ReplaySession session(reader, ReplaySession::Options{/*tree=*/true, /*columns=*/false});
-    if (auto first = source.packet(m, 1)) session.set_first_frame(timestamp_of(reader, *first));
-    std::string json;
-    std::vector<uint64_t> replay_tcp, replay_udp;
-    for (const IndexedPacket &p : frames) {
-      if (p.number != target->number) {
-        session.dissect(p.number, p.offset);
-        continue;
+    // In a child process (isolated.h): an epan session per call would otherwise stay in memory.
+    std::string json = run_isolated([&] {
+      RandomReader reader(path);
+      ReplaySession session(reader, ReplaySession::Options{/*tree=*/true, /*columns=*/false});
+      if (first) session.set_first_frame(timestamp_of(reader, *first));
+      std::string out;
+      std::vector<uint64_t> replay_tcp, replay_udp;
+      for (const IndexedPacket &p : frames) {
+        if (p.number != target->number) {
+          session.dissect(p.number, p.offset);
+          continue;
+        }
+        if (previous) session.set_previous_frame(previous->number, timestamp_of(reader, *previous));
+        session.forget_displayed();
+        session.dissect(p.number, p.offset, [&](epan_dissect_t *edt) {
+          out = json_tree(edt);
+          replay_tcp = tree_integers(edt, "tcp.stream");
+          replay_udp = tree_integers(edt, "udp.stream");
+        });
       }
-      if (p.number > 1)
-        if (auto previous = source.packet(m, p.number - 1))
-          session.set_previous_frame(previous->number, timestamp_of(reader, *previous));
-      session.forget_displayed();
-      session.dissect(p.number, p.offset, [&](epan_dissect_t *edt) {
-        json = json_tree(edt);
-        replay_tcp = tree_integers(edt, "tcp.stream");
-        replay_udp = tree_integers(edt, "udp.stream");
-      });
-    }
-    // Stream numbers count conversations from the capture's start; the replay saw fewer.
-    if (!replay_tcp.empty() && tcp_stream >= 0) renumber(json, "tcp.stream", replay_tcp.back(), tcp_stream);
-    if (!replay_udp.empty() && udp_stream >= 0) renumber(json, "udp.stream", replay_udp.back(), udp_stream);
+      // Stream numbers count conversations from the capture's start; the replay saw fewer.
+      if (!replay_tcp.empty() && tcp_stream >= 0) renumber(out, "tcp.stream", replay_tcp.back(), tcp_stream);
+      if (!replay_udp.empty() && udp_stream >= 0) renumber(out, "udp.stream", replay_udp.back(), udp_stream);
+      return out;
+    });
     sqlite3_result_text(ctx, json.data(), int(json.size()), SQLITE_TRANSIENT);
     sqlite3_result_subtype(ctx, 'J');
   });

@@ -176,7 +176,7 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
     }
     const CollectionMember &member = source.member(where->member);
     std::vector<FrameRef> frames = source.flow_frames(where->member, {where->local});
-    FollowResult followed = follow_stream(source.reader(where->member), frames, StreamKind::Tcp);
+    FollowResult followed = follow_stream(member.index->capture(), frames, StreamKind::Tcp);
     std::string sent[2];
     int64_t missing[2] = {0, 0};
     uint32_t last_packet[2] = {0, 0};

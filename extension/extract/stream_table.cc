@@ -58,7 +58,7 @@ void produce_stream(sqlite3 *, sqlite3_value **args, std::vector<ExtractRow> &ro
     by_number[p.number] = &p;
     frames.push_back(FrameRef{p.number, p.offset});
   }
-  FollowResult followed = follow_stream(source.reader(where->member), frames, kind);
+  FollowResult followed = follow_stream(member.index->capture(), frames, kind);
 
   // Wireshark calls the first sender the client; `packets.dir` knows who initiated.
   int server_dir = 1;
