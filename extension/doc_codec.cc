@@ -40,6 +40,37 @@ bool has_payload_bytes(ValueKind kind) {
   return kind == ValueKind::Text || kind == ValueKind::Bytes || kind == ValueKind::NumberText;
 }
 
+// "-12.034500" → digits -120345 00 as an integer, 6 decimals. Only plain decimals with at most
+// 18 digits qualify; spell_decimal() must give the text back exactly.
+std::string spell_decimal(int64_t digits, unsigned decimals) {
+  bool negative = digits < 0;
+  std::string d = std::to_string(negative ? uint64_t(0) - uint64_t(digits) : uint64_t(digits));
+  if (d.size() <= decimals) d.insert(0, decimals + 1 - d.size(), '0');
+  if (decimals) d.insert(d.size() - decimals, 1, '.');
+  return negative ? "-" + d : d;
+}
+
+bool decimal_digits(std::string_view text, int64_t &digits, unsigned &decimals) {
+  size_t i = 0;
+  bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  uint64_t value = 0;
+  unsigned count = 0;
+  decimals = 0;
+  bool dot = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !dot) { dot = true; continue; }
+    if (c < '0' || c > '9') return false;
+    if (++count > 18) return false;
+    value = value * 10 + unsigned(c - '0');
+    if (dot) ++decimals;
+  }
+  if (count == 0 || (dot && decimals == 0)) return false;
+  digits = negative ? -int64_t(value) : int64_t(value);
+  return spell_decimal(digits, decimals) == text;  // leading zeros, "-0", ... keep their text
+}
+
 }  // namespace
 
 uint32_t BlockEncoder::dictionary_id(int hf_id, ValueKind kind) {
@@ -71,6 +102,10 @@ uint32_t BlockEncoder::dictionary_id(int hf_id, ValueKind kind) {
 void BlockEncoder::add(const FrameRecord &frame) {
   put_varint(titles_, frame.title.size());
   titles_ += frame.title;
+  put_varint(srcs_, frame.src.size());
+  srcs_ += frame.src;
+  put_varint(dsts_, frame.dst.size());
+  dsts_ += frame.dst;
 
   shape_.clear();
   for (const FieldValue &v : frame.fields) {
@@ -90,6 +125,27 @@ void BlockEncoder::add(const FrameRecord &frame) {
       put_varint(column.values, uint64_t(v.source));
       put_varint(column.values, v.offset);
       put_varint(column.values, v.length);
+    } else if (v.kind == ValueKind::Text) {
+      std::string_view text(frame.arena.data() + v.offset, v.length);
+      size_t shared = 0, limit = std::min(text.size(), column.last_text.size());
+      while (shared < limit && text[shared] == column.last_text[shared]) ++shared;
+      put_varint(column.values, shared);
+      put_varint(column.values, text.size() - shared);
+      column.values.append(text.substr(shared));
+      column.last_text.assign(text);
+    } else if (v.kind == ValueKind::NumberText) {
+      std::string_view text(frame.arena.data() + v.offset, v.length);
+      int64_t digits;
+      unsigned decimals;
+      if (decimal_digits(text, digits, decimals)) {
+        put_varint(column.values, decimals + 1);
+        put_varint(column.values, zigzag(int64_t(uint64_t(digits) - uint64_t(column.last))));
+        column.last = digits;
+      } else {
+        put_varint(column.values, 0);
+        put_varint(column.values, text.size());
+        column.values.append(text);
+      }
     } else if (has_payload_bytes(v.kind)) {
       put_varint(column.values, v.length);
       column.values.append(frame.arena.data() + v.offset, v.length);
@@ -136,7 +192,7 @@ std::string BlockEncoder::take() {
     put_varint(raw, n);
     raw += shape;
   }
-  for (const std::string *stream : {&titles_, &frame_shapes_, &sources_}) {
+  for (const std::string *stream : {&titles_, &srcs_, &dsts_, &frame_shapes_, &sources_}) {
     put_varint(raw, stream->size());
     raw += *stream;
   }
@@ -161,6 +217,8 @@ std::string BlockEncoder::take() {
   shape_ids_.clear();
   shapes_.clear();
   titles_.clear();
+  srcs_.clear();
+  dsts_.clear();
   frame_shapes_.clear();
   sources_.clear();
   columns_.clear();
@@ -191,6 +249,9 @@ void BlockDecoder::load(std::string_view compressed) {
   frames_.clear();
   frame_sources_.clear();
   titles_.clear();
+  srcs_.clear();
+  dsts_.clear();
+  texts_.clear();
 
   const char *p = raw_.data(), *end = p + raw_.size();
   uint64_t frames = get_varint(p, end);
@@ -203,12 +264,19 @@ void BlockDecoder::load(std::string_view compressed) {
   }
   shapes_ = std::string_view(shapes_start, size_t(p - shapes_start));
   std::string_view titles = take_bytes(p, end, get_varint(p, end), "titles");
+  std::string_view srcs = take_bytes(p, end, get_varint(p, end), "sources addresses");
+  std::string_view dsts = take_bytes(p, end, get_varint(p, end), "destination addresses");
   frame_shapes_ = take_bytes(p, end, get_varint(p, end), "shapes");
   sources_ = take_bytes(p, end, get_varint(p, end), "sources");
   columns_ = std::string_view(p, size_t(end - p));
 
-  const char *t = titles.data(), *t_end = t + titles.size();
-  for (uint64_t i = 0; i < frames; ++i) titles_.push_back(take_bytes(t, t_end, get_varint(t, t_end), "title"));
+  auto split = [frames](std::string_view stream, std::vector<std::string_view> &out) {
+    const char *t = stream.data(), *t_end = t + stream.size();
+    for (uint64_t i = 0; i < frames; ++i) out.push_back(take_bytes(t, t_end, get_varint(t, t_end), "column text"));
+  };
+  split(titles, titles_);
+  split(srcs, srcs_);
+  split(dsts, dsts_);
 }
 
 void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary) const {
@@ -226,6 +294,7 @@ void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary
   struct Cursor {
     const char *p = nullptr, *end = nullptr;
     int64_t last = 0;
+    std::string last_text;
   };
   std::unordered_map<uint32_t, Cursor> cursors;
   p = columns_.data();
@@ -238,6 +307,7 @@ void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary
   }
 
   const size_t frames = titles_.size();
+  texts_.clear();
   frames_.assign(frames, {});
   frame_sources_.assign(frames, {});
   const char *s = frame_shapes_.data(), *s_end = s + frame_shapes_.size();
@@ -263,6 +333,22 @@ void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary
         v.source = int32_t(get_varint(c.p, c.end));
         v.offset = uint32_t(get_varint(c.p, c.end));
         v.length = uint32_t(get_varint(c.p, c.end));
+      } else if (v.kind == ValueKind::Text) {
+        uint64_t shared = get_varint(c.p, c.end);
+        if (shared > c.last_text.size()) throw std::runtime_error("damaged index block (text)");
+        c.last_text.resize(shared);
+        c.last_text.append(take_bytes(c.p, c.end, get_varint(c.p, c.end), "text"));
+        texts_.push_back(c.last_text);
+        v.bytes = texts_.back();
+      } else if (v.kind == ValueKind::NumberText) {
+        uint64_t decimals = get_varint(c.p, c.end);
+        if (decimals == 0) {
+          v.bytes = take_bytes(c.p, c.end, get_varint(c.p, c.end), "number");
+        } else {
+          c.last = int64_t(uint64_t(c.last) + uint64_t(unzigzag(get_varint(c.p, c.end))));
+          texts_.push_back(spell_decimal(c.last, unsigned(decimals - 1)));
+          v.bytes = texts_.back();
+        }
       } else {
         v.bytes = take_bytes(c.p, c.end, get_varint(c.p, c.end), "value");
       }
@@ -306,6 +392,10 @@ void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &diction
 std::string_view BlockDecoder::title(uint32_t n) const {
   return n < titles_.size() ? titles_[n] : std::string_view();
 }
+
+std::string_view BlockDecoder::src(uint32_t n) const { return n < srcs_.size() ? srcs_[n] : std::string_view(); }
+
+std::string_view BlockDecoder::dst(uint32_t n) const { return n < dsts_.size() ? dsts_[n] : std::string_view(); }
 
 void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources,
                         uint32_t frame, RecordBytes read, void *context, std::vector<std::string> &storage) {

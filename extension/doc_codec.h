@@ -5,7 +5,8 @@
 //   varint frame count
 //   shapes: varint count, then each: varint n, n × varint tag — a frame's list of fields,
 //           tag = dictionary id << 1 | is_ref; frames of one flow share a few shapes
-//   titles: varint byte length, then per frame varint length + text (the Info column)
+//   titles, sources addresses, destination addresses: three streams, each varint byte
+//           length, then per frame varint length + text (Info, Source, Destination columns)
 //   frame shapes: varint byte length, then per frame varint shape id
 //   sources: varint byte length, then per frame its data sources: varint count, and per
 //           source a type — 0 unreferenced, 1 the frame's own record (read back from the
@@ -13,8 +14,11 @@
 //           length each), 3 raw (varint length + bytes)
 //   columns: varint count, then each: varint dictionary id, varint byte length, and the
 //           values of that field in frame order — integers as zigzag deltas from the
-//           column's previous value, FT_NONE as nothing, text/bytes as varint length + bytes,
-//           references as varint source, offset, length.
+//           column's previous value; FT_NONE as nothing; text as varint length shared with
+//           the column's previous text, varint length + the rest; decimal numbers
+//           ("1362692526.939527000") as varint decimals + 1 and a zigzag delta of their digits
+//           as an integer (0, then the text, when that does not spell them back exactly);
+//           bytes as varint length + bytes; references as varint source, offset, length.
 // Byte fields that are slices of a data source are stored as references to it, so payloads
 // are not stored again and again (tcp.payload, tcp.segment_data, tcp.reassembled.data,
 // http.file_data ... are all slices of two or three sources).
@@ -23,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -61,12 +66,13 @@ class BlockEncoder {
   std::vector<DictionaryEntry> dictionary_;
   struct Column {
     std::string values;
-    int64_t last = 0;  // previous integer, for deltas
+    int64_t last = 0;       // previous integer, for deltas
+    std::string last_text;  // previous text, for shared prefixes
   };
   uint32_t frames_ = 0;
   std::unordered_map<std::string, uint32_t> shape_ids_;
   std::vector<std::string> shapes_;  // varint tags, per shape
-  std::string titles_, frame_shapes_, sources_;
+  std::string titles_, srcs_, dsts_, frame_shapes_, sources_;
   std::unordered_map<uint32_t, Column> columns_;  // by dictionary id
   std::vector<uint32_t> column_order_;
   std::string shape_;  // scratch
@@ -107,13 +113,16 @@ class BlockDecoder {
   // The fields of the n-th frame of the loaded block (0-based).
   void frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary, std::vector<StoredValue> &out,
              std::vector<StoredSource> &sources) const;
-  // The title (Info column) of the n-th frame, without decoding its fields.
+  // The Info / Source / Destination columns of the n-th frame, without decoding its fields.
   std::string_view title(uint32_t n) const;
+  std::string_view src(uint32_t n) const;
+  std::string_view dst(uint32_t n) const;
 
  private:
   void decode_columns(const std::vector<DictionaryEntry> &dictionary) const;
   std::string raw_;
-  std::vector<std::string_view> titles_;
+  std::vector<std::string_view> titles_, srcs_, dsts_;
+  mutable std::deque<std::string> texts_;  // rebuilt text values; a deque keeps them in place
   std::string_view shapes_, frame_shapes_, sources_, columns_;
   // decoded lazily, on the first frame() call (it needs the dictionary's kinds)
   mutable bool decoded_ = false;

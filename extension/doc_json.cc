@@ -1,6 +1,8 @@
 // doc_json.cc — see doc_json.h.
 #include "extension/doc_json.h"
 
+#include "extension/index_table.h"
+
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -9,9 +11,9 @@ namespace xtractr {
 
 namespace {
 
-// packets statement columns 0..12; the title follows, from the block
-const char *const kPacketKeys[] = {"id", "offset", "length", "caplen", "time", "flow", "dir", "src",
-                                   "dst", "sport", "dport", "proto", "service"};
+// packets statement columns 0..10; src, dst and title come from the block
+const char *const kPacketKeys[] = {"id", "offset", "length", "caplen", "time", "flow", "dir",
+                                   "sport", "dport", "proto", "service"};
 const char *const kFlowKeys[] = {"id", "src", "dst", "sport", "dport", "proto", "service", "title",
                                  "packets", "bytes", "cmsgs", "smsgs", "first", "last", "time",
                                  "duration", "community_id"};
@@ -57,9 +59,14 @@ void DocBuilder::load_block(const CollectionMember &member, int64_t frame) {
   block_ = block;
 }
 
-std::string_view DocBuilder::title(const CollectionMember &member, int64_t frame) {
+std::string_view DocBuilder::block_text(const CollectionMember &member, int64_t frame, int which) {
   load_block(member, frame);
-  return decoder_.title(uint32_t((frame - 1) % kFramesPerBlock));
+  const uint32_t n = uint32_t((frame - 1) % kFramesPerBlock);
+  switch (which) {
+    case kBlockSrc: return decoder_.src(n);
+    case kBlockDst: return decoder_.dst(n);
+    default: return decoder_.title(n);
+  }
 }
 
 const std::vector<StoredValue> &DocBuilder::fields(const CollectionMember &member, int64_t frame) {
@@ -82,9 +89,15 @@ std::string DocBuilder::packet_doc(const CollectionMember &member, sqlite3_stmt 
     append_key(out, kPacketKeys[col]);
     if (col == 5) out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
     else json_append_sql_value(out, sqlite3_column_value(row, col));
+    if (col == 6) {  // the block's columns go where the table has them: after dir
+      append_key(out, "src");
+      json_append_string(out, block_text(member, local_id, kBlockSrc));
+      append_key(out, "dst");
+      json_append_string(out, block_text(member, local_id, kBlockDst));
+    }
   }
   append_key(out, "title");
-  json_append_string(out, title(member, local_id));
+  json_append_string(out, block_text(member, local_id, kBlockTitle));
   json_append_fields(out, fields(member, local_id), member.index->dictionary());
   out.push_back('}');
   return out;

@@ -25,8 +25,8 @@ class DocBuilder {
 
   // The stored fields of one frame (local frame number), decoding its block if needed.
   const std::vector<StoredValue> &fields(const CollectionMember &member, int64_t frame);
-  // The title (Info column) of one frame, kept in its block.
-  std::string_view title(const CollectionMember &member, int64_t frame);
+  // The title (Info column), src or dst of one frame (BlockTextColumn), kept in its block.
+  std::string_view block_text(const CollectionMember &member, int64_t frame, int which);
 
  private:
   void load_block(const CollectionMember &member, int64_t frame);

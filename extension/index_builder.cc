@@ -30,8 +30,7 @@ const char *kSchema = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE dictionary(id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE packets(id INTEGER PRIMARY KEY, offset INTEGER, length INTEGER, caplen INTEGER,
-  time REAL, flow INTEGER, dir INTEGER, src TEXT, dst TEXT, sport INTEGER, dport INTEGER,
-  proto INTEGER, service TEXT);
+  time REAL, flow INTEGER, dir INTEGER, sport INTEGER, dport INTEGER, proto INTEGER, service TEXT);
 CREATE TABLE docs(block INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE flows(id INTEGER PRIMARY KEY, src TEXT, dst TEXT, sport INTEGER, dport INTEGER,
   proto INTEGER, service TEXT, title TEXT, packets INTEGER, bytes INTEGER, cmsgs INTEGER,
@@ -91,7 +90,7 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   db.exec(kSchema);
   db.exec("BEGIN");
   Statement insert_packet(db.get(),
-      "INSERT INTO packets VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+      "INSERT INTO packets VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
   Statement insert_block(db.get(), "INSERT INTO docs VALUES(?1,?2)");
   Statement move_packet(db.get(), "UPDATE packets SET flow = ?1, dir = ?2 WHERE id = ?3");
 
@@ -129,11 +128,9 @@ IndexSummary build_index(const std::string &capture, const std::string &director
     s.bind(5, frame.time());
     s.bind(6, int64_t(where.flow));
     s.bind(7, int64_t(where.dir));
-    s.bind(8, std::string_view(frame.src));
-    s.bind(9, std::string_view(frame.dst));
-    if (frame.has_ports) { s.bind(10, int64_t(frame.sport)); s.bind(11, int64_t(frame.dport)); }
-    if (frame.ip_proto >= 0) s.bind(12, int64_t(frame.ip_proto));
-    s.bind(13, std::string_view(frame.service));
+    if (frame.has_ports) { s.bind(8, int64_t(frame.sport)); s.bind(9, int64_t(frame.dport)); }
+    if (frame.ip_proto >= 0) s.bind(10, int64_t(frame.ip_proto));
+    s.bind(11, std::string_view(frame.service));
     s.run();
 
     encoder.add(frame);

@@ -193,9 +193,9 @@ int table_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
         sqlite3_result_subtype(ctx, 'J');  // JSON, for json_*() functions
         break;
       }
-      case ColumnSource::Title: {
-        std::string_view title = c.docs.title(m, sqlite3_column_int64(row, 0));
-        sqlite3_result_text(ctx, title.data(), int(title.size()), SQLITE_TRANSIENT);
+      case ColumnSource::BlockText: {
+        std::string_view text = c.docs.block_text(m, sqlite3_column_int64(row, 0), spec.statement_column);
+        sqlite3_result_text(ctx, text.data(), int(text.size()), SQLITE_TRANSIENT);
         break;
       }
       case ColumnSource::CaptureArg: result_optional_text(ctx, c.args.capture); break;

@@ -25,11 +25,14 @@ enum class ColumnSource {
   FlowId,        // a flow id: statement column + the member's flow base
   Pcap,          // the capture file's path
   Doc,           // the JSON doc
-  Title,         // a packet's title (Info column), kept in its field block
+  BlockText,     // a packet's src, dst or title, kept in its field block (statement_column: which)
   CaptureArg,    // the hidden arguments, echoed back
   QueryArg,
   FilterArg,
 };
+
+// Which BlockText column.
+enum BlockTextColumn { kBlockTitle = 0, kBlockSrc = 1, kBlockDst = 2 };
 
 struct ColumnSpec {
   ColumnSource source;

@@ -29,11 +29,11 @@ const char kSchema[] =
     "CREATE TABLE x(id INTEGER, pcap TEXT, offset INTEGER, length INTEGER, caplen INTEGER, time REAL,"
     " flow INTEGER, dir INTEGER, src TEXT, dst TEXT, sport INTEGER, dport INTEGER, proto INTEGER,"
     " service TEXT, title TEXT, capture HIDDEN, query HIDDEN, filter HIDDEN, doc HIDDEN)";
-// Statement columns 0..12 (the order DocBuilder::packet_doc reads too). The title lives in
-// the frame's field block (doc_codec.h).
+// Statement columns 0..10 (the order DocBuilder::packet_doc reads too). src, dst and title
+// live in the frame's field block (doc_codec.h): long, repetitive text compresses far better
+// there than in a table row.
 const char kSelect[] =
-    "SELECT id, offset, length, caplen, time, flow, dir, src, dst, sport, dport, proto, service"
-    " FROM packets";
+    "SELECT id, offset, length, caplen, time, flow, dir, sport, dport, proto, service FROM packets";
 
 std::string packet_doc(DocBuilder &builder, const CollectionMember &member, sqlite3_stmt *row) {
   return builder.packet_doc(member, row);
@@ -52,13 +52,13 @@ const TableSpec packets_spec = {
         {ColumnSource::Plain, 4},     // PKT_TIME
         {ColumnSource::FlowId, 5},    // PKT_FLOW
         {ColumnSource::Plain, 6},     // PKT_DIR
-        {ColumnSource::Plain, 7},     // PKT_SRC
-        {ColumnSource::Plain, 8},     // PKT_DST
-        {ColumnSource::Plain, 9},     // PKT_SPORT
-        {ColumnSource::Plain, 10},    // PKT_DPORT
-        {ColumnSource::Plain, 11},    // PKT_PROTO
-        {ColumnSource::Plain, 12},    // PKT_SERVICE
-        {ColumnSource::Title, -1},    // PKT_TITLE
+        {ColumnSource::BlockText, kBlockSrc},    // PKT_SRC
+        {ColumnSource::BlockText, kBlockDst},    // PKT_DST
+        {ColumnSource::Plain, 7},     // PKT_SPORT
+        {ColumnSource::Plain, 8},     // PKT_DPORT
+        {ColumnSource::Plain, 9},     // PKT_PROTO
+        {ColumnSource::Plain, 10},    // PKT_SERVICE
+        {ColumnSource::BlockText, kBlockTitle},  // PKT_TITLE
         {ColumnSource::CaptureArg, -1},
         {ColumnSource::QueryArg, -1},
         {ColumnSource::FilterArg, -1},
