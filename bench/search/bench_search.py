@@ -17,6 +17,7 @@ extension is loaded and the index open (the first query of a process also pays f
 initialisation, ~1 s, printed separately).
 """
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -77,8 +78,10 @@ def main():
         db = sqlite3.connect(":memory:")
         db.enable_load_extension(True)
         db.load_extension(os.path.abspath(args.extension))
-        rows, build = timed(db, "SELECT frames, flows, index_size, directory FROM xtractr_index(?)", capture)
-        frames, flows, index_size, directory = rows[0]
+        rows, build = timed(db, "SELECT xtractr_index(?)", capture)
+        summary = json.loads(rows[0][0])["files"][0]
+        frames, flows, index_size, directory = (summary["frames"], summary["flows"], summary["index_size"],
+                                                summary["index"])
         search_size = sum(os.path.getsize(os.path.join(directory, "search", f))
                           for f in os.listdir(os.path.join(directory, "search")))
         print(f"capture {capture}: {size / 1e6:.1f} MB, {frames} frames, {flows} flows")

@@ -111,11 +111,13 @@ header_field_info *field_of(const Token &t) {
 // ---- candidate plan -----------------------------------------------------------------------
 
 struct DisplayFilter::Plan {
-  enum class Kind { All, And, Or, Field } kind = Kind::All;
+  enum class Kind { All, And, Or, Not, Field } kind = Kind::All;
   std::vector<std::unique_ptr<Plan>> children;
   std::string field;                      // Field: frames carrying it ...
   std::vector<std::string> values;        // ... with one of these normalised values (empty: any)
   bool by_value = false;
+  bool existence = false;     // the relation is the bare field: true exactly when it is present
+  bool exact_values = false;  // the index spelling of `values` compares exactly as Wireshark does
 };
 
 namespace {
@@ -125,7 +127,11 @@ using Plan = DisplayFilter::Plan;
 std::unique_ptr<Plan> all_plan() { return std::make_unique<Plan>(); }
 
 // The index spelling (search_terms.h) of a literal compared with `==` to field `hf`, if sure.
-std::optional<std::string> index_spelling(header_field_info *hf, const Token &literal) {
+// `exact`: equal spellings mean equal values (numbers, addresses), not only a case-insensitive
+// match (strings).
+std::optional<std::string> index_spelling(header_field_info *hf, const Token &literal, bool &exact) {
+  exact = hf->type != FT_STRING && hf->type != FT_STRINGZ && hf->type != FT_UINT_STRING &&
+          hf->type != FT_STRINGZPAD && hf->type != FT_STRINGZTRUNC;
   if (hf->same_name_next || hf->same_name_prev_id != -1) return std::nullopt;  // several types
   const std::string &t = literal.text;
   switch (hf->type) {
@@ -215,8 +221,12 @@ class PlanParser {
     if (at_end()) return nullptr;
     if (is_not(t_[pos_])) {
       ++pos_;
-      if (!parse_not()) return nullptr;
-      return all_plan();  // the complement of a superset is no superset: every frame
+      auto child = parse_not();
+      if (!child) return nullptr;
+      auto node = std::make_unique<Plan>();
+      node->kind = Plan::Kind::Not;  // exact only when the child is
+      node->children.push_back(std::move(child));
+      return node;
     }
     if (t_[pos_].kind == Token::Punct && t_[pos_].text == "(") {
       size_t save = pos_;
@@ -259,14 +269,18 @@ class PlanParser {
     size_t n = b - a;
     const Token &first = t_[a];
     header_field_info *hf = field_of(first);
-    if (hf && n == 1) return field_plan(hf);  // existence
+    if (hf && n == 1) {
+      auto p = field_plan(hf);
+      p->existence = true;
+      return p;
+    }
     if (hf && n >= 2 && first.kind == Token::Word) {
       const Token &op = t_[a + 1];
       if (op.kind == Token::Punct && op.text == "[") return field_plan(hf);  // a slice of it
       if (!is_comparison(op)) return all_plan();
       auto p = field_plan(hf);
       if (is_equality(op) && n == 3) {
-        if (auto v = index_spelling(hf, t_[a + 2])) {
+        if (auto v = index_spelling(hf, t_[a + 2], p->exact_values)) {
           p->values.push_back(*v);
           p->by_value = true;
         }
@@ -275,7 +289,7 @@ class PlanParser {
         std::vector<std::string> values;
         for (size_t i = a + 3; i + 1 < b; ++i) {
           if (t_[i].text == ",") continue;
-          auto v = index_spelling(hf, t_[i]);
+          auto v = index_spelling(hf, t_[i], p->exact_values);
           if (!v) { all = false; break; }
           values.push_back(*v);
         }
@@ -608,19 +622,39 @@ DisplayFilter::~DisplayFilter() = default;
 
 namespace {
 
-IdSet candidates(const Plan &plan, SearchIndex &index) {
+// A superset of the matching frames; `exact` when it is the matching set itself.
+struct Candidates {
+  IdSet ids;
+  bool exact;
+};
+
+Candidates candidates(const Plan &plan, SearchIndex &index) {
   switch (plan.kind) {
     case Plan::Kind::All:
-      return everything(index.frames());
+      return {everything(index.frames()), false};
     case Plan::Kind::And: {
-      IdSet acc = candidates(*plan.children[0], index);
-      for (size_t i = 1; i < plan.children.size() && !acc.empty(); ++i) acc = intersect(acc, candidates(*plan.children[i], index));
+      Candidates acc = candidates(*plan.children[0], index);
+      for (size_t i = 1; i < plan.children.size() && !acc.ids.empty(); ++i) {
+        Candidates c = candidates(*plan.children[i], index);
+        acc.ids = intersect(acc.ids, c.ids);
+        acc.exact = acc.exact && c.exact;
+      }
+      if (acc.ids.empty()) acc.exact = true;  // a superset that is empty: nothing matches
       return acc;
     }
     case Plan::Kind::Or: {
-      IdSet acc;
-      for (const auto &c : plan.children) acc = unite(acc, candidates(*c, index));
+      Candidates acc{{}, true};
+      for (const auto &child : plan.children) {
+        Candidates c = candidates(*child, index);
+        acc.ids = unite(acc.ids, c.ids);
+        acc.exact = acc.exact && c.exact;
+      }
       return acc;
+    }
+    case Plan::Kind::Not: {
+      Candidates c = candidates(*plan.children[0], index);
+      if (!c.exact) return {everything(index.frames()), false};  // the complement of a superset is no superset
+      return {complement(c.ids, index.frames()), true};
     }
     case Plan::Kind::Field: {
       // the value terms of the field itself, or of the fields an alias stands for
@@ -635,23 +669,30 @@ IdSet candidates(const Plan &plan, SearchIndex &index) {
       bool by_value = plan.by_value && !spelled_as.empty();
       for (const std::string &name : spelled_as)
         if (index.field(name) && !index.spelled(name)) by_value = false;
-      if (!by_value) return index.frames_with(plan.field);
+      if (!by_value) {
+        IdSet ids = index.frames_with(plan.field);
+        bool exact = (plan.existence && index.exact_presence(plan.field)) || ids.empty();
+        return {std::move(ids), exact};
+      }
       IdSet acc;
       for (const std::string &name : spelled_as)
         if (auto id = index.field(name))
           for (const std::string &v : plan.values) index.add_postings(value_prefix(*id) + v, acc);
       normalise(acc);
-      return acc;
+      bool exact = plan.exact_values || acc.empty();
+      return {std::move(acc), exact};
     }
   }
-  return {};
+  return {{}, false};
 }
 
 }  // namespace
 
 IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
-  IdSet frames = candidates(*plan_, index);
-  if (frames.empty()) return frames;
+  Candidates found = candidates(*plan_, index);
+  // answered by the index alone (presence, == on numbers and addresses, and/or/not of those)
+  if (found.exact) return std::move(found.ids);
+  const IdSet &frames = found.ids;
 
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
   ensure_wireshark();

@@ -40,8 +40,9 @@ IdSet SearchIndex::frames_with(const std::string &name) {
   if (!id) return {};
   IdSet out;
   const SearchField &f = fields_[*id];
-  if ((f.flags & kFieldImplied) && f.parent >= 0 && size_t(f.parent) < fields_.size())
-    out = frames_with(fields_[size_t(f.parent)].name);  // a superset: its protocol's frames
+  if (f.flags & kFieldImplied)
+    for (int32_t parent : f.parents)  // a superset: the frames of its protocols
+      if (parent >= 0 && size_t(parent) < fields_.size()) out = unite(out, frames_with(fields_[size_t(parent)].name));
   add_postings(presence_term(*id), out);
   for_each_term(value_prefix(*id), [&](const std::string &term, uint32_t) { add_postings(term, out); });
   normalise(out);

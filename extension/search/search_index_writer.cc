@@ -3,6 +3,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -50,7 +51,7 @@ struct SearchIndexWriter::Impl {
   std::string path;
   std::vector<SearchField> fields;
   std::unordered_map<std::string, uint32_t> by_name;
-  struct HfInfo { int32_t field = -1; Policy policy = Policy::Skip; bool string = false; bool is_protocol = false; };
+  struct HfInfo { int32_t field = -1, parent = -1; Policy policy = Policy::Skip; bool string = false; bool is_protocol = false; };
   std::vector<HfInfo> by_hf;
   std::vector<std::string> words;
   std::vector<uint32_t> last_frame;  // per field id: the last frame that carried it
@@ -149,7 +150,7 @@ struct SearchIndexWriter::Impl {
     auto found = by_name.find(name);
     if (found != by_name.end()) return found->second;
     uint32_t id = uint32_t(fields.size());
-    fields.push_back(SearchField{name, 0, 0, -1});
+    fields.push_back(SearchField{name, 0, 0, {}});
     last_frame.push_back(0);
     by_name.emplace(name, id);
     return id;
@@ -176,8 +177,10 @@ struct SearchIndexWriter::Impl {
                    implied_field(name);
     if (implied && hf->parent >= 0) {
       h.policy = Policy::Implied;
-      f.flags |= kFieldImplied | kFieldIncomplete;
-      f.parent = int32_t(field_id(field_name(hf->parent)));
+      h.parent = int32_t(field_id(field_name(hf->parent)));
+      SearchField &g = fields[size_t(h.field)];  // field_id() may have moved `f`
+      g.flags |= kFieldImplied | kFieldIncomplete;
+      if (std::find(g.parents.begin(), g.parents.end(), h.parent) == g.parents.end()) g.parents.push_back(h.parent);
       return h;
     }
     h.string = is_string_type(hf->type) && name != "frame.protocols";
@@ -220,7 +223,7 @@ struct SearchIndexWriter::Impl {
           continue;
         case Policy::Implied:
           // children follow their protocol in tree order: was it seen in this frame?
-          if (last_frame[size_t(f.parent)] != frame.number) term(presence_term(uint32_t(h.field)), "");
+          if (last_frame[size_t(h.parent)] != frame.number) term(presence_term(uint32_t(h.field)), "");
           continue;
         case Policy::PresenceOnly:
           term(presence_term(uint32_t(h.field)), "");

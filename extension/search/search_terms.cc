@@ -103,8 +103,11 @@ void split_words(std::string_view text, std::vector<std::string> &out) {
 
 std::string encode_fields(const std::vector<SearchField> &fields) {
   std::string out;
-  for (const auto &f : fields)
-    out += f.name + "\t" + std::to_string(f.flags) + "\t" + std::to_string(f.frames) + "\t" + std::to_string(f.parent) + "\n";
+  for (const auto &f : fields) {
+    out += f.name + "\t" + std::to_string(f.flags) + "\t" + std::to_string(f.frames) + "\t";
+    for (size_t i = 0; i < f.parents.size(); ++i) out += (i ? "," : "") + std::to_string(f.parents[i]);
+    out += "\n";
+  }
   return out;
 }
 
@@ -124,7 +127,13 @@ std::vector<SearchField> decode_fields(const std::string &text) {
       if (tab2 != std::string::npos) {
         size_t tab3 = line.find('\t', tab2 + 1);
         f.frames = std::stoull(line.substr(tab2 + 1, tab3 - tab2 - 1));
-        if (tab3 != std::string::npos) f.parent = int32_t(std::stol(line.substr(tab3 + 1)));
+        size_t at = tab3 == std::string::npos ? line.size() : tab3 + 1;
+        while (at < line.size()) {
+          size_t comma = line.find(',', at);
+          if (comma == std::string::npos) comma = line.size();
+          f.parents.push_back(int32_t(std::stol(line.substr(at, comma - at))));
+          at = comma + 1;
+        }
       }
     }
     out.push_back(std::move(f));

@@ -60,7 +60,8 @@ struct SearchField {
   std::string name;
   unsigned flags = 0;
   uint64_t frames = 0;  // frames carrying it
-  int32_t parent = -1;  // kFieldImplied: the field id of its protocol
+  std::vector<int32_t> parents;  // kFieldImplied: the field ids of its protocols (one per
+                                // header field of that name: ip.version is ip's and ipv6's)
 };
 
 // A field the index answers through others. `same_values`: its values are exactly the values
