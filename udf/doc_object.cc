@@ -29,13 +29,6 @@ bool property_name(v8::Isolate *isolate, v8::Local<v8::Name> property, std::stri
   return true;
 }
 
-// `pkt.X` and `flow.X` name the column X (no Wireshark protocol is called pkt or flow).
-std::string_view column_name(std::string_view name) {
-  for (std::string_view prefix : {std::string_view("pkt."), std::string_view("flow.")})
-    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix) return name.substr(prefix.size());
-  return name;
-}
-
 // The raw JSON of member `name`.
 std::optional<std::string_view> lookup(std::string_view json, std::string_view name) {
   std::string_view column = column_name(name);
@@ -72,7 +65,7 @@ bool read(DocFactory &f, v8::Isolate *isolate, std::string_view name, v8::Local<
   failed = false;
   if (f.row_mode()) {
     int col = f.column(name);
-    if (col < 0) { f.miss(); failed = true; return false; }
+    if (col < 0) { f.miss(name); failed = true; return false; }
     failed = !column_to_js(isolate, sqlite3_column_value(f.row(), col)).ToLocal(&out);
     return !failed;
   }
@@ -105,14 +98,14 @@ void doc_query(v8::Local<v8::Name> property, const v8::PropertyCallbackInfo<v8::
   if (!property_name(isolate, property, name) || prototype_name(name)) return;
   if (!f.current(info.Holder())) return;
   bool present = f.row_mode() ? f.column(name) >= 0 : lookup(f.json(), name).has_value();
-  if (f.row_mode() && !present) return f.miss();
+  if (f.row_mode() && !present) return f.miss(name);
   if (present) info.GetReturnValue().Set(v8::Integer::New(isolate, v8::ReadOnly));
 }
 
 // The whole doc as a plain object (row docs cannot: they do not have it).
 v8::MaybeLocal<v8::Value> whole(DocFactory &f, v8::Isolate *isolate) {
   if (f.row_mode()) {
-    f.miss();
+    f.miss("");
     return {};
   }
   return json_to_js(isolate, isolate->GetCurrentContext(), f.json());
@@ -171,6 +164,13 @@ void doc_to_json(const v8::FunctionCallbackInfo<v8::Value> &info) {
 }
 
 }  // namespace
+
+// No Wireshark protocol is called pkt or flow.
+std::string_view column_name(std::string_view name) {
+  for (std::string_view prefix : {std::string_view("pkt."), std::string_view("flow.")})
+    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix) return name.substr(prefix.size());
+  return name;
+}
 
 v8::MaybeLocal<v8::Value> json_to_js(v8::Isolate *isolate, v8::Local<v8::Context> context, std::string_view raw) {
   if (raw.empty()) return v8::Undefined(isolate);
@@ -243,7 +243,6 @@ v8::MaybeLocal<v8::Object> DocFactory::make_row(sqlite3_stmt *row, const std::ve
   v8::MaybeLocal<v8::Object> doc = make(std::string_view("{}"));
   row_ = row;
   names_ = names;
-  missed_ = false;
   return doc;
 }
 
@@ -260,7 +259,8 @@ int DocFactory::column(std::string_view name) const {
   return -1;
 }
 
-void DocFactory::miss() {
+void DocFactory::miss(std::string_view name) {
+  if (!missed_) missed_name_ = std::string(name);
   missed_ = true;
   isolate_->ThrowException(v8::Exception::Error(v8::String::NewFromUtf8Literal(
       isolate_, "xtractr: this map reads more than the columns (it is run again over whole documents)")));

@@ -41,8 +41,11 @@ class DocFactory {
   v8::MaybeLocal<v8::Object> make(std::string_view json);
   // A doc object over the current row of `row`, whose column i is named names[i].
   v8::MaybeLocal<v8::Object> make_row(sqlite3_stmt *row, const std::vector<std::string> *names);
-  // Whether a row doc was asked for something its row lacks (cleared by make_row).
+  // Whether a row doc was asked for something its row lacks (until reset_missed()), and
+  // what: a name, or "" for the whole doc (Object.keys, toJSON).
   bool missed() const { return missed_; }
+  const std::string &missed_name() const { return missed_name_; }
+  void reset_missed() { missed_ = false; missed_name_.clear(); }
   void release();
   // The constructor whose instances the docs are (`doc instanceof Doc`).
   v8::Local<v8::Function> constructor();
@@ -53,7 +56,7 @@ class DocFactory {
   std::string_view json() const { return json_; }
   sqlite3_stmt *row() const { return row_; }
   int column(std::string_view name) const;  // -1 if the row has no such column
-  void miss();                              // sets missed() and throws a JavaScript error
+  void miss(std::string_view name);         // sets missed() and throws a JavaScript error
 
  private:
   v8::Isolate *isolate_;
@@ -62,8 +65,12 @@ class DocFactory {
   sqlite3_stmt *row_ = nullptr;
   const std::vector<std::string> *names_ = nullptr;
   bool missed_ = false;
+  std::string missed_name_;
   uint32_t generation_ = 0;
 };
+
+// The column a doc member name stands for: `pkt.X` and `flow.X` name the column X.
+std::string_view column_name(std::string_view name);
 
 // Converts one raw JSON value (numbers, strings, literals, arrays, objects) to JavaScript.
 v8::MaybeLocal<v8::Value> json_to_js(v8::Isolate *isolate, v8::Local<v8::Context> context, std::string_view raw);

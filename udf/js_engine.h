@@ -72,6 +72,11 @@ class JsEngine {
   v8::Local<v8::Object> driver();
   v8::Local<v8::Object> reports();
 
+  // Inside a call: native code that is not JavaScript (reading the next row through SQL)
+  // stops the clock while it runs.
+  void pause_js() { leave_js(); }
+  void resume_js() { enter_js(); }
+
   // Episodes (Episode below): nested episodes share the outermost one's budget.
   void begin_episode();
   void end_episode();

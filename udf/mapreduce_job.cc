@@ -107,13 +107,83 @@ void MapReduceJob::feed_row(sqlite3_stmt *row, const std::vector<std::string> &n
   } release{docs};
   v8::Local<v8::Object> doc;
   if (!docs.make_row(row, &names).ToLocal(&doc)) throw UserError("cannot make a JavaScript document (out of memory?)");
+  docs.reset_missed();
   try {
     feed(doc);
   } catch (const UserError &) {
-    if (docs.missed()) throw NeedWholeDocs();
+    if (docs.missed()) throw NeedWholeDocs(docs.missed_name());
     throw;
   }
-  if (docs.missed()) throw NeedWholeDocs();  // even if the map caught the error
+  if (docs.missed()) throw NeedWholeDocs(docs.missed_name());  // even if the map caught the error
+}
+
+namespace {
+
+// What next() (the native function the driver's drain loop calls) reads from.
+struct RowFeed {
+  JsEngine *engine;
+  sqlite3 *db;
+  sqlite3_stmt *rows;
+  const std::vector<std::string> *names;  // row docs; nullptr: column 0 is the doc's JSON
+  std::string sql_error;
+};
+
+// next(): the next row as a doc, or null at the end (or once a row doc missed a name).
+void next_doc(const v8::FunctionCallbackInfo<v8::Value> &info) {
+  auto &feed = *static_cast<RowFeed *>(info.Data().As<v8::External>()->Value());
+  v8::Isolate *isolate = info.GetIsolate();
+  DocFactory &docs = feed.engine->docs();
+  docs.release();
+  if (feed.names && docs.missed()) return info.GetReturnValue().SetNull();
+  for (;;) {
+    feed.engine->pause_js();
+    int rc = sqlite3_step(feed.rows);
+    feed.engine->resume_js();
+    if (rc == SQLITE_DONE) return info.GetReturnValue().SetNull();
+    if (rc != SQLITE_ROW) {
+      feed.sql_error = sqlite3_errmsg(feed.db);
+      isolate->ThrowException(v8::Exception::Error(v8::String::NewFromUtf8Literal(isolate, "SQL error")));
+      return;
+    }
+    v8::Local<v8::Object> doc;
+    if (feed.names) {
+      if (!docs.make_row(feed.rows, feed.names).ToLocal(&doc)) return;
+    } else {
+      const char *text = reinterpret_cast<const char *>(sqlite3_column_text(feed.rows, 0));
+      if (!text) continue;
+      if (!docs.make(std::string_view(text, size_t(sqlite3_column_bytes(feed.rows, 0)))).ToLocal(&doc)) return;
+    }
+    return info.GetReturnValue().Set(doc);
+  }
+}
+
+}  // namespace
+
+void MapReduceJob::drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std::string> *names) {
+  v8::Isolate *isolate = engine_->isolate();
+  v8::HandleScope handles(isolate);
+  v8::Local<v8::Context> ctx = engine_->context();
+  DocFactory &docs = engine_->docs();
+  RowFeed feed{engine_, db, rows, names, {}};
+  struct Release {
+    DocFactory &docs;
+    ~Release() { docs.release(); }
+  } release{docs};
+  docs.reset_missed();
+  v8::Local<v8::Function> next;
+  if (!v8::FunctionTemplate::New(isolate, next_doc, v8::External::New(isolate, &feed))->GetFunction(ctx).ToLocal(&next))
+    throw UserError("cannot make the document reader (out of memory?)");
+  v8::Local<v8::Object> job = job_.Get(isolate);
+  v8::Local<v8::Function> drain = function_member(*engine_, job, "drain");
+  v8::Local<v8::Value> argv[] = {next};
+  try {
+    engine_->call("map function", [&] { return drain->Call(ctx, job, 1, argv); });
+  } catch (const UserError &) {
+    if (!feed.sql_error.empty()) throw UserError(feed.sql_error);
+    if (names && docs.missed()) throw NeedWholeDocs(docs.missed_name());
+    throw;
+  }
+  if (names && docs.missed()) throw NeedWholeDocs(docs.missed_name());  // even if the map caught the error
 }
 
 void MapReduceJob::feed_value(sqlite3_value *value) {

@@ -25,9 +25,12 @@ namespace xtractr {
 
 using ReportArgument = std::variant<std::string, double>;
 
-// Thrown by feed_row when the map reads more than the row's columns.
+// Thrown by feed_row/drain when the map reads more than the row's columns: `name` is what
+// it read ("" for the whole doc).
 struct NeedWholeDocs : std::runtime_error {
-  NeedWholeDocs() : std::runtime_error("the map function reads more than the columns") {}
+  explicit NeedWholeDocs(std::string name)
+      : std::runtime_error("the map function reads more than the columns"), name(std::move(name)) {}
+  std::string name;
 };
 
 class MapReduceJob {
@@ -46,6 +49,10 @@ class MapReduceJob {
   // The current row of `row` as a doc whose members are its columns (names[i] = column i);
   // throws NeedWholeDocs if the map reads anything else.
   void feed_row(sqlite3_stmt *row, const std::vector<std::string> &names);
+  // Every remaining row of `rows` (a statement on `db`), in one JavaScript loop: row docs over
+  // `names` (NeedWholeDocs as feed_row), or, without names, column 0 as the doc's JSON. SQL
+  // time is not counted against the time limit.
+  void drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std::string> *names);
 
   std::string object_json();
   std::vector<std::pair<SqlValue, SqlValue>> rows();

@@ -15,20 +15,23 @@
 ** count_x_over_time(field, seconds) → {x: count}, sum_over_time(field, seconds); each is a
 ** map/reduce pair in udf/js/reports.js, embedded at build time.
 **
-** How it works: xFilter runs the whole job: it reads `SELECT * FROM packets(capture, query)`
-** (or flows(), when the query, the map source or the report names flow.* columns) through
-** SQL on the same connection and feeds each row to the map function as a lazy doc object
-** (doc_object.h) that reads the columns; if the map reads anything else (a Wireshark field,
-** the whole doc), the job starts again over `SELECT doc FROM ...`, the docs' JSON text. It
-** keeps the reduced rows: sorted by value, largest first (time series
+** How it works: xFilter runs the whole job: it reads `SELECT <columns> FROM packets(capture,
+** query)` (or flows(), when the query, the map source or the report names flow.* columns)
+** through SQL on the same connection and feeds each row to the map function as a lazy doc
+** object (doc_object.h) over the columns the map reads (learnt by starting again when it
+** reads a new one); if the map reads anything else (a Wireshark field, the whole doc), the
+** job starts again over `SELECT doc FROM ...`, the docs' JSON text. The loop over the rows
+** runs in JavaScript (MapReduceJob::drain). It keeps the reduced rows: sorted by value, largest first (time series
 ** by time). The whole run is one episode of the connection's JavaScript time budget.
 */
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "extension/sql_error.h"
+#include "udf/doc_object.h"
 #include "udf/js_runtime.h"
 #include "udf/mapreduce_job.h"
 #include "udf/report_spec.h"
@@ -91,34 +94,43 @@ class Query {
 };
 
 // Feeds every doc of the capture (matching the query) to the job made by `make_job`. First
-// from the columns alone (no doc JSON is built); if the map reads anything else, again from
-// the whole docs.
+// from the columns alone, selecting only those the map reads: a read of a column not yet
+// selected starts the job again with it (after one doc, typically); a read of anything else
+// (a Wireshark field, the whole doc) starts it again over the docs' JSON.
 template <typename MakeJob>
 Rows run_job(JsRuntime &runtime, const std::string &capture, const std::string &query, bool flows, MakeJob &&make_job) {
   std::shared_ptr<JsEngine> engine = runtime.engine();
   JsScope scope(*engine);
   Episode episode(*engine);
-  const std::string table = flows ? "flows" : "packets";
-  try {
-    MapReduceJob job = make_job(*engine);
-    Query rows(runtime.db(), "SELECT * FROM " + table + "(?1, ?2)");
-    rows.bind(1, capture);
-    rows.bind(2, query);
-    std::vector<std::string> names;
-    for (int i = 0; i < sqlite3_column_count(rows.get()); ++i) names.emplace_back(sqlite3_column_name(rows.get(), i));
-    while (rows.step()) job.feed_row(rows.get(), names);
-    return job.rows();
-  } catch (const NeedWholeDocs &) {
+  const std::string from = std::string(" FROM ") + (flows ? "flows" : "packets") + "(?1, ?2)";
+  std::vector<std::string> columns, chosen{"id"};
+  {
+    Query all(runtime.db(), "SELECT *" + from);
+    for (int i = 0; i < sqlite3_column_count(all.get()); ++i) columns.emplace_back(sqlite3_column_name(all.get(), i));
+  }
+  for (;;) {
+    try {
+      MapReduceJob job = make_job(*engine);
+      std::string list;
+      for (const std::string &c : chosen) list += (list.empty() ? "\"" : ", \"") + c + "\"";
+      Query rows(runtime.db(), "SELECT " + list + from);
+      rows.bind(1, capture);
+      rows.bind(2, query);
+      job.drain(runtime.db(), rows.get(), &chosen);
+      return job.rows();
+    } catch (const NeedWholeDocs &need) {
+      std::string column(column_name(need.name));
+      if (column.empty() || std::find(columns.begin(), columns.end(), column) == columns.end() ||
+          std::find(chosen.begin(), chosen.end(), column) != chosen.end())
+        break;
+      chosen.push_back(column);
+    }
   }
   MapReduceJob job = make_job(*engine);
-  Query docs(runtime.db(), "SELECT doc FROM " + table + "(?1, ?2)");
+  Query docs(runtime.db(), "SELECT doc" + from);
   docs.bind(1, capture);
   docs.bind(2, query);
-  while (docs.step()) {
-    const char *text = reinterpret_cast<const char *>(sqlite3_column_text(docs.get(), 0));
-    if (!text) continue;
-    job.feed_json(std::string_view(text, size_t(sqlite3_column_bytes(docs.get(), 0))));
-  }
+  job.drain(runtime.db(), docs.get(), nullptr);
   return job.rows();
 }
 

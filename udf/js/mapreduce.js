@@ -152,6 +152,14 @@
         current = job; doc = d;
         try { map(d); } finally { current = saved; doc = null; }
       },
+      // Every doc next() returns, until it returns null.
+      drain: function (next) {
+        const saved = current;
+        current = job;
+        try {
+          for (let d = next(); d !== null; d = next()) { doc = d; map(d); }
+        } finally { current = saved; doc = null; }
+      },
       // [[key, value], ...]: by value, largest first (ties by key), or by key.
       rows: function () {
         const rows = [];

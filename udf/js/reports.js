@@ -5,6 +5,13 @@
 (function () {
   'use strict';
 
+  // fn(value) for each value of a field (doc.values without the native call: faster here).
+  function each(doc, field, fn) {
+    const v = doc[field];
+    if (v === undefined) return;
+    if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) fn(v[i]); } else fn(v);
+  }
+
   // The first value of a field as a number, or undefined.
   function number(doc, field) {
     let v = doc[field];
@@ -35,7 +42,7 @@
   function count(f) {
     f = field(f, 'count');
     return {
-      map: function (doc) { doc.values(f, function (v) { emit(v, 1); }); },
+      map: function (doc) { each(doc, f, function (v) { emit(v, 1); }); },
       reduce: '_count',
     };
   }
@@ -45,7 +52,7 @@
     return {
       map: function (doc) {
         const n = number(doc, v);
-        if (n !== undefined) doc.values(k, function (key) { emit(key, n); });
+        if (n !== undefined) each(doc, k, function (key) { emit(key, n); });
       },
       reduce: reduce,
       final: final,
@@ -75,7 +82,7 @@
         map: function (doc) {
           const b = bucket(doc, interval);
           if (b === undefined) return;
-          doc.values(f, function (x) { const counts = {}; counts[x] = 1; emit(b, counts); });
+          each(doc, f, function (x) { const counts = {}; counts[x] = 1; emit(b, counts); });
         },
         reduce: '_sum',
         order: 'key',
