@@ -39,6 +39,7 @@ def main():
     db = sqlite3.connect(':memory:')
     db.enable_load_extension(True)
     db.load_extension(a.extension)
+    db.execute("SELECT js_config('timeout_ms', 3600000)")  # a big capture's JavaScript may run for minutes
     cap = a.capture
     q = lambda sql: (lambda: db.execute(sql, (cap,)).fetchall())
 
