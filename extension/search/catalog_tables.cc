@@ -28,7 +28,7 @@
 
 #include "dissect/wireshark_runtime.h"
 #include "extension/capture_collection.h"
-#include "extension/doc_json.h"
+#include "extension/search/stored_fields.h"
 #include "extension/function_registry.h"
 #include "extension/search/query_evaluator.h"
 #include "extension/search/query_parser.h"
@@ -102,11 +102,11 @@ void count_values(SearchIndex &index, const std::string &field, const IdSet &fra
     wanted[i] = dictionary[i].name == field;
     if (wanted[i] && dictionary[i].kind != ValueKind::Integer) integer = false;
   }
-  DocBuilder docs;
+  StoredFields stored(index.member());
   std::unordered_set<std::string> seen;
   for (uint32_t frame : frames) {
     seen.clear();
-    for (const StoredValue &v : docs.fields(index.member(), frame))
+    for (const StoredValue &v : stored.frame(frame, &wanted))
       if (v.id < wanted.size() && wanted[v.id]) seen.insert(value_text(v));
     for (const std::string &s : seen) ++counts[s];
   }
@@ -182,9 +182,11 @@ void fill_fields(CatalogCursor &c, bool want_distinct) {
     for (uint32_t id : incomplete) names.insert(index.field_info(id).name);
     for (size_t i = 0; i < dictionary.size(); ++i)
       if (names.count(dictionary[i].name)) target[i] = &facts[dictionary[i].name];
-    DocBuilder docs;
+    StoredFields stored(m);
+    std::vector<bool> wanted(target.size());
+    for (size_t i = 0; i < target.size(); ++i) wanted[i] = target[i] != nullptr;
     for (uint32_t frame = 1; frame <= index.frames(); ++frame)
-      for (const StoredValue &v : docs.fields(m, frame))
+      for (const StoredValue &v : stored.frame(frame, &wanted))
         if (v.id < target.size() && target[v.id]) target[v.id]->values.insert(value_text(v));
   }
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());

@@ -13,7 +13,7 @@
 #include <unordered_set>
 
 #include "dissect/wireshark_runtime.h"
-#include "extension/doc_json.h"
+#include "extension/search/stored_fields.h"
 #include "extension/search/search_index.h"
 #include "extension/search/tree_guard.h"
 #include "extension/sql_error.h"
@@ -126,6 +126,9 @@ using Plan = DisplayFilter::Plan;
 
 std::unique_ptr<Plan> all_plan() { return std::make_unique<Plan>(); }
 
+// A boolean compared with true: every non-zero value term.
+constexpr const char *kTrue = "\x01true";
+
 // The index spelling (search_terms.h) of a literal compared with `==` to field `hf`, if sure.
 // `exact`: equal spellings mean equal values (numbers, addresses), not only a case-insensitive
 // match (strings).
@@ -146,6 +149,12 @@ std::optional<std::string> index_spelling(header_field_info *hf, const Token &li
       if (t.size() > 1 && t[0] == '0' && t[1] != 'x' && t[1] != 'X') return std::nullopt;  // octal: leave it
       return std::to_string(v);
     }
+    case FT_BOOLEAN:
+      // stored shifted, so a one-bit flag is 0 or 1; candidates() checks that it is
+      if (literal.kind != Token::Word) return std::nullopt;
+      if (t == "1" || t == "True" || t == "true" || t == "TRUE") return std::string(kTrue);
+      if (t == "0" || t == "False" || t == "false" || t == "FALSE") return std::string("0");
+      return std::nullopt;
     case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD: case FT_STRINGZTRUNC:
       if (literal.kind != Token::String || t.find('\\') != std::string::npos) return std::nullopt;
       if (t.empty() || t.size() > kMaxValueTerm) return std::nullopt;
@@ -313,8 +322,10 @@ class PlanParser {
   }
 };
 
-// Refuses what cannot be answered from stored values (see the header).
-void check_supported(const std::string &text, const std::vector<Token> &tokens) {
+// Refuses what cannot be answered from stored values (see the header). Returns true when the
+// `frame` protocol is used for its bytes (they are read back from the capture).
+bool check_supported(const std::string &text, const std::vector<Token> &tokens) {
+  bool frame_bytes = false;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token &t = tokens[i];
     if (t.kind == Token::Punct && t.text == "$")
@@ -338,11 +349,17 @@ void check_supported(const std::string &text, const std::vector<Token> &tokens) 
       const Token &p = tokens[k + 1];
       return is_and(p) || is_or(p) || p.text == ")";
     };
-    if (!boundary_before(i) || !boundary_after(i))
-      throw UserError("filter: the protocol '" + t.text +
+    if (boundary_before(i) && boundary_after(i)) continue;
+    if (t.text == "frame") {
+      frame_bytes = true;
+      continue;
+    }
+    throw UserError("filter: the protocol '" + t.text +
                       "' is used for its bytes (a comparison, slice, contains/matches or function), which needs the "
-                      "raw packet bytes the index does not keep; only its presence can be tested (\"" + text + "\")");
+                      "raw bytes of that protocol, which the index does not keep; only its presence can be "
+                      "tested (the whole frame's bytes can: frame contains ...) (\"" + text + "\")");
   }
+  return frame_bytes;
 }
 
 // ---- putting stored values back into a protocol tree ----------------------------------------
@@ -457,7 +474,8 @@ bool type_supported(const header_field_info *hf) {
 }
 
 // Adds one stored value as an item of header field `hf`.
-void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, std::vector<guint8> &scratch) {
+void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, std::vector<guint8> &scratch,
+               tvbuff_t *frame_tvb) {
   const int id = hf->id;
   const int shift = bit_shift(hf);
   auto text = [&] { return std::string(v.bytes); };
@@ -466,7 +484,10 @@ void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, st
       proto_tree_add_none_format(tree, id, nullptr, 0, 0, "%s", "");
       return;
     case FT_PROTOCOL:
-      proto_tree_add_protocol_format(tree, id, nullptr, 0, 0, "%s", hf->name);
+      if (frame_tvb && std::strcmp(hf->abbrev, "frame") == 0)  // the frame's bytes, as Wireshark has them
+        proto_tree_add_protocol_format(tree, id, frame_tvb, 0, gint(tvb_captured_length(frame_tvb)), "%s", hf->name);
+      else
+        proto_tree_add_protocol_format(tree, id, nullptr, 0, 0, "%s", hf->name);
       return;
     case FT_BOOLEAN:
       proto_tree_add_boolean(tree, id, nullptr, 0, 0, guint32((uint64_t(v.integer) << shift) & (hf->bitmask ? hf->bitmask : ~0ull)));
@@ -568,6 +589,7 @@ struct Rebuild {
   const std::vector<StoredValue> *values;
   const std::vector<header_field_info *> *rebuild_as;
   std::vector<guint8> *scratch;
+  tvbuff_t *frame_tvb;
   std::string error;
 };
 
@@ -576,7 +598,7 @@ void rebuild_tree(void *context) {
   try {
     for (const StoredValue &v : *job.values)
       if (v.id < job.rebuild_as->size() && (*job.rebuild_as)[v.id])
-        add_value(job.tree, (*job.rebuild_as)[v.id], v, *job.scratch);
+        add_value(job.tree, (*job.rebuild_as)[v.id], v, *job.scratch, job.frame_tvb);
   } catch (const std::exception &e) {
     job.error = e.what();
   }
@@ -611,7 +633,7 @@ DisplayFilter::DisplayFilter(const std::string &text) : text_(text), compiled_(s
   g_free(error);
   if (!compiled_->df) throw UserError("filter: the filter is empty: \"" + text + "\"");
   std::vector<Token> tokens = tokenize(text);
-  check_supported(text, tokens);
+  frame_bytes_ = check_supported(text, tokens);
   for (const Token &t : tokens)
     if (header_field_info *hf = field_of(t)) fields_.insert(hf->abbrev);
   plan_ = PlanParser(tokens).parse();
@@ -675,11 +697,26 @@ Candidates candidates(const Plan &plan, SearchIndex &index) {
         return {std::move(ids), exact};
       }
       IdSet acc;
-      for (const std::string &name : spelled_as)
-        if (auto id = index.field(name))
-          for (const std::string &v : plan.values) index.add_postings(value_prefix(*id) + v, acc);
+      bool exact = plan.exact_values;
+      for (const std::string &name : spelled_as) {
+        auto id = index.field(name);
+        if (!id) continue;
+        std::string prefix = value_prefix(*id);
+        for (const std::string &v : plan.values) {
+          if (v != kTrue) {
+            index.add_postings(prefix + v, acc);
+            continue;
+          }
+          index.for_each_term(prefix, [&](const std::string &term, uint32_t) {
+            std::string_view value = std::string_view(term).substr(prefix.size());
+            if (value == "0") return;
+            if (value != "1") exact = false;  // a multi-bit flag: let Wireshark judge
+            index.add_postings(term, acc);
+          });
+        }
+      }
       normalise(acc);
-      bool exact = plan.exact_values || acc.empty();
+      exact = exact || acc.empty();
       return {std::move(acc), exact};
     }
   }
@@ -726,17 +763,38 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
     extra_hfids.push_back(chosen->id);
   }
 
-  DocBuilder docs;
+  StoredFields stored(index.member());
+  std::vector<bool> wanted(rebuild_as.size());
+  for (size_t i = 0; i < rebuild_as.size(); ++i) wanted[i] = rebuild_as[i] != nullptr;
   std::vector<guint8> scratch;
   wtap_rec no_record{};
   IdSet out;
   for (uint32_t frame : frames) {
-    const std::vector<StoredValue> &values = docs.fields(index.member(), frame);
+    const std::vector<StoredValue> &values = stored.frame(frame, &wanted);
     edt->pi.rec = &no_record;  // epan_dissect_reset() releases pi.rec->block
     epan_dissect_reset(edt);
     epan_dissect_prime_with_dfilter(edt, compiled_->df);
     for (int hf : extra_hfids) epan_dissect_prime_with_hfid(edt, hf);
-    Rebuild job{edt->tree, &values, &rebuild_as, &scratch, {}};
+    std::string bytes;
+    tvbuff_t *frame_tvb = nullptr;
+    if (frame_bytes_) {
+      bytes = index.member().index->frame_bytes(frame);
+      frame_tvb = tvb_new_real_data(reinterpret_cast<const guint8 *>(bytes.data()), guint(bytes.size()),
+                                    gint(bytes.size()));
+    }
+    // the tree refers to the frame's tvb: it is emptied before the tvb is freed
+    struct TvbOwner {
+      epan_dissect_t *edt;
+      wtap_rec *no_record;
+      tvbuff_t *tvb;
+      ~TvbOwner() {
+        if (!tvb) return;
+        edt->pi.rec = no_record;
+        epan_dissect_reset(edt);
+        tvb_free(tvb);
+      }
+    } tvb_owner{edt, &no_record, frame_tvb};
+    Rebuild job{edt->tree, &values, &rebuild_as, &scratch, frame_tvb, {}};
     if (xtractr_guarded(rebuild_tree, &job) != 0)
       throw UserError("filter: libwireshark refused a stored value while evaluating \"" + text_ + "\" on frame " +
                       std::to_string(frame) + " of '" + index.member().index->capture() + "'");

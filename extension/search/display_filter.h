@@ -18,8 +18,10 @@
 //      fields shifted back into place), and libwireshark's dfilter_apply_edt decides. So
 //      Wireshark's own rules apply: types, repeated fields (any for ==, all for != in 4.0),
 //      ranges, CIDR, slices, functions, `in`, `matches`.
+// The `frame` protocol used for its bytes (`frame contains "x"`, `frame[0:2]`, `len(frame)`) gets
+// the frame's record read back from the capture.
 // Not evaluable from stored values, hence refused with an error naming the construct:
-// protocol fields used for their bytes (`frame contains "x"`, `tcp[0:2]`, `len(udp)`),
+// other protocols used for their bytes (`tcp[0:2]`, `udp contains "x"`, `len(udp)`),
 // the layer operator `#`, field references `${...}`, and fields of types the index does not
 // keep exactly (an error names the field and its type).
 #pragma once
@@ -54,6 +56,7 @@ class DisplayFilter {
   std::unique_ptr<Compiled> compiled_;
   std::unique_ptr<Plan> plan_;
   std::unordered_set<std::string> fields_;  // the field names the filter reads
+  bool frame_bytes_ = false;                 // `frame` is used for its bytes (frame contains ...)
 };
 
 }  // namespace xtractr

@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "dissect/wireshark_runtime.h"
-#include "extension/doc_json.h"
+#include "extension/search/stored_fields.h"
 #include "extension/sql_error.h"
 #include "extension/sqlite_handles.h"
 
@@ -192,7 +192,6 @@ class Evaluator {
   bool flows_;
   bool flow_rows_loaded_ = false;
   std::vector<std::vector<std::optional<std::string>>> flow_rows_;  // [flow-1][column]
-  DocBuilder docs_;
 
   uint32_t universe() const { return flows_ ? s_.flows() : s_.frames(); }
   IdSet from_frames(IdSet frames) { return flows_ ? s_.flows_of_frames(frames) : frames; }
@@ -344,8 +343,9 @@ class Evaluator {
     std::vector<bool> wanted(dictionary.size(), false);
     for (size_t i = 0; i < dictionary.size(); ++i) wanted[i] = dictionary[i].name == field;
     IdSet out;
+    StoredFields stored(s_.member());
     for (uint32_t frame : carriers) {
-      for (const StoredValue &v : docs_.fields(s_.member(), frame)) {
+      for (const StoredValue &v : stored.frame(frame, &wanted)) {
         if (v.id < wanted.size() && wanted[v.id] && t.matches(stored_text(v))) {
           out.push_back(frame);
           break;

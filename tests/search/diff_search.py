@@ -40,6 +40,20 @@ ENV = dict(os.environ, WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC")
 INTEGER_TYPES = {"FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT40", "FT_UINT48", "FT_UINT56",
                  "FT_UINT64", "FT_INT8", "FT_INT16", "FT_INT24", "FT_INT32", "FT_INT40", "FT_INT48", "FT_INT56",
                  "FT_INT64", "FT_FRAMENUM"}
+# Filters every capture is checked with (besides ORACLE.tsv's and the random ones): functions,
+# repeated fields, implied fields (answered from stored values), the frame's bytes, slices.
+FIXED_FILTERS = [
+    'frame contains "GET"', 'frame matches "(?i)http"', "len(frame) > 1000", "frame[12:2] == 08:00",
+    'tcp.payload contains "HTTP"', "ip.addr == 10.0.0.0/8", "ip.src == 192.168.0.0/16 && !(ip.dst == 192.168.0.0/16)",
+    "tcp.port in {80 443 8080}", "tcp.port != 80", "tcp.port ~= 80", "tcp.flags.syn == 1 && tcp.flags.ack == 0",
+    "tcp.flags.reset == 1 || tcp.flags.fin == 1", 'dns.qry.name contains "."', "!ip", "ip.ttl < 64", "udp.length > 100",
+    "tcp.len > 0", "frame.time_delta > 0.5", "eth.dst.ig == 1", "eth.addr[0:3] == 00:00:00",
+    'http.request.method in {"GET" "POST"}', 'upper(http.host) contains "COM"', "count(ip.addr) > 2",
+    "ip.version == 6 || ipv6", "tcp.analysis.retransmission || tcp.analysis.duplicate_ack", "tcp.window_size_value < 1000",
+    "ip.checksum.status == 2", "frame.len >= 60 && frame.len <= 100", "tcp.srcport > tcp.dstport", "dns.flags.rcode != 0",
+    "icmp.type == 8 xor icmp.type == 0", "tls.handshake.extensions_server_name", "frame.number in {1..10 20}",
+    'frame.protocols contains "dns"', "ip.dsfield.dscp != 0", "data.len > 10",
+]
 STRING_TYPES = {"FT_STRING", "FT_STRINGZ", "FT_UINT_STRING", "FT_STRINGZPAD", "FT_STRINGZTRUNC"}
 
 
@@ -256,6 +270,8 @@ class Checker:
         fields = [(r[0], r[1]) for r in self.rows("SELECT name, type FROM xtractr_fields(?)", self.capture)]
         for flt, count in self.oracle_filters():
             self.check_filter(flt, count)
+        for flt in FIXED_FILTERS:
+            self.check_filter(flt)
         if fields:
             for flt in self.random_filters(rng, fields):
                 self.check_filter(flt)
