@@ -7,7 +7,8 @@ For each capture and each protocol tshark exports (http, smb, imf, tftp, dicom),
 (size, sha256) of the objects tshark wrote must equal xtractr's rows of that protocol. FTP-DATA
 (which tshark 4.0 cannot export) is checked against the RETR/STOR data connections' bytes from
 `tshark -z follow,tcp,raw`: every FTP-DATA row must be one data connection's payload.
-Exit status 1 on any difference."""
+Exit status 1 on any difference.
+With --tamper, xtractr's side is spoiled on purpose and the script must fail."""
 import collections
 import hashlib
 import os
@@ -38,7 +39,14 @@ def tshark_objects(capture):
         return result
 
 
+TAMPER = False
+
+
 def main(argv):
+    global TAMPER
+    if "--tamper" in argv:
+        TAMPER = True
+        argv.remove("--tamper")
     extension, scratch, captures = argv[1], argv[2], argv[3:]
     db = connect(extension)
     failures = compared = 0
@@ -51,6 +59,8 @@ def main(argv):
             if size != len(data) or sha != hashlib.sha256(data).hexdigest():
                 print("FAIL %s: row size/sha256 do not describe its data" % original)
                 failures += 1
+            if TAMPER and not got:
+                sha = sha[::-1]
             got[protocol.lower()][(size, sha)] += 1
         for p in PROTOCOLS:
             compared += sum(want[p].values())

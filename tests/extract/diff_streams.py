@@ -6,7 +6,8 @@ Usage: diff_streams.py EXTENSION SCRATCH CAPTURE... [--max-flows N]
 For every TCP and UDP flow of each capture (at most N per capture), the bytes each direction
 sends must equal tshark's follow output for that stream; where tshark inserts its
 "[n bytes missing in capture file]" placeholder, xtractr must report a gap of n bytes.
-Exit status 1 on any difference."""
+Exit status 1 on any difference.
+With --tamper, xtractr's side is spoiled on purpose and the script must fail."""
 import re
 import sys
 
@@ -42,7 +43,14 @@ def tshark_follow(capture, proto, streams):
     return result
 
 
+TAMPER = False
+
+
 def main(argv):
+    global TAMPER
+    if "--tamper" in argv:
+        TAMPER = True
+        argv.remove("--tamper")
     max_flows = 200
     if "--max-flows" in argv:
         i = argv.index("--max-flows")
@@ -72,6 +80,9 @@ def main(argv):
                         gaps.append(gap)
                     else:
                         got[direction] += data
+                if TAMPER and checked == 0 and (got[0] or got[1]):
+                    side = 0 if got[0] else 1
+                    got[side] = bytes([got[side][0] ^ 1]) + got[side][1:]
                 checked += 1
                 if want is None:
                     if got != [b"", b""]:
