@@ -96,6 +96,7 @@ struct FrameDissector::Session {
   int hf_frame_protocols = -1;
   int hf_tcp_stream = -1, hf_udp_stream = -1, hf_tcp_flags = -1, hf_tcp_len = -1, hf_udp_length = -1;
   int hf_ip_proto = -1, hf_ipv6_nxt = -1;
+  int hf_ip_src = -1, hf_ip_dst = -1, hf_ipv6_src = -1, hf_ipv6_dst = -1;
   int hf_icmp_type = -1, hf_icmp_code = -1, hf_icmpv6_type = -1, hf_icmpv6_code = -1;
   int hf_ip_fragment = -1, hf_ipv6_fragment = -1;
   FrameRecord *out = nullptr;
@@ -145,6 +146,10 @@ struct FrameDissector::Session {
     hf_udp_length = proto_registrar_get_id_byname("udp.length");
     hf_ip_proto = proto_registrar_get_id_byname("ip.proto");
     hf_ipv6_nxt = proto_registrar_get_id_byname("ipv6.nxt");
+    hf_ip_src = proto_registrar_get_id_byname("ip.src");
+    hf_ip_dst = proto_registrar_get_id_byname("ip.dst");
+    hf_ipv6_src = proto_registrar_get_id_byname("ipv6.src");
+    hf_ipv6_dst = proto_registrar_get_id_byname("ipv6.dst");
     hf_icmp_type = proto_registrar_get_id_byname("icmp.type");
     hf_icmp_code = proto_registrar_get_id_byname("icmp.code");
     hf_icmpv6_type = proto_registrar_get_id_byname("icmpv6.type");
@@ -354,6 +359,25 @@ struct FrameDissector::Session {
     return result;
   }
 
+  // A TCP/UDP flow's addresses are those of the IP header that carries its stream's
+  // transport header. pinfo's are the innermost IP layer's, which can lie above that
+  // transport (Teredo, GTP-U: udp:teredo:ipv6:icmpv6) and would mix inner addresses with
+  // outer ports. Fields are in tree order: the last ip/ipv6 src and dst before the stream.
+  void carrier_addresses(FrameRecord &r, int stream_hf) {
+    size_t stream_at = r.fields.size();
+    for (size_t i = r.fields.size(); i-- > 0;)
+      if (r.fields[i].hf_id == stream_hf) { stream_at = i; break; }
+    const FieldValue *src = nullptr, *dst = nullptr;
+    for (size_t i = 0; i < stream_at; ++i) {
+      const int id = r.fields[i].hf_id;
+      if (id == hf_ip_src || id == hf_ipv6_src) { src = &r.fields[i]; dst = nullptr; }
+      else if (src && (id == hf_ip_dst || id == hf_ipv6_dst)) dst = &r.fields[i];
+    }
+    if (!src || !dst) return;
+    r.net_src = std::string(r.text(*src));
+    r.net_dst = std::string(r.text(*dst));
+  }
+
   // The facts flow classification needs, from the innermost layers.
   void classify(FrameRecord &r, packet_info *pinfo) {
     if (pinfo->net_src.type == AT_IPv4 || pinfo->net_src.type == AT_IPv6) {
@@ -365,6 +389,10 @@ struct FrameDissector::Session {
     if (const FieldValue *v = r.last(hf_tcp_stream)) r.tcp_stream = v->integer;
     if (const FieldValue *v = r.last(hf_udp_stream)) r.udp_stream = v->integer;
     if (const FieldValue *v = r.last(hf_tcp_flags)) r.tcp_flags = int(v->integer);
+    if (!r.net_src.empty()) {
+      if (r.tcp_stream >= 0) carrier_addresses(r, hf_tcp_stream);
+      else if (r.udp_stream >= 0) carrier_addresses(r, hf_udp_stream);
+    }
     for (const FieldValue &v : r.fields)
       if (v.hf_id == hf_ip_fragment || v.hf_id == hf_ipv6_fragment) r.fragment_frames.push_back(uint32_t(v.integer));
     if (pinfo->ptype == PT_TCP) {
