@@ -20,8 +20,11 @@ For every capture (files; directories are expanded to their files) it checks, ag
   (tshark prints some in hex or octal), everything else as tshark's text;
 * field(doc, NAME) and fields(doc, NAME) agree with the doc on a frame that has the field and
   are NULL on one that does not;
-* flows: the TCP/UDP flow counts = the number of distinct tcp.stream/udp.stream values, and
-  frames of one stream are exactly the frames of one flow;
+* flows: the TCP/UDP flow counts = the number of distinct tcp.stream/udp.stream values,
+  frames of one stream are exactly the frames of one flow, and each flow's community_id =
+  tshark's `communityid` (its Community ID dissector, enabled for that run) on the flow's
+  first frame that has one (frames with one IP layer, not fragments: in tunnels tshark hashes
+  the inner packet, for a fragment the fragment);
 * with --oracle, the ORACLE.tsv facts it can evaluate (frames, frame counts of simple display
   filters, distinct value counts).
 
@@ -67,9 +70,9 @@ def tshark_env():
     return env
 
 
-def run_tshark(tshark, capture, fields, count=None):
+def run_tshark(tshark, capture, fields, count=None, options=()):
     """Runs tshark -T fields; returns (rows as lists of per-field strings, stderr, returncode)."""
-    cmd = [tshark, "-n", "-r", capture, "-T", "fields", "-E", "separator=" + SEP,
+    cmd = [tshark, "-n", "-r", capture] + list(options) + ["-T", "fields", "-E", "separator=" + SEP,
            "-E", "occurrence=a", "-E", "aggregator=" + AGG, "-E", "quote=n"]
     if count:
         cmd += ["-c", str(count)]
@@ -370,8 +373,10 @@ def check_capture(args, capture, types, work):
     flow_to_stream = {"tcp": {}, "udp": {}}
     rows = con.execute("SELECT id, time, length, title, src, dst, flow FROM packets(?) ORDER BY id", (capture,))
     n = 0
+    frame_flow = {}
     for (pid, ptime, length, title, src, dst, flow), t in zip(rows, base):
         n += 1
+        frame_flow[pid] = flow
         if len(t) != len(base_fields):
             report.mismatch(pid, "tshark output line", None, SEP.join(t))
             continue
@@ -409,6 +414,30 @@ def check_capture(args, capture, types, work):
                            (capture, number)).fetchone()[0]
         if ours != len(stream_to_flow[proto]):
             report.fail("%s flows vs distinct %s.stream" % (proto, proto), ours, len(stream_to_flow[proto]))
+
+    # community ids: Wireshark's Community ID dissector (off by default), per frame; a flow's
+    # id must equal it on the flow's first frame that has one and a single IP layer (in a
+    # tunnel tshark hashes the innermost packet, a flow its stream's own header)
+    cid_rows, _, _ = run_tshark(tshark, capture, ["frame.number", "communityid", "frame.protocols"],
+                                options=["--enable-protocol", "communityid"])
+    flow_cid = {}
+    for r in cid_rows:
+        if len(r) != 3 or not r[0].isdigit() or not r[1]:
+            continue
+        layers = r[2].split(":")
+        if layers.count("ip") + layers.count("ipv6") != 1:
+            continue
+        above = layers[layers.index("ip" if "ip" in layers else "ipv6") + 1:]
+        if above[:1] == ["ipv6.fraghdr"]:
+            above = above[1:]
+        if not above or above[0] == "data":
+            continue  # an IP fragment: tshark hashes the fragment, the flow is its datagram's
+        flow = frame_flow.get(int(r[0]))
+        if flow is not None and flow not in flow_cid:
+            flow_cid[flow] = (int(r[0]), r[1].split(AGG)[-1])
+    for fid, cid in con.execute("SELECT id, community_id FROM flows(?)", (capture,)):
+        if fid in flow_cid and (cid or "") != flow_cid[fid][1]:
+            report.mismatch(flow_cid[fid][0], "community_id of flow %d" % fid, cid, flow_cid[fid][1])
 
     # fields: the head of the capture in memory, the rest streamed
     names = [f for f in field_names(os.path.join(index_dir, "index.db"))]
