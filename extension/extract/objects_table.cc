@@ -135,7 +135,9 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
     std::map<int64_t, std::pair<int64_t, int64_t>> setup;  // control flow → (port, frame), until used
     each_row(db,
              "SELECT id, flow, upper(field(doc, 'ftp.request.command')), field(doc, 'ftp.request.arg'),"
-             " field(doc, 'ftp.response.code'), field(doc, 'ftp.passive.port'), field(doc, 'ftp.active.port')"
+             " field(doc, 'ftp.response.code'),"
+             " coalesce(field(doc, 'ftp.passive.port'), field(doc, 'ftp.epsv.port')),"
+             " coalesce(field(doc, 'ftp.active.port'), field(doc, 'ftp.eprt.port'))"
              " FROM packets(?1) WHERE service = 'FTP' ORDER BY id",
              capture, [&](sqlite3_stmt *s) {
                const int64_t id = sqlite3_column_int64(s, 0), flow = sqlite3_column_int64(s, 1);
