@@ -17,3 +17,6 @@ SELECT count(*), min(id), max(id) FROM packets('flow1.pcapng');
 SELECT xtractr_write_pcap('odd.pcap', 'pcapng_multi_interface__zeek.pcapng', id)
   FROM packets('pcapng_multi_interface__zeek.pcapng') WHERE id % 2 = 1;
 SELECT count(*) FROM packets('odd.pcap');
+-- the query argument narrows the flows (search language, extension/search)
+SELECT count(*) FROM xtractr_objects('http_get_simple__zeek.pcap', 'tcp.port:80');
+SELECT count(*) FROM xtractr_objects('http_get_simple__zeek.pcap', 'dns');
