@@ -3,7 +3,8 @@
 -- Usage:
 --   sqlite3 -cmd '.load ./build/xtractr' -cmd ".parameter set @capture day1.pcapng" < sql/dns.sql
 --
--- How it works: one pass over the docs keeps every DNS message. A query is answered when a
+-- How it works: the search (query 'dns.id:*') finds every DNS message; their docs are kept
+-- in a temporary table. A query is answered when a
 -- response with the same dns.id comes back later in the same flow, as Wireshark matches
 -- them; a query repeating the dns.id of an earlier one in its flow is a retransmission and
 -- is not counted again; multicast DNS (port 5353) has no replies to pair and is left out.
@@ -14,7 +15,7 @@ DROP TABLE IF EXISTS temp.dns_messages;
 CREATE TEMP TABLE dns_messages AS
   SELECT id, flow, src, dst, dport, field(doc, 'dns.id') AS dns_id, field(doc, 'dns.flags.response') AS response,
          field(doc, 'dns.flags.rcode') AS rcode, fields(doc, 'dns.qry.name') AS names
-    FROM packets(@capture) WHERE dns_id IS NOT NULL;
+    FROM packets(@capture, 'dns.id:*') WHERE dns_id IS NOT NULL;
 
 .print '## top queries'
 SELECT j.value AS name, count(*) AS queries

@@ -3,7 +3,8 @@
 -- Usage:
 --   sqlite3 -cmd '.load ./build/xtractr' -cmd ".parameter set @capture day1.pcapng" < sql/http.sql
 --
--- How it works: one pass over the docs keeps the HTTP fields of every HTTP message frame in a
+-- How it works: the search (query 'http.request:* || http.response:*') finds the HTTP
+-- message frames; one pass over their docs keeps the HTTP fields of every HTTP message frame in a
 -- temporary table. Requests: http.host, http.user_agent (every value: pipelined requests in
 -- one frame each count). Responses: http.server, http.content_type, http.response_for.uri
 -- with http.content_length (bandwidth = declared body bytes), http.time (seconds from the
@@ -17,7 +18,8 @@ CREATE TEMP TABLE http_messages AS
          fields(doc, 'http.server') AS server, fields(doc, 'http.content_type') AS content_type,
          field(doc, 'http.response_for.uri') AS uri, field(doc, 'http.content_length') AS content_length,
          field(doc, 'http.time') AS response_time
-    FROM packets(@capture) WHERE request IS NOT NULL OR response IS NOT NULL;
+    FROM packets(@capture, 'http.request:* || http.response:*')
+   WHERE request IS NOT NULL OR response IS NOT NULL;
 
 .print '## hosts'
 SELECT j.value AS host, count(*) AS requests

@@ -4,7 +4,7 @@
 -- Usage:
 --   sqlite3 -cmd '.load ./build/xtractr' -cmd ".parameter set @capture day1.pcapng" < sql/logins.sql
 --
--- How it works: one pass over the docs keeps the credential fields Wireshark decodes. FTP and
+-- How it works: the search finds the frames with credential fields Wireshark decodes. FTP and
 -- POP send USER and PASS in separate commands: a PASS is paired with the last USER before it
 -- in the same flow; SMTP AUTH LOGIN likewise (smtp.auth.username, then .password); IMAP
 -- LOGIN and HTTP Basic (http.authbasic = "user:password") carry both at once.
@@ -19,7 +19,7 @@ CREATE TEMP TABLE login_messages AS
            field(doc, 'imap.request.username') AS imap_user, field(doc, 'imap.request.password') AS imap_password,
            field(doc, 'smtp.auth.username') AS smtp_user, field(doc, 'smtp.auth.password') AS smtp_password,
            field(doc, 'http.authbasic') AS http_basic
-      FROM packets(@capture))
+      FROM packets(@capture, 'ftp.request.command:* || pop.request.command:* || imap.request.username:* || smtp.auth.username:* || smtp.auth.password:* || http.authbasic:*'))
    WHERE ftp_command IN ('USER', 'PASS') OR pop_command IN ('USER', 'PASS') OR imap_user IS NOT NULL
       OR smtp_user IS NOT NULL OR smtp_password IS NOT NULL OR http_basic IS NOT NULL;
 

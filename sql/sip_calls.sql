@@ -4,7 +4,8 @@
 -- Usage:
 --   sqlite3 -cmd '.load ./build/xtractr' -cmd ".parameter set @capture day1.pcapng" < sql/sip_calls.sql
 --
--- How it works: one pass over the docs keeps every SIP message (sip.Call-ID present);
+-- How it works: the search (query 'sip.CSeq.method:*') finds every SIP message; those with a
+-- sip.Call-ID are kept;
 -- caller and callee are sip.from.user / sip.to.user of the first INVITE; the answer is the
 -- highest final status (>= 200) of the responses whose CSeq method is INVITE.
 .headers on
@@ -14,7 +15,7 @@ CREATE TEMP TABLE sip_messages AS
   SELECT id, time, src, dst, field(doc, 'sip.Call-ID') AS call_id, field(doc, 'sip.Method') AS method,
          field(doc, 'sip.Status-Code') AS status, field(doc, 'sip.CSeq.method') AS cseq_method,
          field(doc, 'sip.from.user') AS from_user, field(doc, 'sip.to.user') AS to_user
-    FROM packets(@capture) WHERE call_id IS NOT NULL;
+    FROM packets(@capture, 'sip.CSeq.method:*') WHERE call_id IS NOT NULL;
 
 .print '## SIP calls'
 SELECT i.call_id, i.from_user AS caller, i.to_user AS callee, i.src AS caller_address, i.dst AS callee_address,

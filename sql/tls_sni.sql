@@ -3,12 +3,13 @@
 -- Usage:
 --   sqlite3 -cmd '.load ./build/xtractr' -cmd ".parameter set @capture day1.pcapng" < sql/tls_sni.sql
 --
--- How it works: every tls.handshake.extensions_server_name value of every frame (one per
--- ClientHello), with the frame's destination as the server.
+-- How it works: the search finds the frames with a server name; every
+-- tls.handshake.extensions_server_name value of each (one per ClientHello), with the frame's destination as the server.
 .headers on
 
 .print '## TLS server names'
 SELECT j.value AS server_name, count(*) AS client_hellos, count(DISTINCT p.dst) AS servers,
        count(DISTINCT p.src) AS clients
-  FROM packets(@capture) p, json_each(fields(p.doc, 'tls.handshake.extensions_server_name')) j
+  FROM packets(@capture, 'tls.handshake.extensions_server_name:*') p,
+       json_each(fields(p.doc, 'tls.handshake.extensions_server_name')) j
  GROUP BY 1 ORDER BY client_hellos DESC, server_name;
