@@ -118,6 +118,7 @@ struct DisplayFilter::Plan {
   bool by_value = false;
   bool existence = false;     // the relation is the bare field: true exactly when it is present
   bool exact_values = false;  // the index spelling of `values` compares exactly as Wireshark does
+  bool by_frame_number = false;  // frame.number == N / in {...}: `values` are the frame numbers
 };
 
 namespace {
@@ -135,7 +136,13 @@ constexpr const char *kTrue = "\x01true";
 std::optional<std::string> index_spelling(header_field_info *hf, const Token &literal, bool &exact) {
   exact = hf->type != FT_STRING && hf->type != FT_STRINGZ && hf->type != FT_UINT_STRING &&
           hf->type != FT_STRINGZPAD && hf->type != FT_STRINGZTRUNC;
-  if (hf->same_name_next || hf->same_name_prev_id != -1) return std::nullopt;  // several types
+  // several header fields of this name: only integers of every one of them are spelled alike
+  if (hf->same_name_next || hf->same_name_prev_id != -1) {
+    header_field_info *first = hf;
+    while (first->same_name_prev_id != -1) first = proto_registrar_get_nth(guint(first->same_name_prev_id));
+    for (header_field_info *h = first; h; h = h->same_name_next)
+      if (!IS_FT_INT(h->type) && !IS_FT_UINT(h->type)) return std::nullopt;
+  }
   const std::string &t = literal.text;
   switch (hf->type) {
     case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_UINT40: case FT_UINT48:
@@ -288,6 +295,7 @@ class PlanParser {
       if (op.kind == Token::Punct && op.text == "[") return field_plan(hf);  // a slice of it
       if (!is_comparison(op)) return all_plan();
       auto p = field_plan(hf);
+      p->by_frame_number = std::strcmp(hf->abbrev, "frame.number") == 0;  // the document ids
       if (is_equality(op) && n == 3) {
         if (auto v = index_spelling(hf, t_[a + 2], p->exact_values)) {
           p->values.push_back(*v);
@@ -679,6 +687,15 @@ Candidates candidates(const Plan &plan, SearchIndex &index) {
       return {complement(c.ids, index.frames()), true};
     }
     case Plan::Kind::Field: {
+      if (plan.by_frame_number && plan.by_value) {
+        IdSet ids;
+        for (const std::string &v : plan.values) {
+          uint64_t n = std::strtoull(v.c_str(), nullptr, 10);
+          if (n >= 1 && n <= index.frames() && v[0] != '-') ids.push_back(uint32_t(n));
+        }
+        normalise(ids);
+        return {std::move(ids), true};
+      }
       // the value terms of the field itself, or of the fields an alias stands for
       std::vector<std::string> spelled_as;
       if (const FieldAlias *alias = find_alias(plan.field)) {

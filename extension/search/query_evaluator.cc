@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -261,8 +262,14 @@ class Evaluator {
         if (field == "pkt.id") {
           // ids as the table shows them: in a collection they continue from file to file
           const int64_t base = s_.member().id_base;
-          for (uint32_t id = 1; id <= s_.frames(); ++id)
-            if (t.matches_number(double(base + id))) part.push_back(id);
+          if (t.kind == QueryValue::Kind::Match) {  // one id
+            if (auto n = number_of(t.pieces[0]); n && *n == std::floor(*n) && *n - double(base) >= 1 &&
+                                                  *n - double(base) <= s_.frames())
+              part.push_back(uint32_t(*n - double(base)));
+          } else {
+            for (uint32_t id = 1; id <= s_.frames(); ++id)
+              if (t.matches_number(double(base + id))) part.push_back(id);
+          }
         } else if (field == "pkt.time") {
           part = s_.scan_slot(kSlotTime, [&](double d) { return t.matches_number(d); });
         } else {
