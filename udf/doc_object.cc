@@ -83,9 +83,22 @@ void throw_stale(v8::Isolate *isolate) {
 void doc_get(v8::Local<v8::Name> property, const v8::PropertyCallbackInfo<v8::Value> &info) {
   DocFactory &f = factory_of(info.Data());
   v8::Isolate *isolate = info.GetIsolate();
+  if (f.row_mode()) {  // fast path: a column name read before
+    int col = f.cached_column(property);
+    if (col >= 0) {
+      if (!f.current(info.Holder())) return throw_stale(isolate);
+      v8::Local<v8::Value> value;
+      if (column_to_js(isolate, sqlite3_column_value(f.row(), col)).ToLocal(&value)) info.GetReturnValue().Set(value);
+      return;
+    }
+  }
   thread_local std::string name;
   if (!property_name(isolate, property, name) || prototype_name(name)) return;
   if (!f.current(info.Holder())) return throw_stale(isolate);
+  if (f.row_mode()) {
+    int col = f.column(name);
+    if (col >= 0) f.remember(property, col);
+  }
   v8::Local<v8::Value> value;
   bool failed;
   if (read(f, isolate, name, value, failed)) info.GetReturnValue().Set(value);
@@ -241,9 +254,23 @@ v8::MaybeLocal<v8::Object> DocFactory::make(std::string_view json) {
 
 v8::MaybeLocal<v8::Object> DocFactory::make_row(sqlite3_stmt *row, const std::vector<std::string> *names) {
   v8::MaybeLocal<v8::Object> doc = make(std::string_view("{}"));
+  if (names != names_ || names->size() != layout_size_) {  // a new layout: column numbers change
+    name_cache_.clear();
+    layout_size_ = names->size();
+  }
   row_ = row;
   names_ = names;
   return doc;
+}
+
+int DocFactory::cached_column(v8::Local<v8::Name> property) const {
+  for (const auto &entry : name_cache_)
+    if (entry.first.Get(isolate_) == property) return entry.second;
+  return -1;
+}
+
+void DocFactory::remember(v8::Local<v8::Name> property, int column) {
+  if (name_cache_.size() < 32) name_cache_.emplace_back(v8::Global<v8::Name>(isolate_, property), column);
 }
 
 void DocFactory::release() {

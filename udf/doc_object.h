@@ -56,6 +56,10 @@ class DocFactory {
   std::string_view json() const { return json_; }
   sqlite3_stmt *row() const { return row_; }
   int column(std::string_view name) const;  // -1 if the row has no such column
+  // The column of a property name already seen in this row layout (names are internalized
+  // strings: identity is enough), or -1; remember() records one.
+  int cached_column(v8::Local<v8::Name> property) const;
+  void remember(v8::Local<v8::Name> property, int column);
   void miss(std::string_view name);         // sets missed() and throws a JavaScript error
 
  private:
@@ -64,6 +68,8 @@ class DocFactory {
   std::string_view json_;
   sqlite3_stmt *row_ = nullptr;
   const std::vector<std::string> *names_ = nullptr;
+  size_t layout_size_ = 0;
+  std::vector<std::pair<v8::Global<v8::Name>, int>> name_cache_;
   bool missed_ = false;
   std::string missed_name_;
   uint32_t generation_ = 0;
