@@ -36,10 +36,23 @@ struct IndexCursor {
   std::shared_ptr<const CompiledSearch> search;
   std::vector<int64_t> ids;
   size_t next_id = 0;
+  bool dense = false;  // many ids close together: one range scan that skips the others
 };
 
-// Steps the `WHERE id = ?1` statement through the remaining search ids; false when none is left.
+// Steps to the next row whose id is a search id; false when none is left. Sparse ids are looked
+// up one by one (`WHERE id = ?1`); dense ones are read by one range scan, skipping the others.
 bool step_search(IndexCursor &c) {
+  if (c.dense) {
+    while (c.next_id < c.ids.size() && c.rows.step()) {
+      int64_t id = c.rows.integer(0);
+      while (c.next_id < c.ids.size() && c.ids[c.next_id] < id) ++c.next_id;
+      if (c.next_id < c.ids.size() && c.ids[c.next_id] == id) {
+        ++c.next_id;
+        return true;
+      }
+    }
+    return false;
+  }
   while (c.next_id < c.ids.size()) {
     c.rows.reset();
     c.rows.bind(1, c.ids[c.next_id++]);
@@ -107,14 +120,21 @@ void start_member(IndexCursor &c) {
       c.ids.erase(c.ids.begin(), std::lower_bound(c.ids.begin(), c.ids.end(), lo));
       c.ids.erase(std::upper_bound(c.ids.begin(), c.ids.end(), hi), c.ids.end());
       c.next_id = 0;
+      if (c.ids.empty()) continue;
+      c.dense = c.ids.size() * 4 >= size_t(c.ids.back() - c.ids.front() + 1);
+      if (c.dense) {
+        lo = c.ids.front();
+        hi = c.ids.back();
+      }
     }
-    std::string sql = std::string(c.spec->select) + (c.search ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
+    std::string sql = std::string(c.spec->select) +
+                      (c.search && !c.dense ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
     if (c.args.flow) sql += " AND flow = ?3";
     if (c.args.time_min) sql += " AND time >= ?4";
     if (c.args.time_max) sql += " AND time <= ?5";
     sql += " ORDER BY id";
     c.rows = Statement(m.index->db(), sql);
-    if (c.search) {
+    if (c.search && !c.dense) {
       if (step_search(c)) {
         c.eof = false;
         return;
@@ -126,7 +146,7 @@ void start_member(IndexCursor &c) {
     if (c.args.flow) c.rows.bind(3, flow);
     if (c.args.time_min) c.rows.bind(4, *c.args.time_min);
     if (c.args.time_max) c.rows.bind(5, *c.args.time_max);
-    if (c.rows.step()) {
+    if (c.search ? step_search(c) : c.rows.step()) {
       c.eof = false;
       return;
     }

@@ -55,6 +55,6 @@ SELECT count(*) FROM packets('http_get_simple__zeek.pcap', 'pkt.length:[1 x]');
 SELECT count(*) FROM packets('http_get_simple__zeek.pcap', 'no.such.field:1');
 SELECT count(*) FROM flows('http_get_simple__zeek.pcap', 'flow.nothing:1');
 SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'tcp.port = = 80');
-SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'frame contains "GET"');
+SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'tcp contains "GET"');
 SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'ip.src#2 == 1.2.3.4');
 SELECT count(*) FROM xtractr_terms('http_get_simple__zeek.pcap');
