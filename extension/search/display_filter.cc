@@ -119,6 +119,11 @@ struct DisplayFilter::Plan {
   bool existence = false;     // the relation is the bare field: true exactly when it is present
   bool exact_values = false;  // the index spelling of `values` compares exactly as Wireshark does
   bool by_frame_number = false;  // frame.number == N / in {...}: `values` are the frame numbers
+  // answered by scanning the field's value terms: an order comparison with an integer, or an
+  // IPv4 CIDR block (`==`); exact, as Wireshark's ordering operators hold for any occurrence
+  enum class Scan { None, Less, LessEqual, Greater, GreaterEqual, Cidr } scan = Scan::None;
+  int64_t bound = 0;
+  uint32_t network = 0, mask = 0;  // host order
 };
 
 namespace {
@@ -181,6 +186,68 @@ std::optional<std::string> index_spelling(header_field_info *hf, const Token &li
     }
     default:
       return std::nullopt;
+  }
+}
+
+bool integer_type(const header_field_info *hf) {
+  if (hf->same_name_next || hf->same_name_prev_id != -1) return false;
+  switch (hf->type) {
+    case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_UINT40: case FT_UINT48:
+    case FT_UINT56: case FT_UINT64: case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
+    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64: case FT_FRAMENUM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// `field op literal` answered from the value terms (Plan::scan), when sure.
+bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Plan &p) {
+  const std::string &t = literal.text;
+  if (hf->type == FT_IPv4 && is_equality(op) && !hf->same_name_next && hf->same_name_prev_id == -1) {
+    size_t slash = t.find('/');
+    if (slash == std::string::npos) return false;
+    unsigned char b[4];
+    char *end = nullptr;
+    long bits = std::strtol(t.c_str() + slash + 1, &end, 10);
+    if (*end || bits < 0 || bits > 32 || inet_pton(AF_INET, t.substr(0, slash).c_str(), b) != 1) return false;
+    p.scan = Plan::Scan::Cidr;
+    p.mask = bits == 0 ? 0 : 0xffffffffu << (32 - bits);
+    p.network = (uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3]) & p.mask;
+    return true;
+  }
+  if (!integer_type(hf) || hf->type == FT_FRAMENUM) return false;
+  errno = 0;
+  char *end = nullptr;
+  long long v = std::strtoll(t.c_str(), &end, 0);
+  if (errno || *end || t.empty() || (t.size() > 1 && t[0] == '0' && t[1] != 'x' && t[1] != 'X')) return false;
+  if (is_word(op, {"<", "lt"})) p.scan = Plan::Scan::Less;
+  else if (is_word(op, {"<=", "le"})) p.scan = Plan::Scan::LessEqual;
+  else if (is_word(op, {">", "gt"})) p.scan = Plan::Scan::Greater;
+  else if (is_word(op, {">=", "ge"})) p.scan = Plan::Scan::GreaterEqual;
+  else return false;
+  p.bound = v;
+  return true;
+}
+
+bool scan_matches(const Plan &p, std::string_view value) {
+  if (p.scan == Plan::Scan::Cidr) {
+    unsigned char b[4];
+    if (inet_pton(AF_INET, std::string(value).c_str(), b) != 1) return false;
+    uint32_t a = uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
+    return (a & p.mask) == p.network;
+  }
+  errno = 0;
+  std::string s(value);
+  char *end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno || *end || s.empty()) return false;
+  switch (p.scan) {
+    case Plan::Scan::Less: return v < p.bound;
+    case Plan::Scan::LessEqual: return v <= p.bound;
+    case Plan::Scan::Greater: return v > p.bound;
+    case Plan::Scan::GreaterEqual: return v >= p.bound;
+    default: return false;
   }
 }
 
@@ -296,6 +363,7 @@ class PlanParser {
       if (!is_comparison(op)) return all_plan();
       auto p = field_plan(hf);
       p->by_frame_number = std::strcmp(hf->abbrev, "frame.number") == 0;  // the document ids
+      if (n == 3 && t_[a + 2].kind == Token::Word && scan_plan(hf, op, t_[a + 2], *p)) return p;
       if (is_equality(op) && n == 3) {
         if (auto v = index_spelling(hf, t_[a + 2], p->exact_values)) {
           p->values.push_back(*v);
@@ -705,9 +773,22 @@ Candidates candidates(const Plan &plan, SearchIndex &index) {
       } else {
         spelled_as.push_back(plan.field);
       }
-      bool by_value = plan.by_value && !spelled_as.empty();
+      bool by_value = (plan.by_value || plan.scan != Plan::Scan::None) && !spelled_as.empty();
       for (const std::string &name : spelled_as)
         if (index.field(name) && !index.spelled(name)) by_value = false;
+      if (by_value && plan.scan != Plan::Scan::None) {
+        IdSet acc;
+        for (const std::string &name : spelled_as) {
+          auto id = index.field(name);
+          if (!id) continue;
+          std::string prefix = value_prefix(*id);
+          index.for_each_term(prefix, [&](const std::string &term, uint32_t) {
+            if (scan_matches(plan, std::string_view(term).substr(prefix.size()))) index.add_postings(term, acc);
+          });
+        }
+        normalise(acc);
+        return {std::move(acc), true};
+      }
       if (!by_value) {
         IdSet ids = index.frames_with(plan.field);
         bool exact = (plan.existence && index.exact_presence(plan.field)) || ids.empty();

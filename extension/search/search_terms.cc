@@ -16,6 +16,8 @@ const FieldAlias kFieldAliases[] = {
     {"eth.addr", {"eth.src", "eth.dst"}, true},
     {"tcp.port", {"tcp.srcport", "tcp.dstport"}, true},
     {"udp.port", {"udp.srcport", "udp.dstport"}, true},
+    {"frame.len", {"pkt.length", nullptr}, true},
+    {"frame.cap_len", {"pkt.caplen", nullptr}, true},
     {"ip.host", {"ip.src", "ip.dst"}, false},
     {"ip.src_host", {"ip.src", nullptr}, false},
     {"ip.dst_host", {"ip.dst", nullptr}, false},
