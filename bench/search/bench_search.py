@@ -87,6 +87,11 @@ def main():
         print(f"capture {capture}: {size / 1e6:.1f} MB, {frames} frames, {flows} flows")
         print(f"index build {build:.1f} s; index {index_size / 1e6:.1f} MB = {index_size / size:.2f}x capture "
               f"(search/ {search_size / 1e6:.1f} MB = {search_size / size:.2f}x)")
+        started = time.perf_counter()
+        subprocess.run([args.tshark, "-n", "-r", capture, "-V"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env=ENV)
+        verbose = time.perf_counter() - started
+        print(f"tshark -V (the build-time target): {verbose:.1f} s; build / tshark -V = {build / verbose:.2f}")
         _, first = timed(db, "SELECT count(*) FROM packets(?, NULL, 'frame.number == 1')", capture)
         print(f"first display filter of the process (libwireshark initialisation): {first:.2f} s")
         print(f"{'kind':7} {'query':48} {'ours':>8} {'tshark':>8} {'t_tshark':>9} {'t_ours':>9} {'ratio':>8}  class")

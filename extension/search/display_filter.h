@@ -10,9 +10,13 @@
 // Wireshark's) and then answered in two steps:
 //   1. candidates: a conservative reading of the filter (a small parser of its and/or/not
 //      structure) asks the Xapian index for a superset of the matching frames — the frames
-//      carrying the fields a comparison needs, or the value terms of `==`/`in` on integers,
-//      strings, IPv4 and MAC addresses; `not`, functions like count() and anything it does not
-//      understand widen the candidates to every frame, never narrow them wrongly;
+//      carrying the fields a comparison needs, the value terms of `==`/`in` on integers,
+//      booleans, strings, IPv4 and MAC addresses, the value terms that pass `<`/`>` on integers
+//      or lie in an IPv4 CIDR block, document ids for frame.number. Functions like count() and
+//      anything it does not understand widen the candidates to every frame, never narrow them
+//      wrongly. When every part of the filter was answered exactly (presence, equality on
+//      numbers and addresses, comparisons, CIDR, and/or/not of those), the candidates are the
+//      answer and step 2 is skipped;
 //   2. exact test: for each candidate, the stored values of the fields the filter reads are put
 //      into a fresh protocol tree (proto_tree_add_<type> on the field's own header field, bit
 //      fields shifted back into place), and libwireshark's dfilter_apply_edt decides. So
