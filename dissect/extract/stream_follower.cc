@@ -7,7 +7,11 @@
 #include "dissect/extract/isolated.h"
 #include "dissect/extract/replay_session.h"
 
+#include <map>
+#include <memory>
+
 extern "C" {
+#include <epan/dissectors/packet-tcp.h>
 #include <epan/follow.h>
 }
 
@@ -35,8 +39,41 @@ bool missing_bytes(const GByteArray *data, int64_t &count) {
   return true;
 }
 
+// What the "tcp_follow" tap carries. libwireshark 4.0 declares it inside packet-tcp.c;
+// this is the same layout (the TCP header's th_stream tells conversations apart).
+struct TcpFollowTapData {
+  tvbuff_t *tvb;
+  struct tcpheader *tcph;
+  void *tcpd;
+};
+
+// Routes each TCP conversation's tap records to a follow_info_t of its own.
+struct StreamDispatch {
+  tap_packet_cb follow = nullptr;
+  std::map<guint32, std::unique_ptr<FollowInfo>> streams;  // by the session's tcp.stream
+  std::map<guint32, guint32> first_packet;
+};
+
+tap_packet_status dispatch(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data, tap_flags_t flags) {
+  auto *d = static_cast<StreamDispatch *>(tapdata);
+  const auto *tap = static_cast<const TcpFollowTapData *>(data);
+  if (!tap || !tap->tcph) return TAP_PACKET_DONT_REDRAW;
+  const guint32 stream = tap->tcph->th_stream;
+  auto &info = d->streams[stream];
+  if (!info) {
+    try {
+      info = std::make_unique<FollowInfo>();
+      d->first_packet[stream] = pinfo->num;
+    } catch (...) {
+      return TAP_PACKET_DONT_REDRAW;
+    }
+  }
+  return d->follow(info->info, pinfo, edt, data, flags);
+}
+
+FollowResult chunks_of(follow_info_t *info, StreamKind kind);
+
 FollowResult follow_here(RandomReader &reader, const std::vector<FrameRef> &frames, StreamKind kind) {
-  FollowResult result;
   ReplaySession session(reader, ReplaySession::Options{});
   register_follow_t *follower = get_follow_by_name(kind == StreamKind::Tcp ? "TCP" : "UDP");
   if (!follower) throw std::runtime_error("libwireshark has no stream follower for this protocol");
@@ -46,9 +83,13 @@ FollowResult follow_here(RandomReader &reader, const std::vector<FrameRef> &fram
                          get_follow_tap_handler(follower));
     for (const FrameRef &f : frames) session.dissect(f.number, f.offset);
   }
+  return chunks_of(follow.info, kind);
+}
+
+FollowResult chunks_of(follow_info_t *info, StreamKind kind) {
+  FollowResult result;
   // follow_info_t::payload is in reverse order
-  GList *records = g_list_last(follow.info->payload);
-  for (GList *item = records; item; item = item->prev) {
+  for (GList *item = g_list_last(info->payload); item; item = item->prev) {
     const auto *record = static_cast<const follow_record_t *>(item->data);
     StreamChunk chunk;
     chunk.from_server = record->is_server;
@@ -79,25 +120,25 @@ T take(const std::string &in, size_t &at) {
 
 }  // namespace
 
-FollowResult follow_stream(const std::string &capture, const std::vector<FrameRef> &frames, StreamKind kind) {
-  if (frames.empty()) return {};
-  std::string wire = run_isolated([&] {
-    RandomReader reader(capture);
-    std::string out;
-    for (const StreamChunk &c : follow_here(reader, frames, kind).chunks) {
-      put<uint8_t>(out, c.from_server);
-      put<uint32_t>(out, c.packet);
-      put<int64_t>(out, c.ts_sec);
-      put<int32_t>(out, c.ts_nsec);
-      put<int64_t>(out, c.gap);
-      put<uint64_t>(out, c.data.size());
-      out += c.data;
-    }
-    return out;
-  });
+namespace {
+
+void encode(std::string &out, const FollowResult &r) {
+  put<uint64_t>(out, r.chunks.size());
+  for (const StreamChunk &c : r.chunks) {
+    put<uint8_t>(out, c.from_server);
+    put<uint32_t>(out, c.packet);
+    put<int64_t>(out, c.ts_sec);
+    put<int32_t>(out, c.ts_nsec);
+    put<int64_t>(out, c.gap);
+    put<uint64_t>(out, c.data.size());
+    out += c.data;
+  }
+}
+
+FollowResult decode(const std::string &wire, size_t &at) {
   FollowResult result;
-  size_t at = 0;
-  while (at < wire.size()) {
+  uint64_t n = take<uint64_t>(wire, at);
+  for (uint64_t i = 0; i < n; ++i) {
     StreamChunk c;
     c.from_server = take<uint8_t>(wire, at) != 0;
     c.packet = take<uint32_t>(wire, at);
@@ -111,6 +152,52 @@ FollowResult follow_stream(const std::string &capture, const std::vector<FrameRe
     result.chunks.push_back(std::move(c));
   }
   return result;
+}
+
+}  // namespace
+
+FollowResult follow_stream(const std::string &capture, const std::vector<FrameRef> &frames, StreamKind kind) {
+  if (frames.empty()) return {};
+  std::string wire = run_isolated([&] {
+    RandomReader reader(capture);
+    std::string out;
+    encode(out, follow_here(reader, frames, kind));
+    return out;
+  });
+  size_t at = 0;
+  return decode(wire, at);
+}
+
+std::vector<std::pair<uint32_t, FollowResult>> follow_tcp_streams(const std::string &capture,
+                                                                  const std::vector<FrameRef> &frames) {
+  std::vector<std::pair<uint32_t, FollowResult>> out;
+  if (frames.empty()) return out;
+  std::string wire = run_isolated([&] {
+    RandomReader reader(capture);
+    ReplaySession session(reader, ReplaySession::Options{});
+    register_follow_t *follower = get_follow_by_name("TCP");
+    if (!follower) throw std::runtime_error("libwireshark has no TCP stream follower");
+    StreamDispatch streams;
+    streams.follow = get_follow_tap_handler(follower);
+    {
+      TapListener listener(get_follow_tap_string(follower), &streams, nullptr, 0, nullptr, dispatch);
+      for (const FrameRef &f : frames) session.dissect(f.number, f.offset);
+    }
+    std::string bytes;
+    put<uint64_t>(bytes, streams.streams.size());
+    for (const auto &[stream, info] : streams.streams) {
+      put<uint32_t>(bytes, streams.first_packet[stream]);
+      encode(bytes, chunks_of(info->info, StreamKind::Tcp));
+    }
+    return bytes;
+  });
+  size_t at = 0;
+  uint64_t n = take<uint64_t>(wire, at);
+  for (uint64_t i = 0; i < n; ++i) {
+    uint32_t first = take<uint32_t>(wire, at);
+    out.emplace_back(first, decode(wire, at));
+  }
+  return out;
 }
 
 }  // namespace xtractr

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dissect/extract/random_reader.h"
@@ -44,5 +45,10 @@ struct FollowResult {
 };
 
 FollowResult follow_stream(const std::string &capture, const std::vector<FrameRef> &frames, StreamKind kind);
+
+// Several TCP conversations at once, in one session: `frames` holds the frames of all of
+// them; the result maps the first frame of each conversation to its stream.
+std::vector<std::pair<uint32_t, FollowResult>> follow_tcp_streams(const std::string &capture,
+                                                                  const std::vector<FrameRef> &frames);
 
 }  // namespace xtractr

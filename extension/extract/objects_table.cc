@@ -104,12 +104,13 @@ struct FtpTransfer {
 
 // Runs `sql` with ?1 = capture on the user's connection; calls row(stmt) per row.
 template <typename Row>
-void each_row(sqlite3 *db, const char *sql, const std::string &capture, Row &&row) {
+void each_row(sqlite3 *db, const char *sql, const std::string &capture, int64_t flow, Row &&row) {
   sqlite3_stmt *raw = nullptr;
   if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK)
     throw UserError(std::string("xtractr: xtractr_objects(): ") + sqlite3_errmsg(db));
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raw, sqlite3_finalize);
   sqlite3_bind_text(raw, 1, capture.data(), int(capture.size()), SQLITE_TRANSIENT);
+  if (flow >= 0) sqlite3_bind_int64(raw, 2, flow);
   int rc;
   while ((rc = sqlite3_step(raw)) == SQLITE_ROW) row(raw);
   if (rc != SQLITE_DONE) throw UserError(std::string("xtractr: xtractr_objects(): ") + sqlite3_errmsg(db));
@@ -125,44 +126,50 @@ std::string column_text(sqlite3_stmt *s, int i) {
 void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &capture,
                          const std::optional<std::map<size_t, std::set<int64_t>>> &chosen,
                          std::vector<ExtractRow> &rows) {
-  bool any = false;
-  for (size_t m = 0; m < source.collection().members.size() && !any; ++m)
-    any = !source.flows_with_services(m, {"FTP"}).empty();
-  if (!any) return;
+  // the control connections (global flow ids), from the index
+  std::vector<int64_t> control_flows;
+  for (size_t m = 0; m < source.collection().members.size(); ++m)
+    for (int64_t f : source.flows_with_services(m, {"FTP"})) control_flows.push_back(source.member(m).flow_base + f);
+  if (control_flows.empty()) return;
   std::vector<FtpTransfer> transfers;
-  std::set<int64_t> controls;
-  {
-    std::map<int64_t, std::pair<int64_t, int64_t>> setup;  // control flow → (port, frame), until used
+  std::set<int64_t> controls(control_flows.begin(), control_flows.end());
+  for (int64_t control : control_flows) {
+    bool have_setup = false;
+    int64_t port = 0, setup_frame = 0;
+    // flow = ?2 is pushed down to the index: only this connection's frames are read
     each_row(db,
-             "SELECT id, flow, upper(field(doc, 'ftp.request.command')), field(doc, 'ftp.request.arg'),"
+             "SELECT id, upper(field(doc, 'ftp.request.command')), field(doc, 'ftp.request.arg'),"
              " field(doc, 'ftp.response.code'),"
              " coalesce(field(doc, 'ftp.passive.port'), field(doc, 'ftp.epsv.port')),"
              " coalesce(field(doc, 'ftp.active.port'), field(doc, 'ftp.eprt.port'))"
-             " FROM packets(?1) WHERE service = 'FTP' ORDER BY id",
-             capture, [&](sqlite3_stmt *s) {
-               const int64_t id = sqlite3_column_int64(s, 0), flow = sqlite3_column_int64(s, 1);
-               controls.insert(flow);
-               const std::string command = column_text(s, 2);
-               const int64_t code = sqlite3_column_int64(s, 4);
-               if ((code == 227 || code == 229) && sqlite3_column_type(s, 5) != SQLITE_NULL) {
-                 setup[flow] = {sqlite3_column_int64(s, 5), id};
-               } else if ((command == "PORT" || command == "EPRT") && sqlite3_column_type(s, 6) != SQLITE_NULL) {
-                 setup[flow] = {sqlite3_column_int64(s, 6), id};
-               } else if (command == "RETR" || command == "STOR" || command == "STOU" || command == "APPE") {
-                 auto found = setup.find(flow);
-                 if (found == setup.end()) return;
-                 transfers.push_back(FtpTransfer{id, command, column_text(s, 3), found->second.first, found->second.second});
-                 setup.erase(found);  // one data connection per PASV/PORT
+             " FROM packets(?1) WHERE flow = ?2 AND service = 'FTP' ORDER BY id",
+             capture, control, [&](sqlite3_stmt *s) {
+               const int64_t id = sqlite3_column_int64(s, 0);
+               const std::string command = column_text(s, 1);
+               const int64_t code = sqlite3_column_int64(s, 3);
+               if ((code == 227 || code == 229) && sqlite3_column_type(s, 4) != SQLITE_NULL) {
+                 port = sqlite3_column_int64(s, 4), setup_frame = id, have_setup = true;
+               } else if ((command == "PORT" || command == "EPRT") && sqlite3_column_type(s, 5) != SQLITE_NULL) {
+                 port = sqlite3_column_int64(s, 5), setup_frame = id, have_setup = true;
+               } else if (have_setup && (command == "RETR" || command == "STOR" || command == "STOU" || command == "APPE")) {
+                 transfers.push_back(FtpTransfer{id, command, column_text(s, 2), port, setup_frame});
+                 have_setup = false;  // one data connection per PASV/PORT
                }
              });
   }
   if (transfers.empty()) return;
+  std::sort(transfers.begin(), transfers.end(),
+            [](const FtpTransfer &a, const FtpTransfer &b) { return a.command_frame < b.command_frame; });
   struct DataFlow { int64_t id, dport, first; bool used; };
   std::vector<DataFlow> candidates;
-  each_row(db, "SELECT id, dport, first FROM flows(?1) WHERE proto = 6 ORDER BY first", capture, [&](sqlite3_stmt *s) {
+  each_row(db, "SELECT id, dport, first FROM flows(?1) WHERE proto = 6 ORDER BY first", capture, -1, [&](sqlite3_stmt *s) {
     if (!controls.count(sqlite3_column_int64(s, 0)))
       candidates.push_back(DataFlow{sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), false});
   });
+  // Pair each transfer with its data connection, then follow all of a file's data
+  // connections in one session.
+  struct Match { const FtpTransfer *transfer; int64_t flow; LocalId where; };
+  std::vector<Match> matches;
   for (const FtpTransfer &t : transfers) {
     // passive: the client connects to the server's port; active: the server to the client's
     DataFlow *chosen_flow = nullptr;
@@ -176,18 +183,39 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
       auto found = chosen->find(where->member);
       if (found == chosen->end() || !found->second.count(where->local)) continue;
     }
-    const CollectionMember &member = source.member(where->member);
-    std::vector<FrameRef> frames = source.flow_frames(where->member, {where->local});
-    FollowResult followed = follow_stream(member.index->capture(), frames, StreamKind::Tcp);
+    matches.push_back(Match{&t, chosen_flow->id, *where});
+  }
+  std::map<int64_t, FollowResult> followed;  // by global flow id
+  for (size_t m = 0; m < source.collection().members.size(); ++m) {
+    std::vector<int64_t> flows;
+    for (const Match &x : matches)
+      if (x.where.member == m) flows.push_back(x.where.local);
+    if (flows.empty()) continue;
+    const CollectionMember &member = source.member(m);
+    std::map<uint32_t, int64_t> flow_of;
+    std::vector<FrameRef> frames;
+    for (const IndexedPacket &p : source.flow_packets(m, flows)) {
+      frames.push_back(FrameRef{p.number, p.offset});
+      flow_of[p.number] = p.flow;
+    }
+    for (auto &[first, result] : follow_tcp_streams(member.index->capture(), frames)) {
+      auto f = flow_of.find(first);
+      if (f != flow_of.end()) followed[member.flow_base + f->second] = std::move(result);
+    }
+  }
+  for (const Match &x : matches) {
+    const FtpTransfer &t = *x.transfer;
+    const CollectionMember &member = source.member(x.where.member);
     std::string sent[2];
     int64_t missing[2] = {0, 0};
     uint32_t last_packet[2] = {0, 0};
-    for (const StreamChunk &c : followed.chunks) {
+    for (const StreamChunk &c : followed[x.flow].chunks) {
       sent[c.from_server] += c.data;
       missing[c.from_server] += c.gap;
       if (!c.data.empty()) last_packet[c.from_server] = std::max(last_packet[c.from_server], c.packet);
     }
     const int side = sent[1].size() > sent[0].size() ? 1 : 0;
+    if (sent[side].empty() && !missing[side]) continue;  // nothing crossed (a refused transfer)
     std::string note;
     if (missing[side]) note = "incomplete: " + std::to_string(missing[side]) + " bytes missing from the capture";
     ExtractedObject named;
@@ -195,8 +223,7 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
     size_t slash = named.filename.find_last_of('/');
     if (slash != std::string::npos && slash + 1 < named.filename.size()) named.filename = named.filename.substr(slash + 1);
     const int64_t packet = last_packet[side] ? member.id_base + last_packet[side] : t.command_frame;
-    rows.push_back(object_row(chosen_flow->id, packet, "FTP-DATA", safe_object_name(named), "", std::move(sent[side]),
-                              note, ""));
+    rows.push_back(object_row(x.flow, packet, "FTP-DATA", safe_object_name(named), "", std::move(sent[side]), note, ""));
   }
 }
 
