@@ -114,7 +114,9 @@ struct ValueTest {
         }
         if (pieces.size() == 1) {
           if (text == pieces[0]) return true;
-          // numbers compare as numbers (80 = 80.0 for pkt/flow columns stored as REAL)
+          // decimals compare as numbers (80 = 80.0, 0.5 = 0.500000000), but digit strings that
+          // are not decimals (bytes in hex, "0000" vs "00") compare as text
+          if (text.find('.') == std::string_view::npos && pieces[0].find('.') == std::string::npos) return false;
           auto a = number_of(text), b = number_of(pieces[0]);
           return a && b && *a == *b;
         }
