@@ -98,25 +98,6 @@ void MapReduceJob::feed_json(std::string_view json) {
   feed(doc);
 }
 
-void MapReduceJob::feed_row(sqlite3_stmt *row, const std::vector<std::string> &names) {
-  v8::HandleScope handles(engine_->isolate());
-  DocFactory &docs = engine_->docs();
-  struct Release {
-    DocFactory &docs;
-    ~Release() { docs.release(); }
-  } release{docs};
-  v8::Local<v8::Object> doc;
-  if (!docs.make_row(row, &names).ToLocal(&doc)) throw UserError("cannot make a JavaScript document (out of memory?)");
-  docs.reset_missed();
-  try {
-    feed(doc);
-  } catch (const UserError &) {
-    if (docs.missed()) throw NeedWholeDocs(docs.missed_name());
-    throw;
-  }
-  if (docs.missed()) throw NeedWholeDocs(docs.missed_name());  // even if the map caught the error
-}
-
 namespace {
 
 // What next() (the native function the driver's drain loop calls) reads from.

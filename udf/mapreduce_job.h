@@ -25,7 +25,7 @@ namespace xtractr {
 
 using ReportArgument = std::variant<std::string, double>;
 
-// Thrown by feed_row/drain when the map reads more than the row's columns: `name` is what
+// Thrown by drain when the map reads more than the row's columns: `name` is what
 // it read ("" for the whole doc).
 struct NeedWholeDocs : std::runtime_error {
   explicit NeedWholeDocs(std::string name)
@@ -46,12 +46,10 @@ class MapReduceJob {
 
   void feed_json(std::string_view json);  // a document's JSON text, borrowed for the call
   void feed_value(sqlite3_value *value);  // any SQL value; JSON objects become lazy docs
-  // The current row of `row` as a doc whose members are its columns (names[i] = column i);
-  // throws NeedWholeDocs if the map reads anything else.
-  void feed_row(sqlite3_stmt *row, const std::vector<std::string> &names);
-  // Every remaining row of `rows` (a statement on `db`), in one JavaScript loop: row docs over
-  // `names` (NeedWholeDocs as feed_row), or, without names, column 0 as the doc's JSON. SQL
-  // time is not counted against the time limit.
+  // Every remaining row of `rows` (a statement on `db`), in one JavaScript loop: row docs whose
+  // members are the columns (names[i] = column i; NeedWholeDocs if the map reads anything
+  // else), or, without names, column 0 as the doc's JSON. SQL time is not counted against the
+  // time limit.
   void drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std::string> *names);
 
   std::string object_json();
