@@ -121,8 +121,11 @@ struct DisplayFilter::Plan {
   bool by_frame_number = false;  // frame.number == N / in {...}: `values` are the frame numbers
   // answered by scanning the field's value terms: an order comparison with an integer, or an
   // IPv4 CIDR block (`==`); exact, as Wireshark's ordering operators hold for any occurrence
-  enum class Scan { None, Less, LessEqual, Greater, GreaterEqual, Cidr } scan = Scan::None;
+  // Contains: a string field's value terms holding the (lower-cased) literal — a superset, as
+  // the terms are lower-cased and Wireshark's `contains` is not
+  enum class Scan { None, Less, LessEqual, Greater, GreaterEqual, Cidr, Contains } scan = Scan::None;
   int64_t bound = 0;
+  std::string needle;
   uint32_t network = 0, mask = 0;  // host order
 };
 
@@ -204,6 +207,14 @@ bool integer_type(const header_field_info *hf) {
 // `field op literal` answered from the value terms (Plan::scan), when sure.
 bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Plan &p) {
   const std::string &t = literal.text;
+  if (is_word(op, {"contains"}) && literal.kind == Token::String && !t.empty() && t.find('\\') == std::string::npos &&
+      !hf->same_name_next && hf->same_name_prev_id == -1 &&
+      (hf->type == FT_STRING || hf->type == FT_STRINGZ || hf->type == FT_UINT_STRING || hf->type == FT_STRINGZPAD ||
+       hf->type == FT_STRINGZTRUNC)) {
+    p.scan = Plan::Scan::Contains;
+    p.needle = lower_ascii(t);
+    return true;
+  }
   if (hf->type == FT_IPv4 && is_equality(op) && !hf->same_name_next && hf->same_name_prev_id == -1) {
     size_t slash = t.find('/');
     if (slash == std::string::npos) return false;
@@ -231,6 +242,7 @@ bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Pla
 }
 
 bool scan_matches(const Plan &p, std::string_view value) {
+  if (p.scan == Plan::Scan::Contains) return value.find(p.needle) != std::string_view::npos;
   if (p.scan == Plan::Scan::Cidr) {
     unsigned char b[4];
     if (inet_pton(AF_INET, std::string(value).c_str(), b) != 1) return false;
@@ -787,7 +799,8 @@ Candidates candidates(const Plan &plan, SearchIndex &index) {
           });
         }
         normalise(acc);
-        return {std::move(acc), true};
+        bool exact = plan.scan != Plan::Scan::Contains || acc.empty();
+        return {std::move(acc), exact};
       }
       if (!by_value) {
         IdSet ids = index.frames_with(plan.field);
