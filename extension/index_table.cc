@@ -121,7 +121,7 @@ void start_member(IndexCursor &c) {
       c.ids.erase(std::upper_bound(c.ids.begin(), c.ids.end(), hi), c.ids.end());
       c.next_id = 0;
       if (c.ids.empty()) continue;
-      c.dense = c.ids.size() * 4 >= size_t(c.ids.back() - c.ids.front() + 1);
+      c.dense = c.ids.size() * 8 >= size_t(c.ids.back() - c.ids.front() + 1);
       if (c.dense) {
         lo = c.ids.front();
         hi = c.ids.back();
