@@ -215,7 +215,8 @@ bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Pla
     p.needle = lower_ascii(t);
     return true;
   }
-  if (hf->type == FT_IPv4 && is_equality(op) && !hf->same_name_next && hf->same_name_prev_id == -1) {
+  if (hf->type == FT_IPv4 && is_equality(op) && literal.kind == Token::Word && !hf->same_name_next &&
+      hf->same_name_prev_id == -1) {
     size_t slash = t.find('/');
     if (slash == std::string::npos) return false;
     unsigned char b[4];
@@ -227,7 +228,7 @@ bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Pla
     p.network = (uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3]) & p.mask;
     return true;
   }
-  if (!integer_type(hf) || hf->type == FT_FRAMENUM) return false;
+  if (!integer_type(hf) || hf->type == FT_FRAMENUM || literal.kind != Token::Word) return false;
   errno = 0;
   char *end = nullptr;
   long long v = std::strtoll(t.c_str(), &end, 0);
@@ -375,7 +376,7 @@ class PlanParser {
       if (!is_comparison(op)) return all_plan();
       auto p = field_plan(hf);
       p->by_frame_number = std::strcmp(hf->abbrev, "frame.number") == 0;  // the document ids
-      if (n == 3 && t_[a + 2].kind == Token::Word && scan_plan(hf, op, t_[a + 2], *p)) return p;
+      if (n == 3 && scan_plan(hf, op, t_[a + 2], *p)) return p;
       if (is_equality(op) && n == 3) {
         if (auto v = index_spelling(hf, t_[a + 2], p->exact_values)) {
           p->values.push_back(*v);
