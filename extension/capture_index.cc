@@ -150,6 +150,8 @@ std::string CaptureIndex::block(int64_t block) const {
 }
 
 std::string CaptureIndex::frame_bytes(uint32_t frame) const {
+  // wiretap is used under libwireshark's process-wide lock, always taken first
+  std::lock_guard<std::recursive_mutex> wireshark(dissection_mutex());
   std::lock_guard<std::mutex> lock(record_mutex_);
   if (!offset_stmt_) offset_stmt_ = Statement(db_.get(), "SELECT offset FROM packets WHERE id = ?1");
   offset_stmt_.bind(1, int64_t(frame));
@@ -159,13 +161,17 @@ std::string CaptureIndex::frame_bytes(uint32_t frame) const {
   if (!found) throw std::runtime_error("index of '" + capture() + "' has no frame " + std::to_string(frame));
   if (!records_) {
     try {
-      records_ = std::make_unique<RecordReader>(capture());
-    } catch (const CaptureOpenError &e) {
+      records_ = std::make_unique<RandomReader>(capture());
+    } catch (const std::exception &e) {
       throw UserError("cannot read capture '" + capture() + "': " + e.what());
     }
   }
-  records_->read(offset);
-  return records_->bytes();
+  if (!records_->read(offset))
+    throw UserError("cannot read back frame " + std::to_string(frame) + " of '" + capture() + "': " +
+                    records_->error() + " (was the capture changed?)");
+  const wtap_rec &rec = records_->record();
+  uint32_t length = rec.rec_type == REC_TYPE_PACKET ? rec.rec_header.packet_header.caplen : 0;
+  return std::string(reinterpret_cast<const char *>(records_->data()), length);
 }
 
 std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, bool rebuild) {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "dissect/record_reader.h"
+#include "dissect/extract/random_reader.h"
 #include "extension/doc_codec.h"
 #include "extension/sqlite_handles.h"
 
@@ -65,7 +65,7 @@ class CaptureIndex {
   mutable Statement block_stmt_;
   mutable std::mutex record_mutex_;
   mutable Statement offset_stmt_;
-  mutable std::unique_ptr<RecordReader> records_;
+  mutable std::unique_ptr<RandomReader> records_;
 };
 
 // Builds a complete index of `capture_path` into `directory` (which must not exist).
