@@ -7,7 +7,7 @@
 **   SELECT field(doc, 'http.host'), count(*) FROM packets('evidence/day1.pcapng')
 **    WHERE service = 'HTTP' GROUP BY 1;
 **   SELECT doc FROM packets('evidence/day1.pcapng') WHERE id = 169;   -- no scan
-**   SELECT pcap, count(*) FROM packets('evidence/*.pcap') GROUP BY 1;  -- a collection
+**   SELECT pcap, count(*) FROM packets('evidence/day*.pcap') GROUP BY 1;  -- a collection
 **
 ** How it works: the first use of a capture indexes it (capture_index.h); every later query
 ** reads the index only. id (= tshark's frame.number), flow and time constraints are pushed
