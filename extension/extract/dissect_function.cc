@@ -20,6 +20,7 @@
 ** the per-capture stream numbers (tcp.stream, udp.stream) are the index's. The JSON itself is
 ** written by libwireshark's tshark writer (json_tree.h), in a child process (isolated.h).
 */
+#include <algorithm>
 #include <mutex>
 #include <string>
 
@@ -85,6 +86,12 @@ void xtractr_dissect_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
     }
     std::vector<IndexedPacket> frames = source.flow_packets(m, context_flows(member, target->flow, target->number),
                                                             target->number);
+    for (const IndexedPacket &p : source.stream_packets(sqlite3_context_db_handle(ctx), m, target->flow, target->number))
+      frames.push_back(p);
+    std::sort(frames.begin(), frames.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
+    frames.erase(std::unique(frames.begin(), frames.end(),
+                             [](const IndexedPacket &a, const IndexedPacket &b) { return a.number == b.number; }),
+                 frames.end());
     std::optional<IndexedPacket> first = source.packet(m, 1);
     std::optional<IndexedPacket> previous = target->number > 1 ? source.packet(m, target->number - 1) : std::nullopt;
     const std::string path = member.index->capture();

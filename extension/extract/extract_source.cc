@@ -8,7 +8,7 @@
 
 namespace xtractr {
 
-ExtractSource::ExtractSource(const std::string &argument) : collection_(open_collection(argument)) {}
+ExtractSource::ExtractSource(const std::string &argument) : argument_(argument), collection_(open_collection(argument)) {}
 
 std::optional<LocalId> ExtractSource::locate_packet(int64_t id) const {
   for (size_t m = 0; m < collection_.members.size(); ++m) {
@@ -58,6 +58,42 @@ std::vector<IndexedPacket> ExtractSource::flow_packets(size_t m, const std::vect
   out.erase(std::unique(out.begin(), out.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number == b.number; }),
             out.end());
   return out;
+}
+
+std::vector<IndexedPacket> ExtractSource::stream_packets(sqlite3 *db, size_t m, int64_t flow, int64_t last) const {
+  std::vector<IndexedPacket> packets = flow_packets(m, {flow}, last);
+  std::string query;
+  {
+    Statement s(member(m).index->db(), "SELECT tcp_stream, udp_stream FROM flows WHERE id = ?1");
+    s.bind(1, flow);
+    if (!s.step()) return packets;
+    if (!s.is_null(0)) query = "tcp.stream:" + std::to_string(s.integer(0));
+    else if (!s.is_null(1)) query = "udp.stream:" + std::to_string(s.integer(1));
+  }
+  if (query.empty() || !db) return packets;
+  const CollectionMember &c = member(m);
+  std::vector<int64_t> extra;
+  sqlite3_stmt *raw = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT id, flow FROM packets(?1, ?2)", -1, &raw, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return packets;  // no search on this connection: the flow's own frames
+  }
+  sqlite3_bind_text(raw, 1, argument_.data(), int(argument_.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(raw, 2, query.data(), int(query.size()), SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    int64_t local = sqlite3_column_int64(raw, 0) - c.id_base;
+    int64_t local_flow = sqlite3_column_int64(raw, 1) - c.flow_base;
+    if (local < 1 || local > c.index->summary().frames || local_flow == flow) continue;
+    if (last >= 0 && local > last) continue;
+    extra.push_back(local);
+  }
+  sqlite3_finalize(raw);
+  if (rc != SQLITE_DONE) return packets;
+  for (int64_t local : extra)
+    if (auto p = packet(m, local)) packets.push_back(*p);
+  std::sort(packets.begin(), packets.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
+  return packets;
 }
 
 std::vector<FrameRef> ExtractSource::flow_frames(size_t m, const std::vector<int64_t> &flows, int64_t last) const {

@@ -43,6 +43,7 @@ struct IndexedPacket {
 class ExtractSource {
  public:
   explicit ExtractSource(const std::string &argument);
+  const std::string &argument() const { return argument_; }
 
   const CaptureCollection &collection() const { return collection_; }
   const CollectionMember &member(size_t m) const { return collection_.members[m]; }
@@ -54,6 +55,11 @@ class ExtractSource {
   // Every frame of the given local flows, in frame order (optionally only up to `last`).
   std::vector<IndexedPacket> flow_packets(size_t m, const std::vector<int64_t> &flows, int64_t last = -1) const;
   std::vector<FrameRef> flow_frames(size_t m, const std::vector<int64_t> &flows, int64_t last = -1) const;
+  // The flow's frames plus the frames that carry its TCP/UDP stream in an outer layer (a
+  // tunnel's own UDP stream also runs through the frames of the flows inside it, which the
+  // index files under the inner flows). The latter come from the search index on `db`
+  // ("udp.stream:N"); without it, the flow's frames alone. In frame order, up to `last`.
+  std::vector<IndexedPacket> stream_packets(sqlite3 *db, size_t m, int64_t flow, int64_t last = -1) const;
   // Local flow ids of a file whose frames' service is one of `services`.
   std::vector<int64_t> flows_with_services(size_t m, const std::vector<std::string> &services) const;
   // Local flow ids of a file with one of `ports` as source or destination port.
@@ -65,6 +71,7 @@ class ExtractSource {
   RandomReader &reader(size_t m);
 
  private:
+  std::string argument_;
   CaptureCollection collection_;
   std::map<size_t, std::unique_ptr<RandomReader>> readers_;
 };

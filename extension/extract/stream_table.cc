@@ -13,7 +13,8 @@
 ** `packets`), time and packet (the first frame of the message), data (BLOB), gap (0, or the
 ** number of bytes the capture is missing at this point: such a row has no data).
 **
-** How it works: only the flow's frames are re-dissected (their offsets come from the index)
+** How it works: only the flow's frames are re-dissected (their offsets come from the index;
+** a tunnel's stream also takes the frames of the flows inside it, found by the search index)
 ** with Wireshark's follow tap (stream_follower.h), which gives TCP payload in sequence order
 ** with retransmissions and overlaps resolved — the bytes `tshark -q -z follow,tcp,raw,N`
 ** prints. Consecutive TCP payload in one direction is one message; each UDP datagram is one.
@@ -36,7 +37,7 @@ const char kSchema[] =
     "CREATE TABLE x(seq INTEGER, dir INTEGER, time REAL, packet INTEGER, data BLOB, gap INTEGER,"
     " capture HIDDEN, flow HIDDEN)";
 
-void produce_stream(sqlite3 *, sqlite3_value **args, std::vector<ExtractRow> &rows) {
+void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &rows) {
   std::optional<std::string> capture = text_argument(args[0]);
   if (!capture) throw UserError("xtractr_stream(): the capture is NULL");
   if (!args[1] || sqlite3_value_numeric_type(args[1]) != SQLITE_INTEGER) return;
@@ -51,7 +52,7 @@ void produce_stream(sqlite3 *, sqlite3_value **args, std::vector<ExtractRow> &ro
   const CollectionMember &member = source.member(where->member);
 
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-  std::vector<IndexedPacket> packets = source.flow_packets(where->member, {where->local});
+  std::vector<IndexedPacket> packets = source.stream_packets(db, where->member, where->local);
   std::map<uint32_t, const IndexedPacket *> by_number;
   std::vector<FrameRef> frames;
   for (const IndexedPacket &p : packets) {

@@ -97,6 +97,10 @@ def main(argv):
                     not node0.startswith(client.rsplit(":", 1)[0] + ":") and node0.endswith(":%d" % sport)
                     and not (len(want["nodes"]) > 1 and want["nodes"][1].endswith(":%d" % sport)))
                 expected = want["data"] if node0_is_client or not want["nodes"] else want["data"][::-1]
+                ambiguous = (len(want["nodes"]) > 1 and not node0.startswith(client.rsplit(":", 1)[0] + ":")
+                             and want["nodes"][0].rsplit(":", 1)[-1] == want["nodes"][1].rsplit(":", 1)[-1])
+                if ambiguous and got == want["data"][::-1]:
+                    expected = got  # same port both ways and tshark names inner addresses: no way to orient
                 if got != expected or sorted(gaps) != sorted(want["gaps"]):
                     failures += 1
                     print("FAIL %s flow %d (%s stream %d): xtractr %d/%d bytes gaps %s, tshark %d/%d bytes gaps %s"
