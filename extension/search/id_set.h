@@ -1,5 +1,8 @@
 // id_set.h — sorted sets of local row ids (frame numbers or flow ids) and their algebra.
 //
+// Usage: IdSet both = intersect(a, b), either = unite(a, b), others = complement(a, frames);
+// what `SELECT * FROM packets('x.pcap', 'a:1 b:2')` computes before it reads any row.
+//
 // How it works: a set is a sorted, duplicate-free std::vector<uint32_t>; and/or/not are
 // linear merges (not is the complement within 1..universe). The search evaluators build
 // their answers bottom-up with these, and index_table scans exactly the ids of the result.

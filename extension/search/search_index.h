@@ -1,5 +1,11 @@
 // search_index.h — read access to a capture's Xapian search index (see search_terms.h).
 //
+// Usage (the evaluators; SQL reaches it through packets()/flows() and the catalogs):
+//
+//   SearchIndex index(member);                        // opens <index dir>/search
+//   IdSet hosts = index.frames_with("http.host");     // SELECT * FROM packets('x.pcap', 'http.host:*')
+//   IdSet flows = index.flows_of_frames(hosts);
+//
 // How it works: opens `<index dir>/search` read-only together with its field table, and
 // offers the few primitives the evaluators need: posting lists of terms, expansion of a term
 // prefix, a value-slot scan, and the mapping between frames and flows (from index.db).
