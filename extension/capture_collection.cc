@@ -17,7 +17,8 @@ CaptureCollection open_collection(const std::string &argument, bool rebuild) {
       index = CaptureIndex::open(file, rebuild);
     } catch (const UserError &e) {
       if (!set.several) throw;
-      continue;  // a README beside the captures, say
+      collection.skipped.push_back(e.what());  // a README beside the captures, say
+      continue;
     }
     collection.members.push_back(CollectionMember{index, id_base, flow_base});
     id_base += index->summary().frames;

@@ -21,6 +21,7 @@ struct CollectionMember {
 
 struct CaptureCollection {
   std::vector<CollectionMember> members;
+  std::vector<std::string> skipped;  // files of a directory or glob that are not captures, and why
 };
 
 // Opens (building where needed) the index of every file `argument` names.

@@ -22,6 +22,7 @@ namespace {
 
 struct CaptureStamp {
   int64_t size = -1, mtime_ns = -1, inode = -1;
+  uint64_t head = 0;  // file_head_hash(): checked when an index is opened, not on every query
   bool operator==(const CaptureStamp &o) const { return size == o.size && mtime_ns == o.mtime_ns && inode == o.inode; }
 };
 
@@ -64,6 +65,7 @@ std::shared_ptr<CaptureIndex> open_if_valid(const std::string &directory, const 
     CaptureStamp stored{std::stoll(meta_value(db, "capture_size")), std::stoll(meta_value(db, "capture_mtime_ns")),
                         std::stoll(meta_value(db, "capture_inode"))};
     if (!(stored == stamp)) return nullptr;
+    if (meta_value(db, "capture_head") != std::to_string(file_head_hash(capture))) return nullptr;
     IndexSummary summary;
     summary.capture = capture;
     summary.directory = directory;
@@ -195,8 +197,9 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
   if (target.empty()) {
     std::string tried;
     for (const std::string &c : places.candidates) tried += (tried.empty() ? "" : ", ") + parent_of(c);
+    const char *dir = getenv("XTRACTR_INDEX_DIR");
     throw UserError("no writable place for the index of '" + capture + "' (tried " + tried +
-                    "; set XTRACTR_INDEX_DIR)");
+                    (dir && *dir ? "; XTRACTR_INDEX_DIR is not writable)" : "; set XTRACTR_INDEX_DIR)"));
   }
   make_directories(parent_of(target));
   FileLock lock(target + ".lock");
@@ -214,6 +217,8 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
     built = build_index(capture, temporary);
   } catch (const CaptureOpenError &e) {
     remove_tree(temporary);
+    // nothing will ever be indexed here: leave no lock file beside a file that is no capture
+    if (access(target.c_str(), F_OK) != 0) unlink((target + ".lock").c_str());
     throw UserError("cannot read capture '" + capture + "': " + e.what());
   } catch (...) {
     remove_tree(temporary);

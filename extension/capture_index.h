@@ -73,6 +73,6 @@ class CaptureIndex {
 IndexSummary build_index(const std::string &capture_path, const std::string &directory);
 
 // Bumped whenever the stored layout changes: older indexes are rebuilt.
-constexpr int kIndexSchemaVersion = 6;  // 3: + search/ (Xapian, extension/search); 4: titles in blocks of 1024; 5: columnar blocks; 6: src/dst in blocks, text prefix and decimal coding
+constexpr int kIndexSchemaVersion = 7;  // 3: + search/ (Xapian, extension/search); 4: titles in blocks of 1024; 5: columnar blocks; 6: src/dst in blocks, text prefix and decimal coding; 7: capture_head, tshark-exact booleans/empty bytes
 
 }  // namespace xtractr

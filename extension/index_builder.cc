@@ -218,6 +218,7 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   put("capture_size", std::to_string(int64_t(st.st_size)));
   put("capture_mtime_ns", std::to_string(int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec));
   put("capture_inode", std::to_string(int64_t(st.st_ino)));
+  put("capture_head", std::to_string(file_head_hash(capture)));
   put("format", summary.format);
   put("compression", summary.compression);
   put("link_types", join_lines(summary.link_types));

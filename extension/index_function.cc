@@ -80,6 +80,7 @@ void xtractr_index_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
     out += "],\"frames\":" + std::to_string(frames) + ",\"bytes\":" + std::to_string(bytes) +
            ",\"flows\":" + std::to_string(flows) + ",\"index_size\":" + std::to_string(size) + ",\"seconds\":";
     json_append_double(out, seconds);
+    for (const std::string &skipped : collection.skipped) warnings.push_back("skipped: " + skipped);
     out += ",\"warnings\":";
     append_strings(out, warnings);
     out.push_back('}');

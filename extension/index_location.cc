@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 
@@ -164,6 +165,17 @@ void remove_tree(const std::string &path) {
   } else {
     unlink(path.c_str());
   }
+}
+
+uint64_t file_head_hash(const std::string &path) {
+  FILE *f = fopen(path.c_str(), "rb");
+  if (!f) return 0;
+  std::string head(64 * 1024, '\0');
+  head.resize(fread(&head[0], 1, head.size(), f));
+  fclose(f);
+  uint64_t h = 1469598103934665603ull;  // FNV-1a 64
+  for (unsigned char c : head) { h ^= c; h *= 1099511628211ull; }
+  return h;
 }
 
 long long tree_size(const std::string &path) {

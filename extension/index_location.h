@@ -7,6 +7,7 @@
 // XTRACTR_CACHE_DIR moves the cache.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ void make_directories(const std::string &directory);
 
 // Removes a directory tree (best effort).
 void remove_tree(const std::string &path);
+
+// A hash of the first 64 KiB of a file (0 when unreadable): with size, mtime and inode, it
+// tells a capture rewritten in place from the one that was indexed.
+uint64_t file_head_hash(const std::string &path);
 
 // Total size of the regular files under a directory.
 long long tree_size(const std::string &path);

@@ -39,3 +39,9 @@ SELECT count(*) = (SELECT count(*) FROM packets('http_get_simple__zeek.pcap')) A
 .shell stat -c '%i %Y' cap3.pcap.xtractr/index.db > "$WORK/state3"
 SELECT json_extract(xtractr_index('cap3.pcap'), '$.frames') = (SELECT count(*) FROM packets('http_get_simple__zeek.pcap')) AS "xtractr_index frames";
 .shell stat -c '%i %Y' cap3.pcap.xtractr/index.db | cmp -s - "$WORK/state3" && echo "xtractr_index: NOT rebuilt" || echo "xtractr_index: rebuilt"
+-- rewritten in place: same size, same modification time, same inode, other bytes — the next
+-- process re-indexes it (the first 64 KiB are part of the stamp)
+.shell cp http_get_simple__zeek.pcap cap3.pcap && touch -d '2001-02-03 04:05:06' cap3.pcap
+.shell "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT count(*) FROM packets('cap3.pcap')" > /dev/null; stat -c '%i %Y' cap3.pcap.xtractr/index.db > "$WORK/state3"
+.shell /usr/bin/python3 -c "p='cap3.pcap'; d=bytearray(open(p,'rb').read()); d[-1]^=0xff; f=open(p,'r+b'); f.write(d); f.close()" && touch -d '2001-02-03 04:05:06' cap3.pcap
+.shell "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT count(*) FROM packets('cap3.pcap')" > /dev/null; stat -c '%i %Y' cap3.pcap.xtractr/index.db | cmp -s - "$WORK/state3" && echo "rewrite in place: index NOT rebuilt" || echo "rewrite in place: index rebuilt"
