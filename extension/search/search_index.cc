@@ -51,6 +51,8 @@ IdSet SearchIndex::frames_with(const std::string &name) {
 
 bool SearchIndex::exact_presence(const std::string &name) const {
   if (const FieldAlias *alias = find_alias(name)) {
+    // a derived field (eth.dst.oui_resolved) can be absent where its target is present
+    if (!alias->same_values) return false;
     for (const char *t : alias->targets)
       if (t && !exact_presence(t)) return false;
     return true;
