@@ -908,8 +908,8 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
     } tvb_owner{edt, &no_record, frame_tvb};
     Rebuild job{edt->tree, &values, &rebuild_as, &scratch, frame_tvb, {}};
     if (xtractr_guarded(rebuild_tree, &job) != 0)
-      throw UserError("filter: libwireshark refused a stored value while evaluating \"" + text_ + "\" on frame " +
-                      std::to_string(frame) + " of '" + index.member().index->capture() + "'");
+      throw UserError("filter: cannot evaluate \"" + text_ + "\" on frame " +
+                      std::to_string(frame) + " of '" + index.member().index->capture() + "' (libwireshark refused a stored value)");
     if (!job.error.empty()) throw UserError(job.error);
     if (dfilter_apply_edt(compiled_->df, edt)) out.push_back(frame);
   }
