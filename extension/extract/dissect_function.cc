@@ -16,7 +16,8 @@
 ** (ReplaySession, full tree), so fields that depend on earlier frames — TCP analysis,
 ** reassembled PDUs, request/response links — are there; flows between the same two hosts
 ** that began earlier are replayed with it (an FTP data connection needs its control
-** connection). Time fields are relative to frame 1 and the frame before, as in a full pass;
+** connection), and so is every frame of each TCP/UDP stream the frame carries at any layer
+** (a tunnel's outer UDP stream began with the frames of other inner flows). Time fields are relative to frame 1 and the frame before, as in a full pass;
 ** the per-capture stream numbers (tcp.stream, udp.stream) are the index's. The JSON itself is
 ** written by libwireshark's tshark writer (json_tree.h), in a child process (isolated.h).
 */
@@ -30,6 +31,7 @@
 #include "dissect/wireshark_runtime.h"
 #include "extension/extract/extract_source.h"
 #include "extension/function_registry.h"
+#include "extension/json_lookup.h"
 #include "extension/sql_error.h"
 #include "extension/sqlite_handles.h"
 
@@ -37,12 +39,46 @@ namespace xtractr {
 
 namespace {
 
-// Replaces every value `from` of string field `name` in compact JSON with `to`.
-void renumber(std::string &json, const char *name, uint64_t from, int64_t to) {
-  const std::string key = std::string("\"") + name + "\":\"" + std::to_string(from) + "\"";
-  const std::string value = std::string("\"") + name + "\":\"" + std::to_string(to) + "\"";
-  for (size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + value.size()))
-    json.replace(at, key.size(), value);
+// Replaces the values of string field `name` in compact JSON: the i-th value the replay
+// gave (`from`) becomes the i-th value of the index (`to`). Two passes through placeholders,
+// so that one replacement's result is never taken for another's source.
+void renumber(std::string &json, const char *name, const std::vector<uint64_t> &from, const std::vector<int64_t> &to) {
+  if (from.empty() || from.size() != to.size()) return;
+  auto replace_all = [&](const std::string &key, const std::string &value) {
+    for (size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + value.size()))
+      json.replace(at, key.size(), value);
+  };
+  const std::string prefix = std::string("\"") + name + "\":\"";
+  for (size_t i = 0; i < from.size(); ++i)
+    replace_all(prefix + std::to_string(from[i]) + "\"", prefix + "\x01" + std::to_string(i) + "\"");
+  for (size_t i = 0; i < to.size(); ++i)
+    replace_all(prefix + "\x01" + std::to_string(i) + "\"", prefix + std::to_string(to[i]) + "\"");
+}
+
+struct FrameStreams {
+  std::vector<int64_t> tcp, udp;  // every tcp.stream / udp.stream value of the frame, in tree order
+};
+
+// The frame's stored tcp.stream and udp.stream values (through `db`, which has this extension).
+FrameStreams frame_streams(sqlite3 *db, const std::string &capture, int64_t id) {
+  FrameStreams out;
+  sqlite3_stmt *raw = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fields(doc, 'tcp.stream'), fields(doc, 'udp.stream') FROM packets(?1) WHERE id = ?2",
+                         -1, &raw, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(raw, 1, capture.data(), int(capture.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(raw, 2, id);
+    if (sqlite3_step(raw) == SQLITE_ROW) {
+      for (int column : {0, 1}) {
+        const char *text = reinterpret_cast<const char *>(sqlite3_column_text(raw, column));
+        if (!text) continue;
+        for (std::string_view element : json_elements(text))
+          if (!element.empty() && element != "null")
+            (column == 0 ? out.tcp : out.udp).push_back(std::stoll(std::string(element)));
+      }
+    }
+  }
+  sqlite3_finalize(raw);
+  return out;
 }
 
 // Flows between the frame's two hosts that began before it (and the frame's own flow).
@@ -75,19 +111,17 @@ void xtractr_dissect_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
     std::optional<IndexedPacket> target = source.packet(m, where->local);
     if (!target) return;
 
-    int64_t tcp_stream = -1, udp_stream = -1;
-    {
-      Statement s(member.index->db(), "SELECT tcp_stream, udp_stream FROM flows WHERE id = ?1");
-      s.bind(1, target->flow);
-      if (s.step()) {
-        if (!s.is_null(0)) tcp_stream = s.integer(0);
-        if (!s.is_null(1)) udp_stream = s.integer(1);
-      }
-    }
+    // Every TCP/UDP conversation the frame belongs to, at any layer (a tunnel's outer UDP
+    // stream began with frames of other inner flows), as the index numbered them.
+    sqlite3 *db = sqlite3_context_db_handle(ctx);
+    const FrameStreams streams = frame_streams(db, *capture, sqlite3_value_int64(argv[1]));
     std::vector<IndexedPacket> frames = source.flow_packets(m, context_flows(member, target->flow, target->number),
                                                             target->number);
-    for (const IndexedPacket &p : source.stream_packets(sqlite3_context_db_handle(ctx), m, target->flow, target->number))
-      frames.push_back(p);
+    std::string query;
+    for (int64_t n : streams.tcp) query += (query.empty() ? "" : " || ") + std::string("tcp.stream:") + std::to_string(n);
+    for (int64_t n : streams.udp) query += (query.empty() ? "" : " || ") + std::string("udp.stream:") + std::to_string(n);
+    if (!query.empty())
+      for (const IndexedPacket &p : source.search_packets(db, m, query, target->number)) frames.push_back(p);
     std::sort(frames.begin(), frames.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
     frames.erase(std::unique(frames.begin(), frames.end(),
                              [](const IndexedPacket &a, const IndexedPacket &b) { return a.number == b.number; }),
@@ -118,8 +152,8 @@ void xtractr_dissect_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
         });
       }
       // Stream numbers count conversations from the capture's start; the replay saw fewer.
-      if (!replay_tcp.empty() && tcp_stream >= 0) renumber(out, "tcp.stream", replay_tcp.back(), tcp_stream);
-      if (!replay_udp.empty() && udp_stream >= 0) renumber(out, "udp.stream", replay_udp.back(), udp_stream);
+      renumber(out, "tcp.stream", replay_tcp, streams.tcp);
+      renumber(out, "udp.stream", replay_udp, streams.udp);
       return out;
     });
     sqlite3_result_text(ctx, json.data(), int(json.size()), SQLITE_TRANSIENT);

@@ -70,30 +70,37 @@ std::vector<IndexedPacket> ExtractSource::stream_packets(sqlite3 *db, size_t m, 
     if (!s.is_null(0)) query = "tcp.stream:" + std::to_string(s.integer(0));
     else if (!s.is_null(1)) query = "udp.stream:" + std::to_string(s.integer(1));
   }
-  if (query.empty() || !db) return packets;
+  if (query.empty()) return packets;
+  for (const IndexedPacket &p : search_packets(db, m, query, last))
+    if (p.flow != flow) packets.push_back(p);
+  std::sort(packets.begin(), packets.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
+  return packets;
+}
+
+std::vector<IndexedPacket> ExtractSource::search_packets(sqlite3 *db, size_t m, const std::string &query, int64_t last) const {
+  std::vector<IndexedPacket> out;
+  if (!db) return out;
   const CollectionMember &c = member(m);
-  std::vector<int64_t> extra;
+  std::vector<int64_t> found;
   sqlite3_stmt *raw = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT id, flow FROM packets(?1, ?2)", -1, &raw, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "SELECT id FROM packets(?1, ?2)", -1, &raw, nullptr) != SQLITE_OK) {
     sqlite3_finalize(raw);
-    return packets;  // no search on this connection: the flow's own frames
+    return out;  // no search on this connection
   }
   sqlite3_bind_text(raw, 1, argument_.data(), int(argument_.size()), SQLITE_TRANSIENT);
   sqlite3_bind_text(raw, 2, query.data(), int(query.size()), SQLITE_TRANSIENT);
   int rc;
   while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
     int64_t local = sqlite3_column_int64(raw, 0) - c.id_base;
-    int64_t local_flow = sqlite3_column_int64(raw, 1) - c.flow_base;
-    if (local < 1 || local > c.index->summary().frames || local_flow == flow) continue;
+    if (local < 1 || local > c.index->summary().frames) continue;
     if (last >= 0 && local > last) continue;
-    extra.push_back(local);
+    found.push_back(local);
   }
   sqlite3_finalize(raw);
-  if (rc != SQLITE_DONE) return packets;
-  for (int64_t local : extra)
-    if (auto p = packet(m, local)) packets.push_back(*p);
-  std::sort(packets.begin(), packets.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
-  return packets;
+  if (rc != SQLITE_DONE) return out;
+  for (int64_t local : found)
+    if (auto p = packet(m, local)) out.push_back(*p);
+  return out;
 }
 
 std::vector<FrameRef> ExtractSource::flow_frames(size_t m, const std::vector<int64_t> &flows, int64_t last) const {

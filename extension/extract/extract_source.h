@@ -60,6 +60,8 @@ class ExtractSource {
   // index files under the inner flows). The latter come from the search index on `db`
   // ("udp.stream:N"); without it, the flow's frames alone. In frame order, up to `last`.
   std::vector<IndexedPacket> stream_packets(sqlite3 *db, size_t m, int64_t flow, int64_t last = -1) const;
+  // Member m's frames that match an xtractr query on `db` (up to `last`); empty without search.
+  std::vector<IndexedPacket> search_packets(sqlite3 *db, size_t m, const std::string &query, int64_t last = -1) const;
   // Local flow ids of a file whose frames' service is one of `services`.
   std::vector<int64_t> flows_with_services(size_t m, const std::vector<std::string> &services) const;
   // Local flow ids of a file with one of `ports` as source or destination port.
