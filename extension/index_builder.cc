@@ -20,6 +20,7 @@
 #include "extension/capture_index.h"
 #include "extension/index_location.h"
 #include "extension/search/search_index_writer.h"
+#include "extension/interruption.h"
 #include "extension/sql_error.h"
 
 namespace xtractr {
@@ -135,7 +136,10 @@ IndexSummary build_index(const std::string &capture, const std::string &director
 
     encoder.add(frame);
     search.add(frame);
-    if (encoder.frames() == kFramesPerBlock) flush_block();
+    if (encoder.frames() == kFramesPerBlock) {
+      flush_block();
+      check_interrupted("indexing '" + capture + "'");  // Ctrl-C in the shell: the caller removes our directory
+    }
 
     if (summary.frames == 0) summary.first_time = frame.time();
     summary.last_time = frame.time();

@@ -12,6 +12,7 @@
 #include "extension/doc_json.h"
 #include "extension/scan_plan.h"
 #include "extension/search/search_filter.h"
+#include "extension/interruption.h"
 #include "extension/sql_error.h"
 
 namespace xtractr {
@@ -21,6 +22,7 @@ namespace {
 struct IndexTable {
   sqlite3_vtab base{};
   const TableSpec *spec;
+  sqlite3 *db;  // for check_interrupted() during an index build
 };
 
 struct IndexCursor {
@@ -73,6 +75,7 @@ int table_connect(sqlite3 *db, void *aux, int, const char *const *, sqlite3_vtab
   auto *table = new (std::nothrow) IndexTable();
   if (!table) return SQLITE_NOMEM;
   table->spec = spec;
+  table->db = db;
   sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
   *out = &table->base;
   return SQLITE_OK;
@@ -166,6 +169,7 @@ int table_filter(sqlite3_vtab_cursor *cur, int, const char *idx_str, int argc, s
     if (!c.args.capture)
       throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng')");
     c.search = compile_search(c.args.query, c.args.filter);  // syntax errors before any indexing
+    ConnectionScope scope(reinterpret_cast<IndexTable *>(cur->pVtab)->db);
     c.collection = open_collection(*c.args.capture);
     if (!c.args.empty) start_member(c);
     return SQLITE_OK;

@@ -3,6 +3,7 @@
 
 #include <new>
 
+#include "extension/interruption.h"
 #include "extension/sql_error.h"
 
 namespace xtractr {
@@ -96,7 +97,9 @@ int extract_filter(sqlite3_vtab_cursor *cur, int mask, const char *, int argc, s
       if (!c->args[size_t(k)])
         throw UserError(std::string(spec.name) + "(): missing argument " + std::to_string(k + 1) +
                         " (usage: SELECT * FROM " + spec.name + "('capture.pcapng', ...))");
-    spec.produce(reinterpret_cast<ExtractTable *>(vtab)->db, c->args.data(), c->rows);
+    sqlite3 *db = reinterpret_cast<ExtractTable *>(vtab)->db;
+    ConnectionScope scope(db);
+    spec.produce(db, c->args.data(), c->rows);
     return SQLITE_OK;
   });
 }

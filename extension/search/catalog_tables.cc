@@ -28,6 +28,7 @@
 
 #include "dissect/wireshark_runtime.h"
 #include "extension/capture_collection.h"
+#include "extension/interruption.h"
 #include "extension/search/stored_fields.h"
 #include "extension/function_registry.h"
 #include "extension/search/query_evaluator.h"
@@ -81,6 +82,7 @@ constexpr int kTermsCapture = 2, kTermsField = 3, kTermsQuery = 4;
 struct CatalogTable {
   sqlite3_vtab base{};
   Catalog kind;
+  sqlite3 *db;  // for check_interrupted() during an index build
 };
 
 struct CatalogCursor {
@@ -209,6 +211,7 @@ int catalog_connect(sqlite3 *db, void *, int, const char *const *, sqlite3_vtab 
   auto *t = new (std::nothrow) CatalogTable();
   if (!t) return SQLITE_NOMEM;
   t->kind = kind;
+  t->db = db;
   sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
   *out = &t->base;
   return SQLITE_OK;
@@ -269,6 +272,7 @@ int catalog_filter(sqlite3_vtab_cursor *cur, int mask, const char *, int argc, s
   auto &c = *reinterpret_cast<CatalogCursor *>(cur);
   return guard_vtab(cur->pVtab, [&] {
     const char *name = c.kind == Catalog::Fields ? "xtractr_fields" : "xtractr_terms";
+    ConnectionScope scope(reinterpret_cast<CatalogTable *>(cur->pVtab)->db);
     c.rows.clear();
     c.terms.clear();
     c.at = 0;

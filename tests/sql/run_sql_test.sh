@@ -13,7 +13,8 @@
 #   -- as-nobody            when run as root, run sqlite3 as user nobody (root ignores file
 #                           permissions, which some tests are about)
 # configure the run. Inside the SQL, `.shell` commands see $WORK (the folder), $XTRACTR_EXT
-# (the extension) and $SQLITE3; the per-user index cache is $WORK/cache.
+# (the extension), $SQLITE3 and $TEST_DIR (the folder of NAME.sql, for helper scripts); the
+# per-user index cache is $WORK/cache.
 set -euo pipefail
 test_sql=$(readlink -f "$1")
 extension=$(readlink -f "$2")
@@ -27,7 +28,7 @@ trap cleanup EXIT
 mkdir -p "$work/data" "$work/cache"
 cp -r "$data/." "$work/data/"
 
-env_args=(WORK="$work" XTRACTR_EXT="${extension%.so}" SQLITE3="$(command -v sqlite3)"
+env_args=(WORK="$work" XTRACTR_EXT="${extension%.so}" SQLITE3="$(command -v sqlite3)" TEST_DIR="$(dirname "$test_sql")"
           XDG_CACHE_HOME="$work/cache" HOME="$work" TZ=UTC LC_ALL=C.UTF-8)
 run_as=()
 while IFS= read -r line; do
