@@ -7,16 +7,24 @@
 **   SELECT writefile('out/' || filename, data) FROM xtractr_objects('day1.pcapng')
 **    WHERE content_type LIKE 'image/%';
 **   SELECT filename, size FROM xtractr_objects('day1.pcapng', 'host:www.example.com');
+**   SELECT packet, filename, note FROM xtractr_objects('day1.pcapng') WHERE note IS NOT NULL;
 **
 ** Columns: flow, packet (the frame the object completed in), protocol (HTTP, SMB, IMF, TFTP,
 ** DICOM, FTP-DATA), filename (a safe file name, as `tshark --export-objects` would save it,
 ** without its "(n)" suffix for duplicates), content_type, size, sha256 (hex), data (BLOB),
-** note (why an object may be incomplete, else NULL), host.
+** note (why the data may not be the file itself, else NULL), host.
+**
+** note: an HTTP body sent with a Content-Encoding that Wireshark could not decompress
+** (corrupt, truncated, or a coding it does not decode) is listed with its raw, still encoded
+** bytes — size and sha256 describe those bytes — and a note such as "gzip body could not be
+** decompressed: invalid block type; data is the raw (compressed) body" (`tshark
+** --export-objects` drops such a body); an FTP-DATA transfer with bytes missing from the
+** capture says how many. Otherwise NULL.
 **
 ** How it works: the index says which flows carry a protocol with objects (packets.service);
 ** only their frames are re-dissected, in frame order, with Wireshark's export-object taps
-** (object_collector.h) — so count, sizes and hashes are tshark's. FTP-DATA, which tshark 4.0
-** cannot export, is rebuilt here: the control connection's PASV/EPSV replies and PORT/EPRT
+** (object_collector.h) — so count, sizes and hashes are tshark's, plus the undecodable HTTP
+** bodies tshark drops. FTP-DATA, which tshark 4.0 cannot export, is rebuilt here: the control connection's PASV/EPSV replies and PORT/EPRT
 ** requests (stored ftp.* fields) say which data connection follows each RETR/STOR/STOU/APPE,
 ** whose file name it is, and the data connection's bytes are its reassembled TCP stream.
 ** `query` (the search language, extension/search) narrows the flows: SELECT id FROM flows(capture, query).
@@ -258,12 +266,12 @@ void produce_objects(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> 
         frames.push_back(FrameRef{p.number, p.offset});
         flow_of[p.number] = p.flow;
       }
-      for (ExtractedObject &o : collect_objects(source.reader(m), frames, protocols)) {
+      for (ExtractedObject &o : collect_objects(source.reader(m), frames, protocols, &flow_of)) {
         auto f = flow_of.find(o.packet);
         int64_t flow = f == flow_of.end() ? 0 : member.flow_base + f->second;
         std::string name = safe_object_name(o);
         rows.push_back(object_row(flow, member.id_base + o.packet, upper(o.protocol), name, o.content_type,
-                                  std::move(o.data), "", o.hostname));
+                                  std::move(o.data), o.note, o.hostname));
       }
     }
   }

@@ -7,6 +7,9 @@ For each capture and each protocol tshark exports (http, smb, imf, tftp, dicom),
 (size, sha256) of the objects tshark wrote must equal xtractr's rows of that protocol. FTP-DATA
 (which tshark 4.0 cannot export) is checked against the RETR/STOR data connections' bytes from
 `tshark -z follow,tcp,raw`: every FTP-DATA row must be one data connection's payload.
+HTTP bodies Wireshark could not decompress (which tshark does not export) are rows with a
+`note`: there must be one per frame tshark flags `http.decompression_failed`, in that frame,
+and its data must be the raw body tshark shows there (`data.data`).
 Exit status 1 on any difference.
 With --tamper, xtractr's side is spoiled on purpose and the script must fail."""
 import collections
@@ -39,6 +42,34 @@ def tshark_objects(capture):
         return result
 
 
+def check_undecoded(original, capture, undecoded):
+    """The rows with a decompression note against tshark's http.decompression_failed frames."""
+    want = collections.Counter()
+    bodies = collections.defaultdict(set)
+    out = tshark("-r", capture, "-Y", "http.decompression_failed", "-T", "fields", "-E", "occurrence=a",
+                 "-e", "frame.number", "-e", "http.decompression_failed", "-e", "data.data").decode()
+    for line in out.splitlines():
+        fields = line.split("\t")
+        if len(fields) < 3 or not fields[0]:
+            continue
+        packet = int(fields[0])
+        want[packet] += len(fields[1].split(","))
+        for hexdata in fields[2].split(","):
+            bodies[packet].add(hashlib.sha256(bytes.fromhex(hexdata)).hexdigest())
+    have = collections.Counter()
+    failures = 0
+    for (packet, sha), n in undecoded.items():
+        have[packet] += n
+        if sha not in bodies[packet]:
+            failures += 1
+            print("FAIL %s http: undecodable body in frame %d is not tshark's raw body there" % (original, packet))
+    if have != want:
+        failures += 1
+        print("FAIL %s http: tshark flags decompression failures in frames %s, xtractr lists notes in %s" % (
+            original, sorted(want.items())[:5], sorted(have.items())[:5]))
+    return failures
+
+
 TAMPER = False
 
 
@@ -54,14 +85,20 @@ def main(argv):
         capture = scratch_copy(original, scratch)
         want = tshark_objects(capture)
         got = collections.defaultdict(collections.Counter)
-        for protocol, size, sha, data in db.execute(
-                "SELECT protocol, size, sha256, data FROM xtractr_objects(?)", (capture,)):
+        undecoded = collections.Counter()  # (packet, sha256) of the rows tshark cannot export
+        for protocol, packet, size, sha, data, note in db.execute(
+                "SELECT protocol, packet, size, sha256, data, note FROM xtractr_objects(?)", (capture,)):
             if size != len(data) or sha != hashlib.sha256(data).hexdigest():
                 print("FAIL %s: row size/sha256 do not describe its data" % original)
                 failures += 1
             if TAMPER and not got:
                 sha = sha[::-1]
-            got[protocol.lower()][(size, sha)] += 1
+            if protocol == "HTTP" and note and "could not be decompressed" in note:
+                undecoded[(packet, sha)] += 1
+            else:
+                got[protocol.lower()][(size, sha)] += 1
+        failures += check_undecoded(original, capture, undecoded)
+        compared += sum(undecoded.values())
         for p in PROTOCOLS:
             compared += sum(want[p].values())
             if got[p] != want[p]:
