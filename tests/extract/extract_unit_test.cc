@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <dirent.h>
@@ -194,4 +195,32 @@ TEST_CASE("object names are made safe for a file system", "[extract]") {
   CHECK(safe_object_name(o).find("42") != std::string::npos);
   // SHA-256 test vector (FIPS 180-2, "abc")
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("an undecodable body's note says why zlib rejects it", "[extract]") {
+  // a gzip member built here with zlib, then spoiled in the ways a capture spoils it
+  std::string text(5000, 'x');
+  for (size_t i = 0; i < text.size(); ++i) text[i] = char('a' + (i * 7919) % 26);
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string gz(deflateBound(&z, uLong(text.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef *>(text.data());
+  z.avail_in = uInt(text.size());
+  z.next_out = reinterpret_cast<Bytef *>(gz.data());
+  z.avail_out = uInt(gz.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  gz.resize(z.total_out);
+  deflateEnd(&z);
+
+  std::string bad_block = gz;
+  bad_block[10] = char(bad_block[10] | 0x06);  // first deflate block: reserved type 3
+  CHECK(undecodable_reason("gzip", bad_block) == "invalid block type");
+  CHECK(undecodable_reason("GZIP", bad_block) == "invalid block type");
+  CHECK(undecodable_reason("gzip", gz.substr(0, gz.size() / 2)) == "the stream ends early (truncated)");
+  CHECK(undecodable_reason("gzip", "plain text, not gzip") == "incorrect header check");
+  CHECK(undecodable_reason("gzip", gz) == "Wireshark's decoder rejected it");
+  CHECK(undecodable_reason("br", gz) == "not a valid Brotli stream");
+  CHECK(undecodable_reason("compress", gz) == "Wireshark 4.0 does not decode this content coding");
+  // deflate: zlib-wrapped first, then raw; the last attempt's reason is reported
+  CHECK(undecodable_reason("deflate", "\xff\xff\xff\xff") == "invalid block type");
 }
