@@ -12,8 +12,10 @@
 ** for the frame ({"_index", "_type", "_score", "_source": {"layers": {"frame": {…}, "eth": …}}},
 ** a field repeated in a layer as one key with an array), or NULL when the id does not exist.
 **
-** How it works: the frame's flow is re-dissected from its first frame up to the frame
-** (ReplaySession, full tree), so fields that depend on earlier frames — TCP analysis,
+** How it works: in the first 5,000 frames of a capture, every frame up to the frame is
+** re-dissected (ReplaySession, full tree): exactly what a full pass sees. Later frames get a
+** chosen context instead: the frame's flow is re-dissected from its first frame up to the frame,
+** so fields that depend on earlier frames — TCP analysis,
 ** reassembled PDUs, request/response links — are there; flows between the same two hosts
 ** that began earlier are replayed with it (an FTP data connection needs its control
 ** connection), and so is every frame of each TCP/UDP stream the frame carries at any layer
@@ -81,11 +83,19 @@ FrameStreams frame_streams(sqlite3 *db, const std::string &capture, int64_t id) 
   return out;
 }
 
-// Flows between the frame's two hosts that began before it (and the frame's own flow).
+// Up to this frame number, every frame before the target is replayed: exactly a full pass, so
+// state that crosses unrelated flows (a SIP call set up through another host, the SDP that names
+// an RTP stream) is there. It costs ~0.1 s per 1,000 frames; beyond, the context is chosen.
+constexpr int64_t kReplayEverythingUpTo = 5000;
+
+// Flows between the frame's two hosts that began before it (and the frame's own flow); for a
+// call's frames (SIP, SDP, RTP, RTCP) also every SIP flow that began before it, because calls
+// are set up through proxies, between other hosts than the media.
 std::vector<int64_t> context_flows(const CollectionMember &member, int64_t flow, int64_t frame) {
   std::vector<int64_t> out{flow};
   Statement s(member.index->db(),
-              "SELECT g.id FROM flows f JOIN flows g ON ((g.src = f.src AND g.dst = f.dst) OR (g.src = f.dst AND g.dst = f.src))"
+              "SELECT g.id FROM flows f JOIN flows g ON ((g.src = f.src AND g.dst = f.dst) OR (g.src = f.dst AND g.dst = f.src)"
+              "   OR (f.service IN ('SIP', 'SDP', 'RTP', 'RTCP') AND g.service = 'SIP'))"
               " WHERE f.id = ?1 AND g.id != f.id AND g.first < ?2");
   s.bind(1, flow);
   s.bind(2, frame);
@@ -115,8 +125,9 @@ void xtractr_dissect_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
     // stream began with frames of other inner flows), as the index numbered them.
     sqlite3 *db = sqlite3_context_db_handle(ctx);
     const FrameStreams streams = frame_streams(db, *capture, sqlite3_value_int64(argv[1]));
-    std::vector<IndexedPacket> frames = source.flow_packets(m, context_flows(member, target->flow, target->number),
-                                                            target->number);
+    std::vector<IndexedPacket> frames;
+    if (target->number <= kReplayEverythingUpTo) frames = source.packets_up_to(m, target->number);
+    else frames = source.flow_packets(m, context_flows(member, target->flow, target->number), target->number);
     std::string query;
     for (int64_t n : streams.tcp) query += (query.empty() ? "" : " || ") + std::string("tcp.stream:") + std::to_string(n);
     for (int64_t n : streams.udp) query += (query.empty() ? "" : " || ") + std::string("udp.stream:") + std::to_string(n);

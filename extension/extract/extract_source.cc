@@ -60,6 +60,14 @@ std::vector<IndexedPacket> ExtractSource::flow_packets(size_t m, const std::vect
   return out;
 }
 
+std::vector<IndexedPacket> ExtractSource::packets_up_to(size_t m, int64_t last) const {
+  std::vector<IndexedPacket> out;
+  Statement s(member(m).index->db(), "SELECT id, offset, flow, dir, time FROM packets WHERE id <= ?1 ORDER BY id");
+  s.bind(1, last);
+  while (s.step()) out.push_back(packet_row(s));
+  return out;
+}
+
 std::vector<IndexedPacket> ExtractSource::stream_packets(sqlite3 *db, size_t m, int64_t flow, int64_t last) const {
   std::vector<IndexedPacket> packets = flow_packets(m, {flow}, last);
   std::string query;

@@ -54,6 +54,8 @@ class ExtractSource {
   std::optional<IndexedPacket> packet(size_t m, int64_t local) const;
   // Every frame of the given local flows, in frame order (optionally only up to `last`).
   std::vector<IndexedPacket> flow_packets(size_t m, const std::vector<int64_t> &flows, int64_t last = -1) const;
+  // Frames 1 … last of member m, in frame order.
+  std::vector<IndexedPacket> packets_up_to(size_t m, int64_t last) const;
   std::vector<FrameRef> flow_frames(size_t m, const std::vector<int64_t> &flows, int64_t last = -1) const;
   // The flow's frames plus the frames that carry its TCP/UDP stream in an outer layer (a
   // tunnel's own UDP stream also runs through the frames of the flows inside it, which the
