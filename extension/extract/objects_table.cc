@@ -24,21 +24,27 @@
 ** How it works: the index says which flows carry a protocol with objects (packets.service);
 ** only their frames are re-dissected, in frame order, with Wireshark's export-object taps
 ** (object_collector.h) — so count, sizes and hashes are tshark's, plus the undecodable HTTP
-** bodies tshark drops. FTP-DATA, which tshark 4.0 cannot export, is rebuilt here: the control connection's PASV/EPSV replies and PORT/EPRT
-** requests (stored ftp.* fields) say which data connection follows each RETR/STOR/STOU/APPE,
-** whose file name it is, and the data connection's bytes are its reassembled TCP stream.
+** bodies tshark drops. FTP-DATA, which tshark 4.0 cannot export, is rebuilt here: the
+** control connection's PASV/EPSV replies and PORT/EPRT requests (stored ftp.* fields, read
+** from the index blocks in one pass over each file's FTP frames) say which data connection
+** follows each RETR/STOR/STOU/APPE, whose file name it is, and the data connection's bytes
+** are its reassembled TCP stream.
 ** `query` (the search language, extension/search) narrows the flows: SELECT id FROM flows(capture, query).
 */
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "dissect/extract/object_collector.h"
 #include "dissect/wireshark_runtime.h"
+#include "extension/doc_json.h"
 #include "extension/extract/extract_source.h"
 #include "extension/extract/extract_table.h"
 #include "extension/sql_error.h"
+#include "extension/sqlite_handles.h"
 
 namespace xtractr {
 
@@ -124,46 +130,74 @@ void each_row(sqlite3 *db, const char *sql, const std::string &capture, int64_t 
   if (rc != SQLITE_DONE) throw UserError(std::string("xtractr: xtractr_objects(): ") + sqlite3_errmsg(db));
 }
 
-std::string column_text(sqlite3_stmt *s, int i) {
-  const unsigned char *t = sqlite3_column_text(s, i);
-  return t ? std::string(reinterpret_cast<const char *>(t)) : std::string();
+enum FtpField {
+  FTP_COMMAND, FTP_ARG, FTP_CODE, FTP_PASSIVE_PORT, FTP_EPSV_PORT, FTP_ACTIVE_PORT, FTP_EPRT_PORT, FTP_FIELDS
+};
+const char *const kFtpFields[FTP_FIELDS] = {"ftp.request.command", "ftp.request.arg", "ftp.response.code",
+                                            "ftp.passive.port",    "ftp.epsv.port",   "ftp.active.port",
+                                            "ftp.eprt.port"};
+
+// A stored value as field(doc, name) gives it: text as text, numbers as integers.
+std::string stored_text(const StoredValue *v) {
+  if (!v) return std::string();
+  if (v->kind == ValueKind::Integer || v->kind == ValueKind::Present) return std::to_string(v->integer);
+  return std::string(v->bytes);
+}
+
+std::optional<int64_t> stored_integer(const StoredValue *v) {
+  if (!v) return std::nullopt;
+  if (v->kind == ValueKind::Integer || v->kind == ValueKind::Present) return v->integer;
+  const std::string text(v->bytes);
+  char *end = nullptr;
+  long long n = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || !end || *end) return std::nullopt;
+  return int64_t(n);
 }
 
 // FTP-DATA objects of the whole collection; ids are global. The control connections' requests
-// and replies are read from the index through `packets` (stored ftp.* fields).
+// and replies are read from the index (stored ftp.* fields).
 void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &capture,
                          const std::optional<std::map<size_t, std::set<int64_t>>> &chosen,
                          std::vector<ExtractRow> &rows) {
-  // the control connections (global flow ids), from the index
-  std::vector<int64_t> control_flows;
-  for (size_t m = 0; m < source.collection().members.size(); ++m)
-    for (int64_t f : source.flows_with_services(m, {"FTP"})) control_flows.push_back(source.member(m).flow_base + f);
-  if (control_flows.empty()) return;
+  // The control connections' requests and replies, in frame order: one pass over each file's
+  // FTP frames, their stored ftp.* fields read straight from the index blocks (DocBuilder) —
+  // not a packets() query per connection, which builds and re-parses a JSON doc per value.
   std::vector<FtpTransfer> transfers;
-  std::set<int64_t> controls(control_flows.begin(), control_flows.end());
-  for (int64_t control : control_flows) {
-    bool have_setup = false;
-    int64_t port = 0, setup_frame = 0;
-    // flow = ?2 is pushed down to the index: only this connection's frames are read
-    each_row(db,
-             "SELECT id, upper(field(doc, 'ftp.request.command')), field(doc, 'ftp.request.arg'),"
-             " field(doc, 'ftp.response.code'),"
-             " coalesce(field(doc, 'ftp.passive.port'), field(doc, 'ftp.epsv.port')),"
-             " coalesce(field(doc, 'ftp.active.port'), field(doc, 'ftp.eprt.port'))"
-             " FROM packets(?1) WHERE flow = ?2 AND service = 'FTP' ORDER BY id",
-             capture, control, [&](sqlite3_stmt *s) {
-               const int64_t id = sqlite3_column_int64(s, 0);
-               const std::string command = column_text(s, 1);
-               const int64_t code = sqlite3_column_int64(s, 3);
-               if ((code == 227 || code == 229) && sqlite3_column_type(s, 4) != SQLITE_NULL) {
-                 port = sqlite3_column_int64(s, 4), setup_frame = id, have_setup = true;
-               } else if ((command == "PORT" || command == "EPRT") && sqlite3_column_type(s, 5) != SQLITE_NULL) {
-                 port = sqlite3_column_int64(s, 5), setup_frame = id, have_setup = true;
-               } else if (have_setup && (command == "RETR" || command == "STOR" || command == "STOU" || command == "APPE")) {
-                 transfers.push_back(FtpTransfer{id, command, column_text(s, 2), port, setup_frame});
-                 have_setup = false;  // one data connection per PASV/PORT
-               }
-             });
+  std::set<int64_t> controls;  // global flow ids
+  for (size_t m = 0; m < source.collection().members.size(); ++m) {
+    const CollectionMember &member = source.member(m);
+    const std::vector<DictionaryEntry> &dictionary = member.index->dictionary();
+    std::vector<int> wanted(dictionary.size(), -1);  // dictionary id -> FtpField
+    for (size_t id = 0; id < dictionary.size(); ++id)
+      for (int f = 0; f < FTP_FIELDS; ++f)
+        if (dictionary[id].name == kFtpFields[f]) wanted[id] = f;
+    struct Setup { bool have = false; int64_t port = 0, frame = 0; };
+    std::map<int64_t, Setup> setups;  // by control connection
+    DocBuilder docs;
+    Statement s(member.index->db(), "SELECT id, flow FROM packets WHERE service = 'FTP' ORDER BY id");
+    while (s.step()) {
+      const int64_t local = s.integer(0), id = member.id_base + local, control = member.flow_base + s.integer(1);
+      controls.insert(control);
+      const StoredValue *first[FTP_FIELDS] = {};  // the first value of each field, as field(doc, name)
+      for (const StoredValue &v : docs.fields(member, local))
+        if (v.id < wanted.size() && wanted[v.id] >= 0 && !first[wanted[v.id]]) first[wanted[v.id]] = &v;
+      std::string command = stored_text(first[FTP_COMMAND]);
+      for (char &c : command) c = char(std::toupper(static_cast<unsigned char>(c)));
+      const std::optional<int64_t> code = stored_integer(first[FTP_CODE]);
+      std::optional<int64_t> passive = stored_integer(first[FTP_PASSIVE_PORT]);
+      if (!passive) passive = stored_integer(first[FTP_EPSV_PORT]);
+      std::optional<int64_t> active = stored_integer(first[FTP_ACTIVE_PORT]);
+      if (!active) active = stored_integer(first[FTP_EPRT_PORT]);
+      Setup &setup = setups[control];
+      if ((code == 227 || code == 229) && passive) {
+        setup = Setup{true, *passive, id};
+      } else if ((command == "PORT" || command == "EPRT") && active) {
+        setup = Setup{true, *active, id};
+      } else if (setup.have && (command == "RETR" || command == "STOR" || command == "STOU" || command == "APPE")) {
+        transfers.push_back(FtpTransfer{id, command, stored_text(first[FTP_ARG]), setup.port, setup.frame});
+        setup.have = false;  // one data connection per PASV/PORT
+      }
+    }
   }
   if (transfers.empty()) return;
   std::sort(transfers.begin(), transfers.end(),
