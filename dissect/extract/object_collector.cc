@@ -78,7 +78,7 @@ struct UndecodedBody {
 };
 
 struct BodySink {
-  int hf = -1, hf_content_type = -1, hf_content_encoding = -1, hf_uri = -1;
+  int hf = -1, hf_content_type = -1, hf_content_encoding = -1, hf_uri = -1, hf_request_uri = -1;
   std::set<uint32_t> wanted;
   std::vector<UndecodedBody> found;
 };
@@ -109,7 +109,7 @@ tap_packet_status on_undecoded_body(void *tapdata, packet_info *pinfo, epan_diss
       if (!h || !h->hfinfo) continue;
       if (h->hfinfo->id == sink->hf_content_type) body.content_type = string_value(h);
       else if (h->hfinfo->id == sink->hf_content_encoding) body.encoding = string_value(h);
-      else if (h->hfinfo->id == sink->hf_uri) body.uri = string_value(h);
+      else if (h->hfinfo->id == sink->hf_uri || h->hfinfo->id == sink->hf_request_uri) body.uri = string_value(h);
     }
     sink->found.push_back(std::move(body));
   } catch (...) {
@@ -131,8 +131,9 @@ std::string media_type(const std::string &header) {
   return out;
 }
 
-// The request's host and the base name of its URI, from http.response_for.uri
-// ("http://host/path"), as the tap names the file (g_path_get_basename of the URI).
+// The request's host and the base name of its URI, from http.response_for.uri (a response)
+// or http.request.full_uri (a request body): "http://host/path", as the tap names the file
+// (g_path_get_basename of the URI).
 void name_from_uri(const std::string &uri, ExtractedObject &o) {
   size_t scheme = uri.find("://");
   std::string path = uri;
@@ -155,7 +156,8 @@ std::vector<UndecodedBody> recover_undecoded(RandomReader &reader, const std::ve
   sink.hf = hf;
   sink.hf_content_type = proto_registrar_get_id_byname("http.content_type");
   sink.hf_content_encoding = proto_registrar_get_id_byname("http.content_encoding");
-  sink.hf_uri = proto_registrar_get_id_byname("http.response_for.uri");
+  sink.hf_uri = proto_registrar_get_id_byname("http.response_for.uri");        // a response's
+  sink.hf_request_uri = proto_registrar_get_id_byname("http.request.full_uri");  // a request's own
   std::set<int64_t> flows;
   uint32_t last = 0;
   for (const auto &f : failed) {
