@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dissect/epan_session.h"
 #include "dissect/service_name.h"
 #include "dissect/wireshark_runtime.h"
 
@@ -24,7 +25,6 @@ extern "C" {
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
 #include <epan/frame_data.h>
-#include <epan/prefs.h>
 #include <epan/print.h>
 #include <epan/proto.h>
 #include <epan/to_str.h>
@@ -32,47 +32,9 @@ extern "C" {
 #include <wiretap/wtap.h>
 }
 
-// epan leaves this type to its host application: the state its callbacks need.
-struct packet_provider_data {
-  wtap *wth = nullptr;
-  const frame_data *ref = nullptr;
-  frame_data *prev_dis = nullptr;
-  frame_data *prev_cap = nullptr;
-};
-
 namespace xtractr {
 
 namespace {
-
-const nstime_t *frame_timestamp(packet_provider_data *prov, guint32 frame_num) {
-  if (prov->ref && prov->ref->num == frame_num) return &prov->ref->abs_ts;
-  if (prov->prev_dis && prov->prev_dis->num == frame_num) return &prov->prev_dis->abs_ts;
-  if (prov->prev_cap && prov->prev_cap->num == frame_num) return &prov->prev_cap->abs_ts;
-  return nullptr;
-}
-
-const char *interface_option(packet_provider_data *prov, guint32 interface_id, guint option) {
-  wtapng_iface_descriptions_t *idb_info = wtap_file_get_idb_info(prov->wth);
-  wtap_block_t idb = nullptr;
-  if (interface_id < idb_info->interface_data->len)
-    idb = g_array_index(idb_info->interface_data, wtap_block_t, interface_id);
-  g_free(idb_info);
-  char *value = nullptr;
-  if (idb && wtap_block_get_string_option_value(idb, option, &value) == WTAP_OPTTYPE_SUCCESS) return value;
-  return nullptr;
-}
-
-const char *interface_name(packet_provider_data *prov, guint32 interface_id) {
-  if (const char *name = interface_option(prov, interface_id, OPT_IDB_NAME)) return name;
-  if (const char *description = interface_option(prov, interface_id, OPT_IDB_DESCRIPTION)) return description;
-  return "unknown";
-}
-
-const char *interface_description(packet_provider_data *prov, guint32 interface_id) {
-  return interface_option(prov, interface_id, OPT_IDB_DESCRIPTION);
-}
-
-const packet_provider_funcs provider_funcs = {frame_timestamp, interface_name, interface_description, nullptr};
 
 int column_index(const column_info &cinfo, int format) {
   for (int i = 0; i < cinfo.num_cols; ++i)
@@ -84,14 +46,11 @@ int column_index(const column_info &cinfo, int format) {
 
 struct FrameDissector::Session {
   CaptureReader &reader;
-  packet_provider_data provider;
-  epan_t *epan = nullptr;
-  epan_dissect_t *edt = nullptr;
-  column_info cinfo{};
+  // A full, visible tree: FT_PROTOCOL values are their labels, as tshark prints them.
+  EpanSession epan{reader.handle(), EpanSession::Options{/*tree=*/true, /*columns=*/true}};
+  epan_dissect_t *edt = epan.edt();
+  const column_info &cinfo = *epan.columns();
   int col_info = -1, col_src = -1, col_dst = -1;
-  frame_data ref_frame{}, prev_dis_frame{}, prev_cap_frame{};
-  nstime_t elapsed_time{};
-  guint32 cum_bytes = 0;
   guint32 frame_number = 0;
   int hf_frame_protocols = -1;
   int hf_tcp_stream = -1, hf_udp_stream = -1, hf_tcp_flags = -1, hf_tcp_len = -1, hf_udp_length = -1;
@@ -129,15 +88,9 @@ struct FrameDissector::Session {
 
   explicit Session(CaptureReader &r) : reader(r) {
     frame_references = reader.compression().empty();
-    provider.wth = reader.handle();
-    epan = epan_new(&provider, &provider_funcs);
-    build_column_format_array(&cinfo, prefs.num_cols, TRUE);
-    cinfo.epan = epan;
     col_info = column_index(cinfo, COL_INFO);
     col_src = column_index(cinfo, COL_DEF_SRC);
     col_dst = column_index(cinfo, COL_DEF_DST);
-    // A full, visible tree: FT_PROTOCOL values are their labels, as tshark prints them.
-    edt = epan_dissect_new(epan, TRUE, TRUE);
     hf_frame_protocols = proto_registrar_get_id_byname("frame.protocols");
     hf_tcp_stream = proto_registrar_get_id_byname("tcp.stream");
     hf_udp_stream = proto_registrar_get_id_byname("udp.stream");
@@ -156,15 +109,9 @@ struct FrameDissector::Session {
     hf_icmpv6_code = proto_registrar_get_id_byname("icmpv6.code");
     hf_ip_fragment = proto_registrar_get_id_byname("ip.fragment");
     hf_ipv6_fragment = proto_registrar_get_id_byname("ipv6.fragment");
-    nstime_set_zero(&elapsed_time);
   }
 
-  ~Session() {
-    release_current();
-    if (edt) epan_dissect_free(edt);
-    col_cleanup(&cinfo);
-    if (epan) epan_free(epan);
-  }
+  ~Session() { release_current(); }
 
   // Frees the previous frame's tree and tvbs (see `current`).
   void release_current() {
@@ -454,16 +401,9 @@ void FrameDissector::dissect(FrameRecord &out) {
 
   frame_data &fdata = s.current;
   ++s.frame_number;
-  frame_data_init(&fdata, s.frame_number, &rec, reader.offset(), s.cum_bytes);
+  s.epan.begin_frame(fdata, s.frame_number, rec, reader.offset());
   s.current_alive = true;
-  frame_data_set_before_dissect(&fdata, &s.elapsed_time, &s.provider.ref, s.provider.prev_dis);
-  if (s.provider.ref == &fdata) {
-    s.ref_frame = fdata;
-    s.provider.ref = &s.ref_frame;
-  }
-  s.frame_tvb = tvb_new_real_data(reader.data(), fdata.cap_len, fdata.pkt_len > G_MAXINT ? G_MAXINT : fdata.pkt_len);
-  epan_dissect_run_with_taps(s.edt, reader.file_type_subtype(), const_cast<wtap_rec *>(&rec), s.frame_tvb, &fdata, &s.cinfo);
-  epan_dissect_fill_in_columns(s.edt, FALSE, TRUE);
+  s.frame_tvb = s.epan.run(fdata, const_cast<wtap_rec &>(rec), reader.data(), reader.file_type_subtype());
 
   out.number = s.frame_number;
   out.file_offset = reader.offset();
@@ -507,11 +447,7 @@ void FrameDissector::dissect(FrameRecord &out) {
   out.service = service_from_protocols(out.protocols);
   s.classify(out, pinfo);
 
-  frame_data_set_after_dissect(&fdata, &s.cum_bytes);
-  s.prev_dis_frame = fdata;
-  s.provider.prev_dis = &s.prev_dis_frame;
-  s.prev_cap_frame = fdata;
-  s.provider.prev_cap = &s.prev_cap_frame;
+  s.epan.end_frame(fdata);
   s.out = nullptr;
 }
 

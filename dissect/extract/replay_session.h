@@ -10,9 +10,10 @@
 // (epan_dissect_run_with_taps), so dissectors keep their per-conversation state (TCP
 // reassembly, HTTP bodies, SMB file handles) across the frames given. A session holds
 // dissection_mutex() for its whole life: libwireshark allows one live epan session per
-// process and is not thread-safe. The index builder's FrameDissector drives a session over a
-// sequential read the same way; this one adds frame numbers that skip, chosen time
-// references (frame.time_relative / time_delta as in a full pass) and an optional tree.
+// process and is not thread-safe. The epan session and its frame bookkeeping are EpanSession's,
+// shared with the index builder's FrameDissector (a sequential read); this one adds frame
+// numbers that skip, chosen time references (frame.time_relative / time_delta as in a full
+// pass) and an optional tree.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include <mutex>
 #include <string>
 
+#include "dissect/epan_session.h"
 #include "dissect/extract/random_reader.h"
 
 extern "C" {
@@ -34,10 +36,7 @@ namespace xtractr {
 
 class ReplaySession {
  public:
-  struct Options {
-    bool tree = false;     // build the full, visible protocol tree
-    bool columns = false;  // fill the summary columns
-  };
+  using Options = EpanSession::Options;  // tree: full, visible protocol tree; columns: summary columns
   ReplaySession(RandomReader &reader, Options options);
   ~ReplaySession();
   ReplaySession(const ReplaySession &) = delete;
