@@ -10,9 +10,7 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include <wiretap/wtap.h>
-}
+#include "dissect/wiretap_file.h"
 
 namespace xtractr {
 
@@ -31,8 +29,8 @@ class CaptureReader {
   // Reads the next record; false at the end or on an error (then error() is non-empty).
   bool next();
 
-  const wtap_rec &record() const { return rec_; }
-  const uint8_t *data() const { return ws_buffer_start_ptr(&buf_); }
+  const wtap_rec &record() const { return record_.rec; }
+  const uint8_t *data() const { return record_.data(); }
   int64_t offset() const { return offset_; }
   const std::string &error() const { return error_; }
 
@@ -44,8 +42,7 @@ class CaptureReader {
  private:
   std::string path_;
   wtap *wth_ = nullptr;
-  wtap_rec rec_;
-  Buffer buf_;
+  WiretapRecord record_;
   int64_t offset_ = 0;
   std::string error_;
 };

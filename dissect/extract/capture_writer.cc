@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "dissect/wiretap_file.h"
+
 namespace xtractr {
 
 namespace {
@@ -21,15 +23,6 @@ bool ends_with(const std::string &s, const char *suffix) {
 std::string lower(std::string s) {
   for (char &c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string wtap_message(int err, char *err_info) {
-  std::string message = err > 0 ? std::string(std::strerror(err)) : std::string(wtap_strerror(err));
-  if (err_info) {
-    if (err <= 0) message += std::string(" (") + err_info + ")";
-    g_free(err_info);
-  }
-  return message;
 }
 
 }  // namespace
@@ -67,7 +60,7 @@ CaptureWriter::~CaptureWriter() {
 }
 
 void CaptureWriter::fail(const std::string &what, int err, char *err_info) {
-  throw std::runtime_error("cannot write '" + path_ + "': " + what + ": " + wtap_message(err, err_info));
+  throw std::runtime_error("cannot write '" + path_ + "': " + what + ": " + wiretap_error(err, err_info));
 }
 
 void CaptureWriter::open(RandomReader &first) {

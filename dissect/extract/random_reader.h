@@ -13,9 +13,7 @@
 #include <cstdint>
 #include <string>
 
-extern "C" {
-#include <wiretap/wtap.h>
-}
+#include "dissect/wiretap_file.h"
 
 namespace xtractr {
 
@@ -28,9 +26,9 @@ class RandomReader {
 
   // Reads the record at `offset`; false (and error()) when it cannot be read.
   bool read(int64_t offset);
-  const wtap_rec &record() const { return rec_; }
-  wtap_rec &record() { return rec_; }
-  const uint8_t *data() const { return ws_buffer_start_ptr(&buf_); }
+  const wtap_rec &record() const { return record_.rec; }
+  wtap_rec &record() { return record_.rec; }
+  const uint8_t *data() const { return record_.data(); }
   const std::string &error() const { return error_; }
 
   // Reads the file sequentially once so that every interface description is known.
@@ -44,8 +42,7 @@ class RandomReader {
  private:
   std::string path_;
   wtap *wth_ = nullptr;
-  wtap_rec rec_;
-  Buffer buf_;
+  WiretapRecord record_;
   std::string error_;
   bool all_interfaces_ = false;
 };
