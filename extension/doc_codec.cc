@@ -513,6 +513,26 @@ void json_append_value(std::string &out, const StoredValue &v) {
   }
 }
 
+std::string stored_value_text(const StoredValue &v) {
+  static const char hex[] = "0123456789abcdef";
+  switch (v.kind) {
+    case ValueKind::Integer:
+    case ValueKind::Present:
+      return std::to_string(v.integer);
+    case ValueKind::Bytes: {
+      std::string out;
+      out.reserve(v.bytes.size() * 2);
+      for (unsigned char c : v.bytes) {
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+      }
+      return out;
+    }
+    default:
+      return std::string(v.bytes);
+  }
+}
+
 void json_append_fields(std::string &out, const std::vector<StoredValue> &values,
                         const std::vector<DictionaryEntry> &dictionary) {
   // Group values by name in first-seen order. Names are few per frame (~100): a linear

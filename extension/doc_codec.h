@@ -134,6 +134,10 @@ class BlockDecoder {
 void json_append_string(std::string &out, std::string_view text);
 void json_append_value(std::string &out, const StoredValue &value);
 
+// A value as `tshark -T fields` prints it: integers in decimal, bytes as plain lower-case hex,
+// text as stored. Search and the catalog tables compare and count values by this text.
+std::string stored_value_text(const StoredValue &value);
+
 // Appends `"name":value` (or an array for repeated names) for every field, in first-seen
 // order of names, to an object being written in `out` (which must not be closed yet).
 void json_append_fields(std::string &out, const std::vector<StoredValue> &values,

@@ -44,26 +44,6 @@ namespace xtractr {
 
 namespace {
 
-// A value as stored, spelled as tshark -T fields prints it.
-std::string value_text(const StoredValue &v) {
-  static const char digits[] = "0123456789abcdef";
-  switch (v.kind) {
-    case ValueKind::Integer:
-    case ValueKind::Present:
-      return std::to_string(v.integer);
-    case ValueKind::Bytes: {
-      std::string out;
-      for (unsigned char c : v.bytes) {
-        out.push_back(digits[c >> 4]);
-        out.push_back(digits[c & 15]);
-      }
-      return out;
-    }
-    default:
-      return std::string(v.bytes);
-  }
-}
-
 struct Row {
   std::vector<std::string> text;  // per column; integers are kept as text and typed by `integer`
   std::vector<bool> integer;
@@ -109,7 +89,7 @@ void count_values(SearchIndex &index, const std::string &field, const IdSet &fra
   for (uint32_t frame : frames) {
     seen.clear();
     for (const StoredValue &v : stored.frame(frame, &wanted))
-      if (v.id < wanted.size() && wanted[v.id]) seen.insert(value_text(v));
+      if (v.id < wanted.size() && wanted[v.id]) seen.insert(stored_value_text(v));
     for (const std::string &s : seen) ++counts[s];
   }
 }
@@ -189,7 +169,7 @@ void fill_fields(CatalogCursor &c, bool want_distinct) {
     for (size_t i = 0; i < target.size(); ++i) wanted[i] = target[i] != nullptr;
     for (uint32_t frame = 1; frame <= index.frames(); ++frame)
       for (const StoredValue &v : stored.frame(frame, &wanted))
-        if (v.id < target.size() && target[v.id]) target[v.id]->values.insert(value_text(v));
+        if (v.id < target.size() && target[v.id]) target[v.id]->values.insert(stored_value_text(v));
   }
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
   ensure_wireshark();

@@ -140,23 +140,10 @@ struct ValueTest {
   }
 };
 
+// Values are matched case-insensitively: text is lowered (numbers and hex already are).
 std::string stored_text(const StoredValue &v) {
-  static const char digits[] = "0123456789abcdef";
-  switch (v.kind) {
-    case ValueKind::Integer:
-    case ValueKind::Present:
-      return std::to_string(v.integer);
-    case ValueKind::Bytes: {
-      std::string out;
-      for (unsigned char c : v.bytes) {
-        out.push_back(digits[c >> 4]);
-        out.push_back(digits[c & 15]);
-      }
-      return out;
-    }
-    default:
-      return lower_ascii(v.bytes);
-  }
+  if (v.kind == ValueKind::Text || v.kind == ValueKind::NumberText) return lower_ascii(v.bytes);
+  return stored_value_text(v);
 }
 
 class Evaluator {
