@@ -280,6 +280,24 @@ void BlockDecoder::load(std::string_view compressed) {
 }
 
 void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary) const {
+  texts_.clear();
+  decode(dictionary, nullptr, texts_, frames_, &frame_sources_);
+  decoded_ = true;
+}
+
+std::vector<std::vector<StoredValue>> BlockDecoder::select(const std::vector<DictionaryEntry> &dictionary,
+                                                           const std::vector<bool> &wanted) const {
+  std::vector<std::vector<StoredValue>> frames;
+  selected_texts_.clear();
+  decode(dictionary, &wanted, selected_texts_, frames, nullptr);
+  return frames;
+}
+
+// Each column is stored apart, so a column nobody wants is never read: its values are skipped
+// by not advancing its cursor. Sources are read only when asked for.
+void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const std::vector<bool> *wanted,
+                          std::deque<std::string> &texts, std::vector<std::vector<StoredValue>> &frame_values,
+                          std::vector<std::vector<StoredSource>> *frame_sources) const {
   // shapes
   const char *p = shapes_.data(), *end = p + shapes_.size();
   std::vector<std::vector<uint64_t>> shapes(get_varint(p, end));
@@ -303,23 +321,23 @@ void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary
   for (uint64_t i = 0; i < column_count; ++i) {
     uint32_t id = uint32_t(get_varint(p, end));
     std::string_view values = take_bytes(p, end, get_varint(p, end), "column");
-    cursors[id] = Cursor{values.data(), values.data() + values.size(), 0};
+    cursors[id] = Cursor{values.data(), values.data() + values.size(), 0, {}};
   }
 
   const size_t frames = titles_.size();
-  texts_.clear();
-  frames_.assign(frames, {});
-  frame_sources_.assign(frames, {});
+  frame_values.assign(frames, {});
+  if (frame_sources) frame_sources->assign(frames, {});
   const char *s = frame_shapes_.data(), *s_end = s + frame_shapes_.size();
   const char *q = sources_.data(), *q_end = q + sources_.size();
   for (size_t f = 0; f < frames; ++f) {
     uint64_t shape_id = get_varint(s, s_end);
     if (shape_id >= shapes.size()) throw std::runtime_error("damaged index block (shape)");
-    std::vector<StoredValue> &out = frames_[f];
-    out.reserve(shapes[shape_id].size());
+    std::vector<StoredValue> &out = frame_values[f];
+    if (!wanted) out.reserve(shapes[shape_id].size());
     for (uint64_t tag : shapes[shape_id]) {
       StoredValue v{};
       v.id = uint32_t(tag >> 1);
+      if (wanted && (v.id >= wanted->size() || !(*wanted)[v.id])) continue;
       v.kind = dictionary[v.id].kind;
       auto found = cursors.find(v.id);
       if (found == cursors.end()) throw std::runtime_error("damaged index block (column)");
@@ -338,24 +356,25 @@ void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary
         if (shared > c.last_text.size()) throw std::runtime_error("damaged index block (text)");
         c.last_text.resize(shared);
         c.last_text.append(take_bytes(c.p, c.end, get_varint(c.p, c.end), "text"));
-        texts_.push_back(c.last_text);
-        v.bytes = texts_.back();
+        texts.push_back(c.last_text);
+        v.bytes = texts.back();
       } else if (v.kind == ValueKind::NumberText) {
         uint64_t decimals = get_varint(c.p, c.end);
         if (decimals == 0) {
           v.bytes = take_bytes(c.p, c.end, get_varint(c.p, c.end), "number");
         } else {
           c.last = int64_t(uint64_t(c.last) + uint64_t(unzigzag(get_varint(c.p, c.end))));
-          texts_.push_back(spell_decimal(c.last, unsigned(decimals - 1)));
-          v.bytes = texts_.back();
+          texts.push_back(spell_decimal(c.last, unsigned(decimals - 1)));
+          v.bytes = texts.back();
         }
       } else {
         v.bytes = take_bytes(c.p, c.end, get_varint(c.p, c.end), "value");
       }
       out.push_back(v);
     }
+    if (!frame_sources) continue;
     uint64_t source_count = get_varint(q, q_end);
-    std::vector<StoredSource> &sources = frame_sources_[f];
+    std::vector<StoredSource> &sources = (*frame_sources)[f];
     for (uint64_t i = 0; i < source_count; ++i) {
       StoredSource source;
       source.type = StoredSource::Type(get_varint(q, q_end));
@@ -376,7 +395,6 @@ void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary
       sources.push_back(std::move(source));
     }
   }
-  decoded_ = true;
 }
 
 void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary,

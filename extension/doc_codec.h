@@ -113,6 +113,12 @@ class BlockDecoder {
   // The fields of the n-th frame of the loaded block (0-based).
   void frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary, std::vector<StoredValue> &out,
              std::vector<StoredSource> &sources) const;
+  // Only the values whose dictionary id `wanted` marks, of every frame of the block (by frame,
+  // in tree order), without decoding the other columns: much cheaper than frame() when a few
+  // fields of a few frames are needed. A reference keeps source/offset/length and empty bytes
+  // (sources are not decoded). Text stays valid until the next select() or load().
+  std::vector<std::vector<StoredValue>> select(const std::vector<DictionaryEntry> &dictionary,
+                                               const std::vector<bool> &wanted) const;
   // The Info / Source / Destination columns of the n-th frame, without decoding its fields.
   std::string_view title(uint32_t n) const;
   std::string_view src(uint32_t n) const;
@@ -120,9 +126,14 @@ class BlockDecoder {
 
  private:
   void decode_columns(const std::vector<DictionaryEntry> &dictionary) const;
+  // Decodes the values `wanted` marks (all when null), and the sources when asked for.
+  void decode(const std::vector<DictionaryEntry> &dictionary, const std::vector<bool> *wanted,
+              std::deque<std::string> &texts, std::vector<std::vector<StoredValue>> &frame_values,
+              std::vector<std::vector<StoredSource>> *frame_sources) const;
   std::string raw_;
   std::vector<std::string_view> titles_, srcs_, dsts_;
   mutable std::deque<std::string> texts_;  // rebuilt text values; a deque keeps them in place
+  mutable std::deque<std::string> selected_texts_;  // the same, for select()
   std::string_view shapes_, frame_shapes_, sources_, columns_;
   // decoded lazily, on the first frame() call (it needs the dictionary's kinds)
   mutable bool decoded_ = false;

@@ -25,10 +25,10 @@
 ** only their frames are re-dissected, in frame order, with Wireshark's export-object taps
 ** (object_collector.h) — so count, sizes and hashes are tshark's, plus the undecodable HTTP
 ** bodies tshark drops. FTP-DATA, which tshark 4.0 cannot export, is rebuilt here: the
-** control connection's PASV/EPSV replies and PORT/EPRT requests (stored ftp.* fields, read
-** from the index blocks in one pass over each file's FTP frames) say which data connection
-** follows each RETR/STOR/STOU/APPE, whose file name it is, and the data connection's bytes
-** are its reassembled TCP stream.
+** control connection's PASV/EPSV replies and PORT/EPRT requests (stored ftp.* fields, only
+** those decoded from the index blocks, in one pass over each file's FTP frames) say which
+** data connection follows each RETR/STOR/STOU/APPE, whose file name it is, and the data
+** connection's bytes are its reassembled TCP stream.
 ** `query` (the search language, extension/search) narrows the flows: SELECT id FROM flows(capture, query).
 */
 #include <algorithm>
@@ -160,8 +160,9 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
                          const std::optional<std::map<size_t, std::set<int64_t>>> &chosen,
                          std::vector<ExtractRow> &rows) {
   // The control connections' requests and replies, in frame order: one pass over each file's
-  // FTP frames, their stored ftp.* fields read straight from the index blocks (DocBuilder) —
-  // not a packets() query per connection, which builds and re-parses a JSON doc per value.
+  // FTP frames, only their stored ftp.* fields decoded from the index blocks
+  // (BlockDecoder::select) — not a packets() query per connection, which decodes every field
+  // and builds and re-parses a JSON doc per value.
   std::vector<FtpTransfer> transfers;
   std::set<int64_t> controls;  // global flow ids
   for (size_t m = 0; m < source.collection().members.size(); ++m) {
@@ -171,15 +172,34 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
     for (size_t id = 0; id < dictionary.size(); ++id)
       for (int f = 0; f < FTP_FIELDS; ++f)
         if (dictionary[id].name == kFtpFields[f]) wanted[id] = f;
+    std::vector<bool> selected(dictionary.size());
+    for (size_t id = 0; id < dictionary.size(); ++id) selected[id] = wanted[id] >= 0;
     struct Setup { bool have = false; int64_t port = 0, frame = 0; };
     std::map<int64_t, Setup> setups;  // by control connection
-    DocBuilder docs;
+    BlockDecoder block;
+    int64_t loaded = -1;
+    std::vector<std::vector<StoredValue>> block_values;  // the loaded block's ftp.* values, by frame
+    DocBuilder docs;  // a frame with a value stored as a reference: every field, resolved
+    const std::vector<StoredValue> no_values;
     Statement s(member.index->db(), "SELECT id, flow FROM packets WHERE service = 'FTP' ORDER BY id");
     while (s.step()) {
       const int64_t local = s.integer(0), id = member.id_base + local, control = member.flow_base + s.integer(1);
       controls.insert(control);
+      if (local < 1) continue;
+      if ((local - 1) / kFramesPerBlock != loaded) {
+        loaded = (local - 1) / kFramesPerBlock;
+        std::string data = member.index->block(loaded);
+        if (data.empty())
+          throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(loaded));
+        block.load(data);
+        block_values = block.select(dictionary, selected);
+      }
+      const size_t n = size_t((local - 1) % kFramesPerBlock);
+      const std::vector<StoredValue> *values = n < block_values.size() ? &block_values[n] : &no_values;
+      if (std::any_of(values->begin(), values->end(), [](const StoredValue &v) { return v.source >= 0; }))
+        values = &docs.fields(member, local);
       const StoredValue *first[FTP_FIELDS] = {};  // the first value of each field, as field(doc, name)
-      for (const StoredValue &v : docs.fields(member, local))
+      for (const StoredValue &v : *values)
         if (v.id < wanted.size() && wanted[v.id] >= 0 && !first[wanted[v.id]]) first[wanted[v.id]] = &v;
       std::string command = stored_text(first[FTP_COMMAND]);
       for (char &c : command) c = char(std::toupper(static_cast<unsigned char>(c)));

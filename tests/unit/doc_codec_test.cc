@@ -212,3 +212,38 @@ TEST_CASE("damaged blocks are errors not crashes", "[doc_codec]") {
   std::vector<DictionaryEntry> short_dictionary = {encoder.dictionary()[0]};
   CHECK_THROWS_AS(decoder.frame(0, short_dictionary, values, sources), std::runtime_error);
 }
+
+TEST_CASE("select decodes only the chosen fields, as frame() has them", "[doc_codec]") {
+  BlockEncoder encoder(test_field);
+  for (uint32_t n = 1; n <= 40; ++n) {
+    FrameRecord r;
+    r.number = n;
+    add_integer(r, 1, n);
+    if (n % 3) add_text(r, 3, ValueKind::Text, "host" + std::to_string(n % 7) + ".example.org");
+    add_integer(r, 7, 1000 + n);
+    add_integer(r, 7, 80);
+    if (n % 5 == 0) add_text(r, 5, ValueKind::NumberText, "0.00" + std::to_string(n));
+    if (n % 4 == 0) add_present(r, 6);
+    encoder.add(r);
+  }
+  const auto dictionary = encoder.dictionary();
+  BlockDecoder decoder;
+  decoder.load(encoder.take());
+  std::vector<bool> wanted(dictionary.size());
+  for (size_t id = 0; id < dictionary.size(); ++id)
+    wanted[id] = dictionary[id].name == "http.host" || dictionary[id].name == "tcp.port" ||
+                 dictionary[id].name == "frame.time_delta";
+  const auto selected = decoder.select(dictionary, wanted);
+  REQUIRE(selected.size() == 40);
+  std::vector<StoredValue> values;
+  std::vector<StoredSource> sources;
+  for (uint32_t n = 0; n < 40; ++n) {
+    decoder.frame(n, dictionary, values, sources);
+    std::vector<StoredValue> expected;
+    for (const StoredValue &v : values)
+      if (wanted[v.id]) expected.push_back(v);
+    CHECK(doc_of(selected[n], dictionary) == doc_of(expected, dictionary));
+  }
+  CHECK(doc_of(selected[9], dictionary) ==
+        "{\"id\":0,\"http.host\":\"host3.example.org\",\"tcp.port\":[1010,80],\"frame.time_delta\":0.0010}");
+}
