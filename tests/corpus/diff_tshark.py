@@ -51,6 +51,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import connect, tshark_env as oracle_env  # noqa: E402
+
 SEP = "\x1e"
 AGG = "\x1f"
 INTEGER_TYPES = {
@@ -63,11 +66,7 @@ MAX_REPORTS_PER_FILE = 40
 
 
 def tshark_env():
-    env = dict(os.environ)
-    env["WIRESHARK_CONFIG_DIR"] = "/nonexistent"
-    env["TZ"] = "UTC"
-    env["LC_ALL"] = "C.UTF-8"
-    return env
+    return oracle_env(LC_ALL="C.UTF-8")
 
 
 def run_tshark(tshark, capture, fields, count=None, options=()):
@@ -232,10 +231,7 @@ def field_names(index_db):
 
 
 def open_extension(extension):
-    con = sqlite3.connect(":memory:")
-    con.enable_load_extension(True)
-    con.load_extension(extension)
-    con.enable_load_extension(False)
+    con = connect(extension)
     # field text is whatever bytes the capture held; keep invalid UTF-8 as tshark's output does
     con.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
     return con

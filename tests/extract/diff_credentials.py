@@ -8,10 +8,12 @@ must be the PASS argument tshark shows in that packet (`-T fields -e ftp.request
 Exit status 1 on any difference; a run where tshark finds no credentials at all fails too
 (the test would prove nothing)."""
 import collections
+import os
 import re
 import sys
 
-from oracle import connect, scratch_copy, tshark
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import connect, script_args, scratch_copies, tshark  # noqa: E402
 
 ROW = re.compile(r"^(\d+)\s+(\S+)\s+(\S+)\s+(.*?)\s*$")
 
@@ -26,11 +28,10 @@ def tshark_credentials(capture):
 
 
 def main(argv):
-    extension, scratch, captures = argv[1], argv[2], argv[3:]
-    db = connect(extension)
+    args = script_args(argv)
+    db = connect(args.extension)
     failures = found = 0
-    for original in captures:
-        capture = scratch_copy(original, scratch)
+    for original, capture in scratch_copies(args.captures, args.scratch):
         want = tshark_credentials(capture)
         found += sum(want.values())
         got = collections.Counter()

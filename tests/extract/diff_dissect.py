@@ -11,7 +11,8 @@ import json
 import os
 import sys
 
-from oracle import connect, scratch_copy, tshark
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import connect, script_args, scratch_copies, tshark  # noqa: E402
 
 os.environ["TZ"] = "UTC"
 
@@ -29,30 +30,17 @@ def paths(a, b, prefix=""):
     return [] if a == b else ["%s: %r vs %r" % (prefix, a, b)]
 
 
-TAMPER = False
-
-
 def main(argv):
-    global TAMPER
-    if "--tamper" in argv:
-        TAMPER = True
-        argv.remove("--tamper")
-    per_capture = 6
-    if "--per-capture" in argv:
-        i = argv.index("--per-capture")
-        per_capture = int(argv[i + 1])
-        del argv[i:i + 2]
-    extension, scratch, captures = argv[1], argv[2], argv[3:]
-    db = connect(extension)
+    args = script_args(argv, tamper=True, per_capture=6)
+    db = connect(args.extension)
     failures = checked = 0
-    for original in captures:
-        capture = scratch_copy(original, scratch)
+    for original, capture in scratch_copies(args.captures, args.scratch):
         total = db.execute("SELECT count(*) FROM packets(?)", (capture,)).fetchone()[0]
         app = [r[0] for r in db.execute(
             "SELECT id FROM packets(?) WHERE service NOT IN ('TCP','UDP') OR title LIKE '%reassembled%'", (capture,))]
         sample = {1, total}
-        step = max(1, len(app) // max(1, per_capture - 2))
-        sample.update(app[::step][:per_capture - 2])
+        step = max(1, len(app) // max(1, args.per_capture - 2))
+        sample.update(app[::step][:args.per_capture - 2])
         for n in sorted(sample):
             want = json.loads(tshark("-r", capture, "-T", "json", "--no-duplicate-keys", "-Y", "frame.number==%d" % n))
             got = db.execute("SELECT xtractr_dissect(?, ?)", (capture, n)).fetchone()[0]
@@ -62,7 +50,7 @@ def main(argv):
                 print("FAIL %s frame %d: tshark %d objects, xtractr %r" % (original, n, len(want), got and got[:40]))
                 continue
             mine = json.loads(got)
-            if TAMPER:
+            if args.tamper:
                 mine["_source"]["layers"]["frame"]["frame.len"] = "0"
             diff = paths(mine, want[0])
             if diff:

@@ -18,7 +18,8 @@ import os
 import sys
 import tempfile
 
-from oracle import connect, scratch_copy, tshark
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import connect, script_args, scratch_copies, tshark  # noqa: E402
 
 PROTOCOLS = ("http", "smb", "imf", "tftp", "dicom")
 
@@ -70,19 +71,11 @@ def check_undecoded(original, capture, undecoded):
     return failures
 
 
-TAMPER = False
-
-
 def main(argv):
-    global TAMPER
-    if "--tamper" in argv:
-        TAMPER = True
-        argv.remove("--tamper")
-    extension, scratch, captures = argv[1], argv[2], argv[3:]
-    db = connect(extension)
+    args = script_args(argv, tamper=True)
+    db = connect(args.extension)
     failures = compared = 0
-    for original in captures:
-        capture = scratch_copy(original, scratch)
+    for original, capture in scratch_copies(args.captures, args.scratch):
         want = tshark_objects(capture)
         got = collections.defaultdict(collections.Counter)
         undecoded = collections.Counter()  # (packet, sha256) of the rows tshark cannot export
@@ -91,7 +84,7 @@ def main(argv):
             if size != len(data) or sha != hashlib.sha256(data).hexdigest():
                 print("FAIL %s: row size/sha256 do not describe its data" % original)
                 failures += 1
-            if TAMPER and not got:
+            if args.tamper and not got:
                 sha = sha[::-1]
             if protocol == "HTTP" and note and "could not be decompressed" in note:
                 undecoded[(packet, sha)] += 1
@@ -112,11 +105,11 @@ def main(argv):
             # every FTP-DATA object is the payload of one TCP stream tshark follows
             streams = set()
             nstreams = int(tshark("-r", capture, "-q", "-z", "conv,tcp").decode().count("<->"))
-            args = ["-r", capture, "-q"]
+            follow = ["-r", capture, "-q"]
             for s in range(nstreams):
-                args += ["-z", "follow,tcp,raw,%d" % s]
+                follow += ["-z", "follow,tcp,raw,%d" % s]
             current = [b"", b""]
-            for line in tshark(*args).decode().split("\n") + ["===="]:
+            for line in tshark(*follow).decode().split("\n") + ["===="]:
                 if line.startswith("===="):
                     for side in current:
                         if side:

@@ -13,7 +13,8 @@ import os
 import sqlite3
 import sys
 
-from oracle import connect, scratch_copy, tshark
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import connect, script_args, scratch_copies, tshark  # noqa: E402
 
 FIELDS = ["frame.time_epoch", "frame.len", "frame.cap_len", "frame.encap_type", "frame.protocols"]
 
@@ -26,12 +27,11 @@ def describe(path, with_interface):
 
 
 def main(argv):
-    extension, scratch, captures = argv[1], argv[2], argv[3:]
-    db = connect(extension)
+    args = script_args(argv)
+    db = connect(args.extension)
     failures = checked = 0
-    for original in captures:
-        capture = scratch_copy(original, scratch)
-        base = os.path.join(scratch, "slice-" + os.path.basename(capture))
+    for original, capture in scratch_copies(args.captures, args.scratch):
+        base = os.path.join(args.scratch, "slice-" + os.path.basename(capture))
         total = db.execute("SELECT count(*) FROM packets(?)", (capture,)).fetchone()[0]
         # the biggest flow whose frame list still fits on tshark's command line
         row = db.execute("SELECT id FROM flows(?) WHERE packets <= 2000 ORDER BY packets DESC LIMIT 1",

@@ -8,10 +8,12 @@ sends must equal tshark's follow output for that stream; where tshark inserts it
 "[n bytes missing in capture file]" placeholder, xtractr must report a gap of n bytes.
 Exit status 1 on any difference.
 With --tamper, xtractr's side is spoiled on purpose and the script must fail."""
+import os
 import re
 import sys
 
-from oracle import connect, index_db, scratch_copy, tshark
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import connect, index_db, script_args, scratch_copies, tshark  # noqa: E402
 
 MISSING = re.compile(rb"^\[(\d+) bytes missing in capture file\]\x00$")
 
@@ -43,27 +45,14 @@ def tshark_follow(capture, proto, streams):
     return result
 
 
-TAMPER = False
-
-
 def main(argv):
-    global TAMPER
-    if "--tamper" in argv:
-        TAMPER = True
-        argv.remove("--tamper")
-    max_flows = 200
-    if "--max-flows" in argv:
-        i = argv.index("--max-flows")
-        max_flows = int(argv[i + 1])
-        del argv[i:i + 2]
-    extension, scratch, captures = argv[1], argv[2], argv[3:]
-    db = connect(extension)
+    args = script_args(argv, tamper=True, max_flows=200)
+    db = connect(args.extension)
     failures = checked = 0
-    for original in captures:
-        capture = scratch_copy(original, scratch)
+    for original, capture in scratch_copies(args.captures, args.scratch):
         idx = index_db(db, capture)
         rows = idx.execute("SELECT id, src, sport, proto, tcp_stream, udp_stream FROM flows"
-                           " WHERE proto IN (6, 17) ORDER BY id LIMIT ?", (max_flows,)).fetchall()
+                           " WHERE proto IN (6, 17) ORDER BY id LIMIT ?", (args.max_flows,)).fetchall()
         for proto_name, proto in (("tcp", 6), ("udp", 17)):
             wanted = {(r[4] if proto == 6 else r[5]): r for r in rows if r[3] == proto}
             wanted.pop(None, None)
@@ -80,7 +69,7 @@ def main(argv):
                         gaps.append(gap)
                     else:
                         got[direction] += data
-                if TAMPER and checked == 0 and (got[0] or got[1]):
+                if args.tamper and checked == 0 and (got[0] or got[1]):
                     side = 0 if got[0] else 1
                     got[side] = bytes([got[side][0] ^ 1]) + got[side][1:]
                 checked += 1

@@ -36,7 +36,9 @@ import subprocess
 import sys
 import tempfile
 
-ENV = dict(os.environ, WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import connect, tshark_env  # noqa: E402
+
 INTEGER_TYPES = {"FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT40", "FT_UINT48", "FT_UINT56",
                  "FT_UINT64", "FT_INT8", "FT_INT16", "FT_INT24", "FT_INT32", "FT_INT40", "FT_INT48", "FT_INT56",
                  "FT_INT64", "FT_FRAMENUM"}
@@ -64,9 +66,7 @@ class Checker:
         self.mismatches = 0
         self.unsupported = 0
         self.checked = 0
-        self.db = sqlite3.connect(":memory:")
-        self.db.enable_load_extension(True)
-        self.db.load_extension(args.extension)
+        self.db = connect(args.extension)
 
     def report(self, what):
         self.mismatches += 1
@@ -77,7 +77,7 @@ class Checker:
 
     def tshark_frames(self, flt):
         p = subprocess.run([self.args.tshark, "-n", "-r", self.capture, "-Y", flt, "-T", "fields", "-e",
-                            "frame.number"], capture_output=True, text=True, env=ENV)
+                            "frame.number"], capture_output=True, text=True, env=tshark_env())
         # a refused filter; a damaged capture also ends in an error, after the frames it could read
         if p.returncode != 0 and not p.stdout and not re.search(r"damaged|corrupt|cut short|truncat", p.stderr, re.I):
             return None, p.stderr.strip()

@@ -1,0 +1,93 @@
+"""xtractr_test.py — what the differential test scripts (tests/**/diff_*.py) share: run tshark
+the way the project's oracle is run, open the extension, copy captures into a scratch folder,
+read the command line of the extraction scripts.
+
+Usage (from a script in tests/<suite>/, run as `/usr/bin/python3 tests/<suite>/diff_x.py ...`
+from any folder):
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+    from xtractr_test import connect, script_args, scratch_copies, tshark
+
+    args = script_args(sys.argv, tamper=True, max_flows=200)   # EXTENSION SCRATCH CAPTURE...
+    db = connect(args.extension)
+    for original, capture in scratch_copies(args.captures, args.scratch):
+        want = tshark("-r", capture, "-q", "-z", "credentials")
+
+How it works: tshark runs as DEVELOPERS.md says the oracle runs — `tshark -n`, a personal
+configuration folder that does not exist (Wireshark's default preferences) and TZ=UTC, like the
+extension. The extension is loaded into an in-memory database of /usr/bin/python3's sqlite3
+(other Pythons' may not load extensions); loading is switched off again afterwards. Scripts
+name the folder of this module from their own path, so ctest's working folder does not matter.
+"""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import types
+
+
+def tshark_env(**extra):
+    """The environment tshark runs in: default preferences, UTC (plus `extra` variables)."""
+    return dict(os.environ, WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC", **extra)
+
+
+def tshark(*args, check=True):
+    """tshark -n ARGS; returns stdout (bytes)."""
+    r = subprocess.run(["tshark", "-n", *args], env=tshark_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check and r.returncode != 0:
+        raise RuntimeError("tshark %s failed: %s" % (" ".join(args), r.stderr.decode(errors="replace")))
+    return r.stdout
+
+
+def connect(extension):
+    """An in-memory database with the extension loaded."""
+    db = sqlite3.connect(":memory:")
+    db.enable_load_extension(True)
+    db.load_extension(extension)
+    db.enable_load_extension(False)
+    return db
+
+
+def scratch_copy(capture, scratch):
+    """A private copy of a corpus capture (indexes are written beside captures)."""
+    os.makedirs(scratch, exist_ok=True)
+    target = os.path.join(scratch, os.path.basename(capture))
+    if not os.path.exists(target):
+        shutil.copyfile(capture, target)
+    return target
+
+
+def scratch_copies(captures, scratch):
+    """(original, private copy) for each capture, copied as it is reached."""
+    for original in captures:
+        yield original, scratch_copy(original, scratch)
+
+
+def index_db(db, capture):
+    """The capture's own index database (for facts the tables do not show, e.g. tcp_stream)."""
+    info = json.loads(db.execute("SELECT xtractr_index(?)", (capture,)).fetchone()[0])
+    return sqlite3.connect(os.path.join(info["files"][0]["index"], "index.db"))
+
+
+def script_args(argv, tamper=False, **numbers):
+    """The command line of an extraction script: [--tamper] [--NAME N ...] EXTENSION SCRATCH
+    CAPTURE..., the flags anywhere. `tamper`: the script accepts --tamper (spoil xtractr's side
+    on purpose: the script must then fail); `numbers`: integer options and their defaults
+    (max_flows=200 reads --max-flows). Returns a namespace: extension, scratch, captures,
+    tamper and each number."""
+    argv = list(argv)
+    args = types.SimpleNamespace(tamper=False)
+    if tamper and "--tamper" in argv:
+        args.tamper = True
+        argv.remove("--tamper")
+    for name, default in numbers.items():
+        flag = "--" + name.replace("_", "-")
+        value = default
+        if flag in argv:
+            i = argv.index(flag)
+            value = int(argv[i + 1])
+            del argv[i:i + 2]
+        setattr(args, name, value)
+    args.extension, args.scratch, args.captures = argv[1], argv[2], argv[3:]
+    return args
