@@ -22,35 +22,38 @@ SELECT CASE WHEN length < 20 THEN '0-19' WHEN length < 40 THEN '20-39' WHEN leng
        count(*) AS packets, sum(length) AS bytes
   FROM packets(@capture) GROUP BY 1 ORDER BY min(length);
 
+DROP VIEW IF EXISTS temp.overview_hosts;
 DROP TABLE IF EXISTS temp.overview_addresses;
 CREATE TEMP TABLE overview_addresses AS
   SELECT length, fields(doc, 'eth.src') AS eth_src, fields(doc, 'eth.dst') AS eth_dst,
          fields(doc, 'ip.src') AS ip_src, fields(doc, 'ip.dst') AS ip_dst,
          fields(doc, 'ipv6.src') AS ipv6_src, fields(doc, 'ipv6.dst') AS ipv6_dst
     FROM packets(@capture);
+-- The three address sections are one query: per layer (eth, ip, ipv6) and address, what it sent
+-- and received; each section picks its layer.
+CREATE TEMP VIEW overview_hosts AS
+  SELECT layer, address, sum(sent) AS packets_sent, sum(sent * length) AS bytes_sent,
+         sum(received) AS packets_received, sum(received * length) AS bytes_received, sum(length) AS bytes
+    FROM (SELECT 'eth' AS layer, j.value AS address, 1 AS sent, 0 AS received, length
+            FROM overview_addresses, json_each(eth_src) j
+          UNION ALL SELECT 'eth', j.value, 0, 1, length FROM overview_addresses, json_each(eth_dst) j
+          UNION ALL SELECT 'ip', j.value, 1, 0, length FROM overview_addresses, json_each(ip_src) j
+          UNION ALL SELECT 'ip', j.value, 0, 1, length FROM overview_addresses, json_each(ip_dst) j
+          UNION ALL SELECT 'ipv6', j.value, 1, 0, length FROM overview_addresses, json_each(ipv6_src) j
+          UNION ALL SELECT 'ipv6', j.value, 0, 1, length FROM overview_addresses, json_each(ipv6_dst) j)
+   GROUP BY layer, address;
 
 .print '## MAC addresses'
-SELECT address, sum(sent) AS packets_sent, sum(sent * length) AS bytes_sent,
-       sum(received) AS packets_received, sum(received * length) AS bytes_received
-  FROM (SELECT j.value AS address, 1 AS sent, 0 AS received, length FROM overview_addresses, json_each(eth_src) j
-        UNION ALL
-        SELECT j.value, 0, 1, length FROM overview_addresses, json_each(eth_dst) j)
- GROUP BY address ORDER BY sum(length) DESC, address;
+SELECT address, packets_sent, bytes_sent, packets_received, bytes_received
+  FROM overview_hosts WHERE layer = 'eth' ORDER BY bytes DESC, address;
 
 .print '## IPv4 hosts'
-SELECT address, sum(sent) AS packets_sent, sum(sent * length) AS bytes_sent,
-       sum(received) AS packets_received, sum(received * length) AS bytes_received
-  FROM (SELECT j.value AS address, 1 AS sent, 0 AS received, length FROM overview_addresses, json_each(ip_src) j
-        UNION ALL
-        SELECT j.value, 0, 1, length FROM overview_addresses, json_each(ip_dst) j)
- GROUP BY address ORDER BY sum(length) DESC, address;
+SELECT address, packets_sent, bytes_sent, packets_received, bytes_received
+  FROM overview_hosts WHERE layer = 'ip' ORDER BY bytes DESC, address;
 
 .print '## IPv6 hosts'
-SELECT address, sum(sent) AS packets_sent, sum(sent * length) AS bytes_sent,
-       sum(received) AS packets_received, sum(received * length) AS bytes_received
-  FROM (SELECT j.value AS address, 1 AS sent, 0 AS received, length FROM overview_addresses, json_each(ipv6_src) j
-        UNION ALL
-        SELECT j.value, 0, 1, length FROM overview_addresses, json_each(ipv6_dst) j)
- GROUP BY address ORDER BY sum(length) DESC, address;
+SELECT address, packets_sent, bytes_sent, packets_received, bytes_received
+  FROM overview_hosts WHERE layer = 'ipv6' ORDER BY bytes DESC, address;
 
+DROP VIEW temp.overview_hosts;
 DROP TABLE temp.overview_addresses;
