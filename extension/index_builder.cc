@@ -138,7 +138,8 @@ IndexSummary build_index(const std::string &capture, const std::string &director
     search.add(frame);
     if (encoder.frames() == kFramesPerBlock) {
       flush_block();
-      check_interrupted("indexing '" + capture + "'");  // Ctrl-C in the shell: the caller removes our directory
+      // Ctrl-C in the shell: the caller removes our directory
+      check_interrupted("indexing '" + capture + "' was interrupted; nothing was kept");
     }
 
     if (summary.frames == 0) summary.first_time = frame.time();

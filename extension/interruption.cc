@@ -19,14 +19,14 @@ ConnectionScope::ConnectionScope(sqlite3 *db) noexcept : previous_(enter_connect
 
 ConnectionScope::~ConnectionScope() { leave_connection(previous_); }
 
-void check_interrupted(const std::string &what) {
+void check_interrupted(const std::string &message) {
   sqlite3 *db = current_connection;
   if (!db) return;
   sqlite3_stmt *probe = nullptr;
   int rc = sqlite3_prepare_v2(db, "SELECT 1", -1, &probe, nullptr);
   if (rc == SQLITE_OK) rc = sqlite3_step(probe);
   sqlite3_finalize(probe);
-  if (rc == SQLITE_INTERRUPT) throw Interrupted(what + " was interrupted; nothing was kept");
+  if (rc == SQLITE_INTERRUPT) throw Interrupted(message);
 }
 
 }  // namespace xtractr

@@ -3,7 +3,8 @@
 // Usage (C++):
 //   ConnectionScope scope(db);            // at an SQL entry point (guard_function does this)
 //   ...
-//   check_interrupted("indexing 'day1.pcapng'");   // deep below, every few thousand frames
+//   check_interrupted("indexing 'day1.pcapng' was interrupted; nothing was kept");  // deep below,
+//                                                     // every few thousand frames
 //
 // A user who presses Ctrl-C in the sqlite3 shell (or calls sqlite3_interrupt() / Python's
 // Connection.interrupt()) while a capture is being indexed gets, within a second, the error
@@ -33,8 +34,8 @@ class ConnectionScope {
   sqlite3 *previous_;
 };
 
-// Throws Interrupted("<what> was interrupted; nothing was kept") when the current connection
-// was interrupted; does nothing outside any ConnectionScope.
-void check_interrupted(const std::string &what);
+// Throws Interrupted(message) when the current connection was interrupted; does nothing
+// outside any ConnectionScope.
+void check_interrupted(const std::string &message);
 
 }  // namespace xtractr

@@ -16,6 +16,7 @@
 #include "extension/search/stored_fields.h"
 #include "extension/search/search_index.h"
 #include "extension/search/tree_guard.h"
+#include "extension/interruption.h"
 #include "extension/sql_error.h"
 
 extern "C" {
@@ -881,7 +882,10 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
   std::vector<guint8> scratch;
   wtap_rec no_record{};
   IdSet out;
+  size_t checked = 0;
   for (uint32_t frame : frames) {
+    if (++checked % 4096 == 0)
+      check_interrupted("filter on '" + index.member().index->capture() + "' was interrupted: \"" + text_ + "\"");
     const std::vector<StoredValue> &values = stored.frame(frame, &wanted);
     edt->pi.rec = &no_record;  // epan_dissect_reset() releases pi.rec->block
     epan_dissect_reset(edt);
