@@ -14,14 +14,15 @@
 **
 ** How it works: in the first 5,000 frames of a capture, every frame up to the frame is
 ** re-dissected (ReplaySession, full tree): exactly what a full pass sees. Later frames get a
-** chosen context instead: the frame's flow is re-dissected from its first frame up to the frame,
-** so fields that depend on earlier frames — TCP analysis,
-** reassembled PDUs, request/response links — are there; flows between the same two hosts
-** that began earlier are replayed with it (an FTP data connection needs its control
-** connection), and so is every frame of each TCP/UDP stream the frame carries at any layer
-** (a tunnel's outer UDP stream began with the frames of other inner flows). Time fields are relative to frame 1 and the frame before, as in a full pass;
-** the per-capture stream numbers (tcp.stream, udp.stream) are the index's. The JSON itself is
-** written by libwireshark's tshark writer (json_tree.h), in a child process (isolated.h).
+** chosen context instead: the frame's flow is re-dissected from its first frame up to the
+** frame, so fields that depend on earlier frames — TCP analysis, reassembled PDUs,
+** request/response links — are there; flows between the same two hosts that began earlier are
+** replayed with it (an FTP data connection needs its control connection), and so is every
+** frame of each TCP/UDP stream the frame carries at any layer (a tunnel's outer UDP stream
+** began with the frames of other inner flows). Time fields are relative to frame 1 and the
+** frame before, as in a full pass; the per-capture stream numbers (tcp.stream, udp.stream) are
+** the index's. The JSON itself is written by libwireshark's tshark writer (json_tree.h), in a
+** child process (isolated.h).
 */
 #include <algorithm>
 #include <mutex>
@@ -126,13 +127,16 @@ void xtractr_dissect_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
     sqlite3 *db = sqlite3_context_db_handle(ctx);
     const FrameStreams streams = frame_streams(db, *capture, sqlite3_value_int64(argv[1]));
     std::vector<IndexedPacket> frames;
-    if (target->number <= kReplayEverythingUpTo) frames = source.packets_up_to(m, target->number);
-    else frames = source.flow_packets(m, context_flows(member, target->flow, target->number), target->number);
-    std::string query;
-    for (int64_t n : streams.tcp) query += (query.empty() ? "" : " || ") + std::string("tcp.stream:") + std::to_string(n);
-    for (int64_t n : streams.udp) query += (query.empty() ? "" : " || ") + std::string("udp.stream:") + std::to_string(n);
-    if (!query.empty())
-      for (const IndexedPacket &p : source.search_packets(db, m, query, target->number)) frames.push_back(p);
+    if (target->number <= kReplayEverythingUpTo) {
+      frames = source.packets_up_to(m, target->number);
+    } else {
+      frames = source.flow_packets(m, context_flows(member, target->flow, target->number), target->number);
+      std::string query;
+      for (int64_t n : streams.tcp) query += (query.empty() ? "" : " || ") + std::string("tcp.stream:") + std::to_string(n);
+      for (int64_t n : streams.udp) query += (query.empty() ? "" : " || ") + std::string("udp.stream:") + std::to_string(n);
+      if (!query.empty())
+        for (const IndexedPacket &p : source.search_packets(db, m, query, target->number)) frames.push_back(p);
+    }
     std::sort(frames.begin(), frames.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
     frames.erase(std::unique(frames.begin(), frames.end(),
                              [](const IndexedPacket &a, const IndexedPacket &b) { return a.number == b.number; }),
