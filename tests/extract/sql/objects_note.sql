@@ -2,10 +2,10 @@
 -- is still listed, with its raw (compressed) bytes — size and sha256 describe those — and a note
 -- saying why; tshark --export-objects drops it. Objects of normal captures have note NULL.
 -- The captures are derived at test time from http_get_simple__zeek.pcap (its response re-encoded
--- as gzip, intact and with a corrupt deflate block) by tests/extract/make_gzip_body_capture.py;
--- ctest sets XTRACTR_SOURCE_DIR.
-.shell /usr/bin/python3 "$XTRACTR_SOURCE_DIR/tests/extract/make_gzip_body_capture.py" http_get_simple__zeek.pcap gzip_corrupt.pcap --corrupt
-.shell /usr/bin/python3 "$XTRACTR_SOURCE_DIR/tests/extract/make_gzip_body_capture.py" http_get_simple__zeek.pcap gzip_intact.pcap
+-- as gzip, intact and with a corrupt deflate block) by tests/extract/make_gzip_body_capture.py
+-- ($TEST_DIR is this folder, set by run_sql_test.sh).
+.shell /usr/bin/python3 "$TEST_DIR/../make_gzip_body_capture.py" http_get_simple__zeek.pcap gzip_corrupt.pcap --corrupt
+.shell /usr/bin/python3 "$TEST_DIR/../make_gzip_body_capture.py" http_get_simple__zeek.pcap gzip_intact.pcap
 .headers on
 SELECT flow, packet, protocol, filename, content_type, size, size = length(data) AS size_is_data,
        hex(substr(data, 1, 4)) AS magic, typeof(note), note, host
