@@ -181,7 +181,7 @@ int table_next(sqlite3_vtab_cursor *cur) {
   return guard_vtab(cur->pVtab, [&] {
     if (c.search ? step_search(c) : c.rows.step()) return SQLITE_OK;
     ++c.member;
-    ConnectionScope scope(reinterpret_cast<IndexTable *>(cur->pVtab)->db);  // the next file may need indexing
+    ConnectionScope scope(reinterpret_cast<IndexTable *>(cur->pVtab)->db);  // its display filter may re-check many frames
     start_member(c);
     return SQLITE_OK;
   });

@@ -43,7 +43,6 @@ struct IndexedPacket {
 class ExtractSource {
  public:
   explicit ExtractSource(const std::string &argument);
-  const std::string &argument() const { return argument_; }
 
   const CaptureCollection &collection() const { return collection_; }
   const CollectionMember &member(size_t m) const { return collection_.members[m]; }
