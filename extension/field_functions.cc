@@ -14,9 +14,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "extension/function_registry.h"
-#include "extension/json_lookup.h"
-#include "extension/sql_error.h"
+#include "core/function_registry.h"
+#include "core/json_lookup.h"
+#include "core/sql_error.h"
 
 namespace xtractr {
 

@@ -8,14 +8,14 @@
 **   SELECT service, count(*), sum(bytes) FROM flows('evidence/day1.pcapng') GROUP BY 1;
 **   SELECT * FROM packets('evidence/day1.pcapng') WHERE flow = 42;    -- a flow's frames
 **
-** How it works: flows are classified while the capture is indexed (dissect/flow_table.h):
+** How it works: flows are classified while the capture is indexed (dissect/flow_classifier.h):
 ** a TCP flow is one tcp.stream, a UDP flow one udp.stream, other IP traffic an address pair
 ** and protocol, non-IP traffic a link-layer pair; the client is the initiator. `first` and
 ** `last` are packet ids; `cmsgs`/`smsgs` count application messages (runs of payload in
 ** one direction; every datagram for UDP). See index_table.cc for the module itself.
 */
-#include "extension/doc_json.h"
-#include "extension/index_table.h"
+#include "index/doc_builder.h"
+#include "extension/capture_tables.h"
 
 namespace xtractr {
 

@@ -18,11 +18,11 @@
 */
 #include <string>
 
-#include "extension/capture_collection.h"
-#include "extension/doc_codec.h"
-#include "extension/doc_json.h"
-#include "extension/function_registry.h"
-#include "extension/sql_error.h"
+#include "index/capture_collection.h"
+#include "index/block_codec.h"
+#include "index/doc_builder.h"
+#include "core/function_registry.h"
+#include "core/sql_error.h"
 
 namespace xtractr {
 

@@ -13,8 +13,8 @@
 ** reads the index only. id (= tshark's frame.number), flow and time constraints are pushed
 ** down to the index (scan_plan.h); see index_table.cc for the module itself.
 */
-#include "extension/doc_json.h"
-#include "extension/index_table.h"
+#include "index/doc_builder.h"
+#include "extension/capture_tables.h"
 
 namespace xtractr {
 

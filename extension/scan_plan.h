@@ -24,7 +24,7 @@
 #include <optional>
 #include <string>
 
-#include "extension/sqlite_api.h"
+#include "core/sqlite_api.h"
 
 namespace xtractr {
 

@@ -13,9 +13,9 @@
 #include <string>
 
 #include "dissect/wireshark_runtime.h"
-#include "extension/doc_codec.h"
-#include "extension/function_registry.h"
-#include "extension/sql_error.h"
+#include "index/block_codec.h"
+#include "core/function_registry.h"
+#include "core/sql_error.h"
 
 #ifndef XTRACTR_VERSION
 #define XTRACTR_VERSION "0.0.0"

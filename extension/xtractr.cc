@@ -13,23 +13,12 @@
 ** initialised lazily, on first use, once per process; the library is linked with
 ** -z nodelete because neither can be initialised twice.
 */
-#include <sqlite3ext.h>
-SQLITE_EXTENSION_INIT1
-
-#include "extension/function_registry.h"
-#include "extension/index_table.h"
-#include "extension/sql_error.h"
+#include "core/function_registry.h"
+#include "core/sql_error.h"
+#include "extension/capture_tables.h"
+#include "udf/udf.h"
 
 namespace xtractr {
-
-int register_functions(sqlite3 *db, const FunctionSpec *specs, void *user_data) {
-  for (const FunctionSpec *f = specs; f->name; ++f) {
-    int rc = sqlite3_create_function_v2(db, f->name, f->arguments, f->flags, user_data, f->scalar, f->step,
-                                        f->final, nullptr);
-    if (rc != SQLITE_OK) return rc;
-  }
-  return SQLITE_OK;
-}
 
 namespace {
 

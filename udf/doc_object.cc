@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "extension/json_lookup.h"
+#include "core/json_lookup.h"
 
 namespace xtractr {
 

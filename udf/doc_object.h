@@ -28,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-#include "extension/sqlite_api.h"
+#include "core/sqlite_api.h"
 
 namespace xtractr {
 

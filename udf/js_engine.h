@@ -30,7 +30,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "extension/sql_error.h"
+#include "core/sql_error.h"
 
 namespace xtractr {
 

@@ -26,8 +26,8 @@
 #include <optional>
 #include <string>
 
-#include "extension/function_registry.h"
-#include "extension/sql_error.h"
+#include "core/function_registry.h"
+#include "core/sql_error.h"
 #include "udf/js_runtime.h"
 #include "udf/mapreduce_job.h"
 #include "udf/udf.h"

@@ -19,7 +19,7 @@
 #include <memory>
 #include <string>
 
-#include "extension/sqlite_api.h"
+#include "core/sqlite_api.h"
 #include "udf/js_engine.h"
 
 namespace xtractr {

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-#include "extension/sqlite_api.h"
+#include "core/sqlite_api.h"
 
 namespace xtractr {
 

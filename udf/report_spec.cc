@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <optional>
 
-#include "extension/sql_error.h"
+#include "core/sql_error.h"
 
 namespace xtractr {
 

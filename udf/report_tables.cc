@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "extension/sql_error.h"
+#include "core/sql_error.h"
 #include "udf/doc_object.h"
 #include "udf/js_runtime.h"
 #include "udf/mapreduce_job.h"

@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "extension/sqlite_api.h"
+#include "core/sqlite_api.h"
 
 namespace xtractr {
 

@@ -2,7 +2,7 @@
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
-#include "extension/search/query_parser.h"
+#include "search/query_parser.h"
 
 using namespace xtractr;
 

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <string>
 
-#include "extension/index_location.h"
-#include "extension/sql_error.h"
+#include "index/index_location.h"
+#include "core/sql_error.h"
 
 using namespace xtractr;
 

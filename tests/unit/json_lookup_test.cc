@@ -1,7 +1,7 @@
 // json_lookup_test.cc — json_member / json_elements / json_unescape (extension/json_lookup.h).
 #include <catch2/catch.hpp>
 
-#include "extension/json_lookup.h"
+#include "core/json_lookup.h"
 
 using xtractr::json_elements;
 using xtractr::json_member;

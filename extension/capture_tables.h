@@ -1,0 +1,57 @@
+// index_table.h — the machinery shared by the `packets` and `flows` table-valued functions.
+//
+// Both are eponymous-only virtual tables over a table of every capture index in a
+// collection: hidden argument columns (capture, query, filter — the table-valued function's
+// arguments, so they come first among the hidden columns), an id with range pushdown,
+// an optional flow/time pushdown (packets), and a lazily built `doc` column. A TableSpec
+// says how one of them maps its columns; index_table.cc holds the one implementation of
+// the sqlite3_module methods.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "index/capture_collection.h"
+#include "core/sqlite_api.h"
+
+namespace xtractr {
+
+class DocBuilder;
+
+// How a virtual-table column is produced from the index row.
+enum class ColumnSource {
+  Plain,         // the statement column as stored
+  PacketId,      // a packet id: statement column + the member's id base
+  FlowId,        // a flow id: statement column + the member's flow base
+  Pcap,          // the capture file's path
+  Doc,           // the JSON doc
+  BlockText,     // a packet's src, dst or title, kept in its field block (statement_column: which)
+  CaptureArg,    // the hidden arguments, echoed back
+  QueryArg,
+  FilterArg,
+};
+
+struct ColumnSpec {
+  ColumnSource source;
+  int statement_column;  // for Plain/PacketId/FlowId
+};
+
+struct TableSpec {
+  const char *name;        // "packets" or "flows", for messages
+  const char *schema;      // CREATE TABLE x(...)
+  const char *select;      // SELECT ... FROM <index table> (no WHERE)
+  std::vector<ColumnSpec> columns;
+  int id_column, capture_column, query_column, filter_column;
+  int flow_column = -1, time_column = -1;  // pushdowns only packets has
+  bool rows_are_flows;                     // ids count flows rather than frames
+  // builds the doc of the current row
+  std::string (*doc)(DocBuilder &builder, const CollectionMember &member, sqlite3_stmt *row);
+};
+
+// A sqlite3_module whose xConnect is given the TableSpec as its client data.
+extern const sqlite3_module index_table_module;
+
+extern const TableSpec packets_spec;
+extern const TableSpec flows_spec;
+
+}  // namespace xtractr

@@ -1,0 +1,34 @@
+/*
+** write_flows_function.cc — xtractr_write_flows(path, capture, flow [, 'overwrite']): every
+** frame of the chosen flows, into a new capture file.
+**
+** Usage:
+**
+**   SELECT xtractr_write_flows('smb.pcapng', 'day1.pcapng', id)
+**     FROM flows('day1.pcapng') WHERE service = 'SMB2';
+**   SELECT xtractr_write_flows('one.pcap', 'day1.pcap', 42);
+**
+** The same aggregate as xtractr_write_pcap (slice_writer.h) over flow ids: each flow's frames
+** come from the index (packets.flow); the file holds them all in frame order, each once.
+** SQLITE_DIRECTONLY; refuses to overwrite unless 'overwrite'; unknown flows are skipped.
+*/
+#include "extract/slice_writer.h"
+#include "core/function_registry.h"
+
+namespace xtractr {
+
+namespace {
+
+const char kName[] = "xtractr_write_flows";
+void step(sqlite3_context *ctx, int argc, sqlite3_value **argv) { slice_step(ctx, argc, argv, kName); }
+void final(sqlite3_context *ctx) { slice_final(ctx, SliceIds::Flows, kName); }
+
+}  // namespace
+
+const FunctionSpec write_flows_functions[] = {
+    {kName, 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, nullptr, step, final},
+    {kName, 4, SQLITE_UTF8 | SQLITE_DIRECTONLY, nullptr, step, final},
+    {nullptr, 0, 0, nullptr, nullptr, nullptr},
+};
+
+}  // namespace xtractr

@@ -1,0 +1,245 @@
+// capture_index.cc — see capture_index.h.
+#include "index/capture_index.h"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "dissect/capture_reader.h"
+#include "dissect/wireshark_runtime.h"
+#include "index/index_location.h"
+#include "core/sql_error.h"
+
+namespace xtractr {
+
+namespace {
+
+struct CaptureStamp {
+  int64_t size = -1, mtime_ns = -1, inode = -1;
+  uint64_t head = 0;  // file_head_hash(): checked when an index is opened, not on every query
+  bool operator==(const CaptureStamp &o) const { return size == o.size && mtime_ns == o.mtime_ns && inode == o.inode; }
+};
+
+CaptureStamp stamp_of(const std::string &path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) throw UserError("cannot open capture '" + path + "': " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw UserError("capture '" + path + "' is a directory");
+  if (access(path.c_str(), R_OK) != 0) throw UserError("cannot read capture '" + path + "': " + std::strerror(errno));
+  return CaptureStamp{int64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, int64_t(st.st_ino)};
+}
+
+std::string meta_value(Database &db, const char *key) {
+  Statement s(db.get(), "SELECT value FROM meta WHERE key = ?1");
+  s.bind(1, std::string_view(key));
+  return s.step() ? std::string(s.text(0)) : std::string();
+}
+
+std::vector<std::string> split_lines(const std::string &s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    if (nl > start) out.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+// Opens the index in `directory` if it is complete and describes the capture as it is now.
+std::shared_ptr<CaptureIndex> open_if_valid(const std::string &directory, const std::string &capture,
+                                            const CaptureStamp &stamp) {
+  std::string path = directory + "/index.db";
+  if (access(path.c_str(), R_OK) != 0) return nullptr;
+  try {
+    Database db(path, SQLITE_OPEN_READONLY);
+    if (meta_value(db, "schema_version") != std::to_string(kIndexSchemaVersion)) return nullptr;
+    if (meta_value(db, "wireshark_version") != wireshark_version()) return nullptr;
+    if (meta_value(db, "capture_path") != capture) return nullptr;
+    CaptureStamp stored{std::stoll(meta_value(db, "capture_size")), std::stoll(meta_value(db, "capture_mtime_ns")),
+                        std::stoll(meta_value(db, "capture_inode"))};
+    if (!(stored == stamp)) return nullptr;
+    if (meta_value(db, "capture_head") != std::to_string(file_head_hash(capture))) return nullptr;
+    IndexSummary summary;
+    summary.capture = capture;
+    summary.directory = directory;
+    summary.format = meta_value(db, "format");
+    summary.compression = meta_value(db, "compression");
+    summary.link_types = split_lines(meta_value(db, "link_types"));
+    summary.frames = std::stoll(meta_value(db, "frames"));
+    summary.bytes = std::stoll(meta_value(db, "bytes"));
+    summary.first_time = std::stod(meta_value(db, "first_time"));
+    summary.last_time = std::stod(meta_value(db, "last_time"));
+    summary.flows = std::stoll(meta_value(db, "flows"));
+    summary.seconds = std::stod(meta_value(db, "seconds"));
+    summary.warnings = split_lines(meta_value(db, "warnings"));
+    summary.index_size = tree_size(directory);
+    return std::make_shared<CaptureIndex>(std::move(db), std::move(summary));
+  } catch (const std::exception &) {
+    return nullptr;  // unreadable or half-written: not an index we trust
+  }
+}
+
+class FileLock {
+ public:
+  explicit FileLock(const std::string &path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw UserError("cannot create index lock '" + path + "': " + std::strerror(errno));
+    while (flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) throw UserError("cannot lock '" + path + "': " + std::strerror(errno));
+    }
+  }
+  ~FileLock() { if (fd_ >= 0) { flock(fd_, LOCK_UN); ::close(fd_); } }
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+std::string parent_of(const std::string &path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void remove_leftovers(const std::string &target) {
+  glob_t g{};
+  std::string pattern = target + ".tmp-*";
+  if (glob(pattern.c_str(), 0, nullptr, &g) == 0)
+    for (size_t i = 0; i < g.gl_pathc; ++i) remove_tree(g.gl_pathv[i]);
+  globfree(&g);
+}
+
+std::mutex &cache_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+struct CacheEntry {
+  CaptureStamp stamp;
+  std::shared_ptr<CaptureIndex> index;
+};
+
+std::map<std::string, CacheEntry> &cache() {
+  static auto *c = new std::map<std::string, CacheEntry>();  // never destroyed: the extension is never unloaded
+  return *c;
+}
+
+}  // namespace
+
+CaptureIndex::CaptureIndex(Database db, IndexSummary summary) : db_(std::move(db)), summary_(std::move(summary)) {
+  Statement s(db_.get(), "SELECT id, name, kind FROM dictionary ORDER BY id");
+  while (s.step()) {
+    if (s.integer(0) != int64_t(dictionary_.size())) throw std::runtime_error("index dictionary is not dense");
+    dictionary_.push_back(DictionaryEntry{std::string(s.text(1)), ValueKind(s.integer(2))});
+  }
+  block_stmt_ = Statement(db_.get(), "SELECT data FROM docs WHERE block = ?1");
+}
+
+std::string CaptureIndex::block(int64_t block) const {
+  std::lock_guard<std::mutex> lock(block_mutex_);
+  block_stmt_.bind(1, block);
+  std::string data;
+  if (block_stmt_.step()) data = std::string(block_stmt_.blob(0));
+  block_stmt_.reset();
+  return data;
+}
+
+std::string CaptureIndex::frame_bytes(uint32_t frame) const {
+  // wiretap is used under libwireshark's process-wide lock, always taken first
+  std::lock_guard<std::recursive_mutex> wireshark(dissection_mutex());
+  std::lock_guard<std::mutex> lock(record_mutex_);
+  if (!offset_stmt_) offset_stmt_ = Statement(db_.get(), "SELECT offset FROM packets WHERE id = ?1");
+  offset_stmt_.bind(1, int64_t(frame));
+  bool found = offset_stmt_.step();
+  int64_t offset = found ? offset_stmt_.integer(0) : -1;
+  offset_stmt_.reset();
+  if (!found) throw std::runtime_error("index of '" + capture() + "' has no frame " + std::to_string(frame));
+  if (!records_) {
+    try {
+      records_ = std::make_unique<RandomReader>(capture());
+    } catch (const std::exception &e) {
+      throw UserError("cannot read capture '" + capture() + "': " + e.what());
+    }
+  }
+  if (!records_->read(offset))
+    throw UserError("cannot read back frame " + std::to_string(frame) + " of '" + capture() + "': " +
+                    records_->error() + " (was the capture changed?)");
+  const wtap_rec &rec = records_->record();
+  uint32_t length = rec.rec_type == REC_TYPE_PACKET ? rec.rec_header.packet_header.caplen : 0;
+  return std::string(reinterpret_cast<const char *>(records_->data()), length);
+}
+
+std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, bool rebuild) {
+  CaptureStamp stamp = stamp_of(capture);
+  std::lock_guard<std::mutex> guard(cache_mutex());
+  auto cached = cache().find(capture);
+  if (!rebuild && cached != cache().end() && cached->second.stamp == stamp) return cached->second.index;
+
+  IndexPlaces places = index_places(capture);
+  if (!rebuild) {
+    for (const std::string &candidate : places.candidates) {
+      if (auto index = open_if_valid(candidate, capture, stamp)) {
+        cache()[capture] = CacheEntry{stamp, index};
+        return index;
+      }
+    }
+  }
+  std::string target;
+  for (const std::string &candidate : places.candidates)
+    if (writable_place(parent_of(candidate))) { target = candidate; break; }
+  if (target.empty()) {
+    std::string tried;
+    for (const std::string &c : places.candidates) tried += (tried.empty() ? "" : ", ") + parent_of(c);
+    const char *dir = getenv("XTRACTR_INDEX_DIR");
+    throw UserError("no writable place for the index of '" + capture + "' (tried " + tried +
+                    (dir && *dir ? "; XTRACTR_INDEX_DIR is not writable)" : "; set XTRACTR_INDEX_DIR)"));
+  }
+  make_directories(parent_of(target));
+  FileLock lock(target + ".lock");
+  // another process may have built it while we waited for the lock
+  if (!rebuild) {
+    if (auto index = open_if_valid(target, capture, stamp)) {
+      cache()[capture] = CacheEntry{stamp, index};
+      return index;
+    }
+  }
+  remove_leftovers(target);
+  std::string temporary = target + ".tmp-" + std::to_string(getpid());
+  IndexSummary built;
+  try {
+    built = build_index(capture, temporary);
+  } catch (const CaptureOpenError &e) {
+    remove_tree(temporary);
+    // nothing will ever be indexed here: leave no lock file beside a file that is no capture
+    if (access(target.c_str(), F_OK) != 0) unlink((target + ".lock").c_str());
+    throw UserError("cannot read capture '" + capture + "': " + e.what());
+  } catch (...) {
+    remove_tree(temporary);
+    throw;
+  }
+  std::string old = target + ".tmp-" + std::to_string(getpid()) + "-old";
+  bool had_old = rename(target.c_str(), old.c_str()) == 0;
+  if (rename(temporary.c_str(), target.c_str()) != 0) {
+    int e = errno;
+    remove_tree(temporary);
+    if (had_old) rename(old.c_str(), target.c_str());
+    throw UserError("cannot move the index of '" + capture + "' into place: " + std::strerror(e));
+  }
+  if (had_old) remove_tree(old);
+  auto index = open_if_valid(target, capture, stamp);
+  if (!index) throw UserError("the index of '" + capture + "' changed while it was built (the capture was modified?)");
+  IndexSummary &summary = const_cast<IndexSummary &>(index->summary());
+  summary.built_now = true;
+  summary.seconds = built.seconds;
+  cache()[capture] = CacheEntry{stamp, index};
+  return index;
+}
+
+}  // namespace xtractr

@@ -1,0 +1,78 @@
+// capture_index.h — the persistent index of one capture file: find it, build it, read it.
+//
+// How it works: the index is a directory holding `index.db`, an SQLite database with the
+// packet and flow columns, the field dictionary and the compressed field blocks (see
+// doc_codec.h). CaptureIndex::open() returns an index that matches the capture as it is on
+// disk now (size, mtime, inode, first bytes and the libwireshark version), building one when
+// there is none. Building happens under an flock on `<index dir>.lock`, into a temporary
+// directory that is renamed into place only when complete, so a killed build leaves
+// nothing a later query trusts, and two processes never build the same index at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "dissect/extract/random_reader.h"
+#include "index/block_codec.h"
+#include "core/sqlite_handles.h"
+
+namespace xtractr {
+
+// What an index holds; also what xtractr_index() reports.
+struct IndexSummary {
+  std::string capture;
+  std::string format;
+  std::string compression;
+  std::vector<std::string> link_types;
+  int64_t frames = 0;
+  int64_t bytes = 0;
+  double first_time = 0, last_time = 0;
+  int64_t flows = 0;
+  int64_t index_size = 0;
+  double seconds = 0;
+  std::vector<std::string> warnings;
+  std::string directory;
+  bool built_now = false;
+};
+
+class CaptureIndex {
+ public:
+  // The index of `capture_path` (absolute), built if missing, stale or `rebuild`.
+  // Throws UserError with a message naming the file.
+  static std::shared_ptr<CaptureIndex> open(const std::string &capture_path, bool rebuild = false);
+
+  const std::string &capture() const { return summary_.capture; }
+  const IndexSummary &summary() const { return summary_; }
+  sqlite3 *db() const { return db_.get(); }
+  const std::vector<DictionaryEntry> &dictionary() const { return dictionary_; }
+
+  // The compressed field block `block` (frames block*kFramesPerBlock+1 ...).
+  std::string block(int64_t block) const;
+
+  // The bytes of frame `frame`'s record (local frame number), read back from the capture.
+  std::string frame_bytes(uint32_t frame) const;
+
+  CaptureIndex(Database db, IndexSummary summary);
+
+ private:
+  Database db_;
+  IndexSummary summary_;
+  std::vector<DictionaryEntry> dictionary_;
+  mutable std::mutex block_mutex_;
+  mutable Statement block_stmt_;
+  mutable std::mutex record_mutex_;
+  mutable Statement offset_stmt_;
+  mutable std::unique_ptr<RandomReader> records_;
+};
+
+// Builds a complete index of `capture_path` into `directory` (which must not exist).
+// Throws CaptureOpenError / UserError / std::runtime_error.
+IndexSummary build_index(const std::string &capture_path, const std::string &directory);
+
+// Bumped whenever the stored layout changes: older indexes are rebuilt.
+constexpr int kIndexSchemaVersion = 7;  // 3: + search/ (Xapian, extension/search); 4: titles in blocks of 1024; 5: columnar blocks; 6: src/dst in blocks, text prefix and decimal coding; 7: capture_head, tshark-exact booleans/empty bytes
+
+}  // namespace xtractr

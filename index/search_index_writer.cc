@@ -1,0 +1,298 @@
+// search_index_writer.cc — see search_index_writer.h.
+#include "index/search_index_writer.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "dissect/wireshark_runtime.h"
+#include "index/index_location.h"
+#include "index/search_terms.h"
+
+extern "C" {
+#include <epan/proto.h>
+}
+
+namespace xtractr {
+
+namespace {
+
+enum class Policy : uint8_t { Skip, Derived, Implied, PresenceOnly, Values };
+
+bool is_string_type(int type) {
+  switch (type) {
+    case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD: case FT_STRINGZTRUNC:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The terms of one frame, '\0'-separated, handed to the Xapian thread.
+struct PendingFrame {
+  uint32_t number;
+  double time;
+  std::string terms;
+};
+
+}  // namespace
+
+// Terms are computed on the dissection thread; Xapian documents are written on a thread of
+// their own (Xapian's in-memory inverter costs about a microsecond per posting, as much as
+// dissecting), in batches handed over through a small bounded queue.
+struct SearchIndexWriter::Impl {
+  std::string path;
+  std::vector<SearchField> fields;
+  std::unordered_map<std::string, uint32_t> by_name;
+  struct HfInfo { int32_t field = -1, parent = -1; Policy policy = Policy::Skip; bool string = false; bool is_protocol = false; };
+  std::vector<HfInfo> by_hf;
+  std::vector<std::string> words;
+  std::vector<uint32_t> last_frame;  // per field id: the last frame that carried it
+  std::vector<std::string> column_prefix;
+
+  // the Xapian thread
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::vector<PendingFrame>> queue;
+  std::vector<PendingFrame> batch;
+  bool done = false, abandoned = false;
+  std::string failure;
+  std::string field_table;  // encode_fields(), set by finish() before `done`
+  std::thread writer;
+
+  explicit Impl(const std::string &directory) : path(directory) {
+    for (int i = 0; i < kPacketColumnFieldCount; ++i) {
+      field_id(kPacketColumnFields[i]);
+      column_prefix.push_back(value_prefix(uint32_t(i)));
+    }
+    // opened here so that an unwritable place fails the build at once
+    auto db = std::make_shared<Xapian::WritableDatabase>(directory + ".tmp",
+                                                         Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_TERMLIST);
+    writer = std::thread([this, db] { write_documents(*db); });
+  }
+
+  ~Impl() {
+    if (writer.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        done = abandoned = true;
+        queue.clear();
+      }
+      changed.notify_all();
+      writer.join();
+    }
+  }
+
+  void write_documents(Xapian::WritableDatabase &db) {
+    try {
+      while (true) {
+        std::vector<PendingFrame> frames;
+        {
+          std::unique_lock<std::mutex> lock(mutex);
+          changed.wait(lock, [&] { return done || !queue.empty(); });
+          if (queue.empty()) break;
+          frames = std::move(queue.front());
+          queue.pop_front();
+        }
+        changed.notify_all();
+        for (const PendingFrame &f : frames) {
+          Xapian::Document doc;
+          size_t at = 0;
+          while (at < f.terms.size()) {
+            size_t end = f.terms.find('\0', at);
+            doc.add_boolean_term(f.terms.substr(at, end - at));
+            at = end + 1;
+          }
+          doc.add_value(kSlotTime, Xapian::sortable_serialise(f.time));
+          db.replace_document(f.number, doc);
+        }
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (abandoned) return;
+        db.set_metadata("fields", field_table);
+      }
+      db.commit();
+      // A freshly written glass database is half empty B-tree pages; compacting it into its
+      // final place halves it.
+      db.compact(path, Xapian::DBCOMPACT_NO_RENUMBER);
+      db.close();
+    } catch (const Xapian::Error &e) {
+      std::lock_guard<std::mutex> lock(mutex);
+      failure = "search index: " + e.get_description();
+    } catch (const std::exception &e) {
+      std::lock_guard<std::mutex> lock(mutex);
+      failure = std::string("search index: ") + e.what();
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    queue.clear();
+    changed.notify_all();
+  }
+
+  void hand_over() {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return queue.size() < 4 || !failure.empty(); });
+    if (!failure.empty()) throw std::runtime_error(failure);
+    queue.push_back(std::move(batch));
+    batch.clear();
+    lock.unlock();
+    changed.notify_all();
+  }
+
+  uint32_t field_id(const std::string &name) {
+    auto found = by_name.find(name);
+    if (found != by_name.end()) return found->second;
+    uint32_t id = uint32_t(fields.size());
+    fields.push_back(SearchField{name, 0, 0, {}});
+    last_frame.push_back(0);
+    by_name.emplace(name, id);
+    return id;
+  }
+
+  const HfInfo &info(int hf_id) {
+    if (hf_id < 0) { static HfInfo none; return none; }
+    if (size_t(hf_id) >= by_hf.size()) by_hf.resize(size_t(hf_id) + 1024);
+    HfInfo &h = by_hf[size_t(hf_id)];
+    if (h.field >= 0 || h.policy != Policy::Skip) return h;
+    header_field_info *hf = proto_registrar_get_nth(hf_id);
+    std::string name = field_name(hf_id);
+    if (!hf || name.empty()) return h;
+    h.field = int32_t(field_id(name));
+    SearchField &f = fields[size_t(h.field)];
+    h.is_protocol = hf->type == FT_PROTOCOL;
+    if (find_alias(name)) {
+      h.policy = Policy::Derived;
+      f.flags |= kFieldDerived;
+      return h;
+    }
+    ValueKind kind = field_kind(hf_id);
+    bool implied = kind == ValueKind::NumberText || hf->type == FT_ABSOLUTE_TIME || hf->type == FT_RELATIVE_TIME ||
+                   implied_field(name);
+    if (implied && hf->parent >= 0) {
+      h.policy = Policy::Implied;
+      h.parent = int32_t(field_id(field_name(hf->parent)));
+      SearchField &g = fields[size_t(h.field)];  // field_id() may have moved `f`
+      g.flags |= kFieldImplied | kFieldIncomplete;
+      if (std::find(g.parents.begin(), g.parents.end(), h.parent) == g.parents.end()) g.parents.push_back(h.parent);
+      return h;
+    }
+    h.string = is_string_type(hf->type) && name != "frame.protocols";
+    if (h.string) f.flags |= kFieldString;
+    bool values = kind != ValueKind::Present && hf->type != FT_PROTOCOL && !implied;
+    h.policy = values ? Policy::Values : Policy::PresenceOnly;
+    if (!values) f.flags |= kFieldIncomplete;
+    return h;
+  }
+
+  static void hex(std::string &out, std::string_view bytes) {
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned char c : bytes) {
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+    }
+  }
+
+  void add(const FrameRecord &frame) {
+    PendingFrame pending{frame.number, frame.time(), {}};
+    std::string &terms = pending.terms;
+    auto term = [&](const std::string &prefix, std::string_view value) {
+      terms += prefix;
+      terms += value;
+      terms.push_back('\0');
+    };
+    words.clear();
+    std::string value;
+    for (const FieldValue &v : frame.fields) {
+      const HfInfo &h = info(v.hf_id);
+      if (h.field < 0) continue;
+      SearchField &f = fields[size_t(h.field)];
+      if (last_frame[size_t(h.field)] != frame.number) {
+        last_frame[size_t(h.field)] = frame.number;
+        ++f.frames;
+      }
+      switch (h.policy) {
+        case Policy::Skip:
+        case Policy::Derived:
+          continue;
+        case Policy::Implied:
+          // children follow their protocol in tree order: was it seen in this frame?
+          if (last_frame[size_t(h.parent)] != frame.number) term(presence_term(uint32_t(h.field)), "");
+          continue;
+        case Policy::PresenceOnly:
+          term(presence_term(uint32_t(h.field)), "");
+          continue;
+        case Policy::Values:
+          break;
+      }
+      value.clear();
+      switch (v.kind) {
+        case ValueKind::Integer:
+          value = std::to_string(v.integer);
+          break;
+        case ValueKind::Bytes:
+          if (v.length * 2 <= kMaxValueTerm) hex(value, frame.text(v));
+          break;
+        default: {
+          std::string_view text = frame.text(v);
+          if (h.string) split_words(text, words);
+          if (text.size() <= kMaxValueTerm) value = lower_ascii(text);
+          break;
+        }
+      }
+      if (value.empty()) {  // too long to spell, or empty: the frame still carries the field
+        f.flags |= kFieldIncomplete;
+        term(presence_term(uint32_t(h.field)), "");
+        continue;
+      }
+      term(value_prefix(uint32_t(h.field)), value);
+    }
+    for (const std::string &w : words) term("W", w);
+
+    auto column = [&](int index, std::string_view v) {
+      if (v.empty()) return;
+      ++fields[size_t(index)].frames;
+      term(column_prefix[size_t(index)], lower_ascii(v));
+    };
+    column(0, frame.src);
+    column(1, frame.dst);
+    if (frame.has_ports) {
+      column(2, std::to_string(frame.sport));
+      column(3, std::to_string(frame.dport));
+    }
+    if (frame.ip_proto >= 0) column(4, std::to_string(frame.ip_proto));
+    column(5, frame.service);
+    column(6, std::to_string(frame.length));
+    column(7, std::to_string(frame.caplen));
+    batch.push_back(std::move(pending));
+    if (batch.size() >= 512) hand_over();
+  }
+
+  void finish() {
+    if (!batch.empty()) hand_over();
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      field_table = encode_fields(fields);
+      done = true;
+    }
+    changed.notify_all();
+    writer.join();
+    if (!failure.empty()) throw std::runtime_error(failure);
+    remove_tree(path + ".tmp");
+  }
+};
+
+SearchIndexWriter::SearchIndexWriter(const std::string &directory) : impl_(std::make_unique<Impl>(directory)) {}
+SearchIndexWriter::~SearchIndexWriter() = default;
+
+void SearchIndexWriter::add(const FrameRecord &frame) { impl_->add(frame); }
+
+void SearchIndexWriter::finish() { impl_->finish(); }
+
+}  // namespace xtractr

@@ -1,0 +1,142 @@
+// search_index.cc — see search_index.h.
+#include "search/search_index.h"
+
+#include <unistd.h>
+
+#include "core/sql_error.h"
+#include "core/sqlite_handles.h"
+
+namespace xtractr {
+
+SearchIndex::SearchIndex(const CollectionMember &member)
+    : member_(member), frames_(uint32_t(member.index->summary().frames)) {
+  std::string path = member.index->summary().directory + "/search";
+  if (access((path + "/iamglass").c_str(), R_OK) != 0)
+    throw UserError("the index of '" + member.index->capture() + "' has no search index (" + path +
+                    "); rebuild it with xtractr_index('" + member.index->capture() + "', 1)");
+  try {
+    db_ = Xapian::Database(path);
+    fields_ = decode_fields(db_.get_metadata("fields"));
+  } catch (const Xapian::Error &e) {
+    throw UserError("cannot open the search index of '" + member.index->capture() + "': " + e.get_description());
+  }
+  for (uint32_t i = 0; i < fields_.size(); ++i) by_name_.emplace(fields_[i].name, i);
+}
+
+std::optional<uint32_t> SearchIndex::field(const std::string &name) const {
+  auto found = by_name_.find(name);
+  if (found == by_name_.end()) return std::nullopt;
+  return found->second;
+}
+
+IdSet SearchIndex::frames_with(const std::string &name) {
+  if (const FieldAlias *alias = find_alias(name)) {
+    IdSet out;
+    for (const char *target : alias->targets)
+      if (target) out = unite(out, frames_with(target));
+    return out;
+  }
+  auto id = field(name);
+  if (!id) return {};
+  IdSet out;
+  const SearchField &f = fields_[*id];
+  if (f.flags & kFieldImplied)
+    for (int32_t parent : f.parents)  // a superset: the frames of its protocols
+      if (parent >= 0 && size_t(parent) < fields_.size()) out = unite(out, frames_with(fields_[size_t(parent)].name));
+  add_postings(presence_term(*id), out);
+  for_each_term(value_prefix(*id), [&](const std::string &term, uint32_t) { add_postings(term, out); });
+  normalise(out);
+  return out;
+}
+
+bool SearchIndex::exact_presence(const std::string &name) const {
+  if (const FieldAlias *alias = find_alias(name)) {
+    // a derived field (eth.dst.oui_resolved) can be absent where its target is present
+    if (!alias->same_values) return false;
+    for (const char *t : alias->targets)
+      if (t && !exact_presence(t)) return false;
+    return true;
+  }
+  auto id = field(name);
+  return !id || !(fields_[*id].flags & kFieldImplied);
+}
+
+bool SearchIndex::spelled(const std::string &name) const {
+  auto id = field(name);
+  return id && !(fields_[*id].flags & (kFieldIncomplete | kFieldDerived));
+}
+
+void SearchIndex::add_postings(const std::string &term, IdSet &out) {
+  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) out.push_back(*it);
+}
+
+IdSet SearchIndex::postings(const std::string &term) {
+  IdSet out;
+  add_postings(term, out);
+  return out;  // a posting list is in docid order already
+}
+
+void SearchIndex::for_each_term(const std::string &prefix,
+                                const std::function<void(const std::string &, uint32_t)> &visit) {
+  for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) visit(*it, it.get_termfreq());
+}
+
+IdSet SearchIndex::scan_slot(unsigned slot, const std::function<bool(double)> &keep) {
+  IdSet out;
+  for (auto it = db_.valuestream_begin(slot); it != db_.valuestream_end(slot); ++it)
+    if (keep(Xapian::sortable_unserialise(*it))) out.push_back(it.get_docid());
+  return out;
+}
+
+IdSet SearchIndex::flows_of_frames(const IdSet &frames) {
+  IdSet out;
+  if (frames.empty()) return out;
+  sqlite3 *db = member_.index->db();
+  if (frames.size() < frames_ / 16 + 1000) {
+    Statement s(db, "SELECT flow FROM packets WHERE id = ?1");
+    for (uint32_t frame : frames) {
+      s.bind(1, int64_t(frame));
+      if (s.step() && !s.is_null(0) && s.integer(0) >= 1) out.push_back(uint32_t(s.integer(0)));
+      s.reset();
+    }
+  } else {
+    Statement s(db, "SELECT id, flow FROM packets ORDER BY id");
+    size_t k = 0;
+    while (k < frames.size() && s.step()) {
+      uint32_t id = uint32_t(s.integer(0));
+      while (k < frames.size() && frames[k] < id) ++k;
+      if (k < frames.size() && frames[k] == id && !s.is_null(1) && s.integer(1) >= 1) out.push_back(uint32_t(s.integer(1)));
+    }
+  }
+  normalise(out);
+  return out;
+}
+
+IdSet SearchIndex::frames_of_flows(const IdSet &flows) {
+  IdSet out;
+  if (flows.empty()) return out;
+  if (flows.size() <= 2000) {
+    // few flows: their frames through the packets_by_flow index
+    Statement s(member_.index->db(), "SELECT id FROM packets WHERE flow = ?1");
+    for (uint32_t flow : flows) {
+      s.bind(1, int64_t(flow));
+      while (s.step()) out.push_back(uint32_t(s.integer(0)));
+      s.reset();
+    }
+    normalise(out);
+    return out;
+  }
+  std::vector<bool> wanted(size_t(flows.back()) + 1, false);
+  for (uint32_t f : flows) wanted[f] = true;
+  return scan_packets_column("flow", [&](double f) { return f >= 1 && f < double(wanted.size()) && wanted[size_t(f)]; });
+}
+
+IdSet SearchIndex::scan_packets_column(const char *column, const std::function<bool(double)> &keep) {
+  IdSet out;
+  Statement s(member_.index->db(), std::string("SELECT id, ") + column + " FROM packets ORDER BY id");
+  while (s.step())
+    if (!s.is_null(1) && keep(s.real(1))) out.push_back(uint32_t(s.integer(0)));
+  return out;
+}
+
+}  // namespace xtractr

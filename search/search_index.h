@@ -1,0 +1,69 @@
+// search_index.h — read access to a capture's Xapian search index (see search_terms.h).
+//
+// Usage (the evaluators; SQL reaches it through packets()/flows() and the catalogs):
+//
+//   SearchIndex index(member);                        // opens <index dir>/search
+//   IdSet hosts = index.frames_with("http.host");     // SELECT * FROM packets('x.pcap', 'http.host:*')
+//   IdSet flows = index.flows_of_frames(hosts);
+//
+// How it works: opens `<index dir>/search` read-only together with its field table, and
+// offers the few primitives the evaluators need: posting lists of terms, expansion of a term
+// prefix, a value-slot scan, and the mapping between frames and flows (from index.db).
+#pragma once
+
+#include <xapian.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "index/capture_collection.h"
+#include "search/id_set.h"
+#include "index/search_terms.h"
+
+namespace xtractr {
+
+class SearchIndex {
+ public:
+  explicit SearchIndex(const CollectionMember &member);
+
+  const CollectionMember &member() const { return member_; }
+  uint32_t frames() const { return uint32_t(member_.index->summary().frames); }
+  uint32_t flows() const { return uint32_t(member_.index->summary().flows); }
+  std::optional<uint32_t> field(const std::string &name) const;
+  const SearchField &field_info(uint32_t id) const { return fields_[id]; }
+  const std::vector<SearchField> &fields() const { return fields_; }
+  Xapian::Database &db() { return db_; }
+
+  // The frames carrying field `name` (aliases followed, see search_terms.h).
+  IdSet frames_with(const std::string &name);
+  // True when frames_with(name) is exact, not a superset (kFieldImplied).
+  bool exact_presence(const std::string &name) const;
+  // True when every value of `name` in this capture is spelled as a V term.
+  bool spelled(const std::string &name) const;
+
+  // Frames carrying `term`, added to `out` (unsorted when called repeatedly: normalise()).
+  void add_postings(const std::string &term, IdSet &out);
+  IdSet postings(const std::string &term);
+  // Every term beginning with `prefix`, with its frame count.
+  void for_each_term(const std::string &prefix, const std::function<void(const std::string &, uint32_t)> &visit);
+
+  // The frames whose value slot `slot` (sortable-serialised number) satisfies `keep`.
+  IdSet scan_slot(unsigned slot, const std::function<bool(double)> &keep);
+  // Frames → the flows they belong to; flows → their frames.
+  IdSet flows_of_frames(const IdSet &frames);
+  IdSet frames_of_flows(const IdSet &flows);
+  // The frames whose packets-table column `column` (flow, dir) satisfies `keep`.
+  IdSet scan_packets_column(const char *column, const std::function<bool(double)> &keep);
+
+ private:
+  const CollectionMember &member_;
+  uint32_t frames_;
+  Xapian::Database db_;
+  std::vector<SearchField> fields_;
+  std::unordered_map<std::string, uint32_t> by_name_;
+};
+
+}  // namespace xtractr
