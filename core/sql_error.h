@@ -43,13 +43,22 @@ int guarded(Body &&body, Report &&report) noexcept {
   } catch (const std::bad_alloc &) {
     return SQLITE_NOMEM;
   } catch (const Interrupted &e) {
-    try { report(std::string(e.what())); } catch (...) {}
+    try {
+      report(std::string(e.what()));
+    } catch (...) {
+    }
     return SQLITE_INTERRUPT;
   } catch (const std::exception &e) {
-    try { report(std::string(e.what())); } catch (...) {}
+    try {
+      report(std::string(e.what()));
+    } catch (...) {
+    }
     return SQLITE_ERROR;
   } catch (...) {
-    try { report(std::string("internal error")); } catch (...) {}
+    try {
+      report(std::string("internal error"));
+    } catch (...) {
+    }
     return SQLITE_ERROR;
   }
 }
@@ -65,7 +74,12 @@ int guard_vtab(sqlite3_vtab *vtab, Body &&body) noexcept {
 template <typename Body>
 void guard_function(sqlite3_context *ctx, Body &&body) noexcept {
   sqlite3 *previous = enter_connection(sqlite3_context_db_handle(ctx));
-  int rc = guarded([&] { body(); return SQLITE_OK; }, [ctx](const std::string &m) { result_error(ctx, m); });
+  int rc = guarded(
+      [&] {
+        body();
+        return SQLITE_OK;
+      },
+      [ctx](const std::string &m) { result_error(ctx, m); });
   leave_connection(previous);
   if (rc == SQLITE_NOMEM) sqlite3_result_error_nomem(ctx);
   if (rc == SQLITE_INTERRUPT) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);

@@ -26,7 +26,10 @@ class Database {
   }
   ~Database() { sqlite3_close(db_); }
   Database(Database &&o) noexcept : db_(std::exchange(o.db_, nullptr)) {}
-  Database &operator=(Database &&o) noexcept { std::swap(db_, o.db_); return *this; }
+  Database &operator=(Database &&o) noexcept {
+    std::swap(db_, o.db_);
+    return *this;
+  }
 
   sqlite3 *get() const { return db_; }
   void exec(const std::string &sql) {
@@ -51,7 +54,11 @@ class Statement {
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(Statement &&o) noexcept : db_(o.db_), stmt_(std::exchange(o.stmt_, nullptr)) {}
-  Statement &operator=(Statement &&o) noexcept { std::swap(db_, o.db_); std::swap(stmt_, o.stmt_); return *this; }
+  Statement &operator=(Statement &&o) noexcept {
+    std::swap(db_, o.db_);
+    std::swap(stmt_, o.stmt_);
+    return *this;
+  }
 
   sqlite3_stmt *get() const { return stmt_; }
   explicit operator bool() const { return stmt_ != nullptr; }
@@ -69,19 +76,27 @@ class Statement {
     if (rc == SQLITE_DONE) return false;
     throw std::runtime_error(std::string("index database: ") + sqlite3_errmsg(db_));
   }
-  void run() { step(); reset(); }
-  void reset() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
+  void run() {
+    step();
+    reset();
+  }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
   int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
   double real(int col) const { return sqlite3_column_double(stmt_, col); }
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string_view text(int col) const {
     const unsigned char *p = sqlite3_column_text(stmt_, col);
-    return p ? std::string_view(reinterpret_cast<const char *>(p), size_t(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+    return p ? std::string_view(reinterpret_cast<const char *>(p), size_t(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
   }
   std::string_view blob(int col) const {
     const void *p = sqlite3_column_blob(stmt_, col);
-    return p ? std::string_view(static_cast<const char *>(p), size_t(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+    return p ? std::string_view(static_cast<const char *>(p), size_t(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
   }
 
  private:

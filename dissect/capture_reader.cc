@@ -7,7 +7,8 @@ CaptureReader::CaptureReader(const std::string &path) : path_(path) {
   int err = 0;
   std::string reason;
   wth_ = open_wiretap(path, /*random_access=*/false, err, reason);
-  if (!wth_) throw CaptureOpenError(err == WTAP_ERR_FILE_UNKNOWN_FORMAT ? "not a capture file (unknown format)" : reason);
+  if (!wth_)
+    throw CaptureOpenError(err == WTAP_ERR_FILE_UNKNOWN_FORMAT ? "not a capture file (unknown format)" : reason);
 }
 
 CaptureReader::~CaptureReader() {
@@ -23,8 +24,10 @@ bool CaptureReader::next() {
     offset_ = offset;
     return true;
   }
-  if (err != 0) error_ = wiretap_error(err, err_info);
-  else g_free(err_info);
+  if (err != 0)
+    error_ = wiretap_error(err, err_info);
+  else
+    g_free(err_info);
   return false;
 }
 

@@ -13,8 +13,14 @@ namespace {
 
 bool parse_address(const std::string &text, std::vector<unsigned char> &out) {
   unsigned char buffer[16];
-  if (inet_pton(AF_INET, text.c_str(), buffer) == 1) { out.assign(buffer, buffer + 4); return true; }
-  if (inet_pton(AF_INET6, text.c_str(), buffer) == 1) { out.assign(buffer, buffer + 16); return true; }
+  if (inet_pton(AF_INET, text.c_str(), buffer) == 1) {
+    out.assign(buffer, buffer + 4);
+    return true;
+  }
+  if (inet_pton(AF_INET6, text.c_str(), buffer) == 1) {
+    out.assign(buffer, buffer + 16);
+    return true;
+  }
   return false;
 }
 
@@ -35,24 +41,39 @@ std::string base64(const unsigned char *data, size_t length) {
 
 // ICMP types that have a reply: the spec maps the pair onto one flow.
 bool icmp_counterpart(int proto, unsigned type, unsigned &other) {
-  static const unsigned v4[][2] = {{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16}, {16, 15}, {17, 18}, {18, 17}, {9, 10}, {10, 9}};
-  static const unsigned v6[][2] = {{128, 129}, {129, 128}, {133, 134}, {134, 133}, {135, 136}, {136, 135}, {130, 131}, {131, 130}, {144, 145}, {145, 144}, {146, 147}, {147, 146}};
-  if (proto == 1) { for (auto &p : v4) if (p[0] == type) { other = p[1]; return true; } }
-  else { for (auto &p : v6) if (p[0] == type) { other = p[1]; return true; } }
+  static const unsigned v4[][2] = {{8, 0},   {0, 8},   {13, 14}, {14, 13}, {15, 16},
+                                   {16, 15}, {17, 18}, {18, 17}, {9, 10},  {10, 9}};
+  static const unsigned v6[][2] = {{128, 129}, {129, 128}, {133, 134}, {134, 133}, {135, 136}, {136, 135},
+                                   {130, 131}, {131, 130}, {144, 145}, {145, 144}, {146, 147}, {147, 146}};
+  if (proto == 1) {
+    for (auto &p : v4)
+      if (p[0] == type) {
+        other = p[1];
+        return true;
+      }
+  } else {
+    for (auto &p : v6)
+      if (p[0] == type) {
+        other = p[1];
+        return true;
+      }
+  }
   return false;
 }
 
 }  // namespace
 
-std::string community_id(const std::string &src, const std::string &dst, int proto,
-                         unsigned sport, unsigned dport, bool has_ports, unsigned seed) {
+std::string community_id(const std::string &src, const std::string &dst, int proto, unsigned sport, unsigned dport,
+                         bool has_ports, unsigned seed) {
   std::vector<unsigned char> a, b;
   if (!parse_address(src, a) || !parse_address(dst, b) || a.size() != b.size()) return "";
   bool one_way = false;
   if (proto == 1 || proto == 58) {
     unsigned other = 0;
-    if (icmp_counterpart(proto, sport, other)) dport = other;
-    else one_way = true;
+    if (icmp_counterpart(proto, sport, other))
+      dport = other;
+    else
+      one_way = true;
     has_ports = true;
   }
   int cmp = std::memcmp(a.data(), b.data(), a.size());
@@ -70,8 +91,10 @@ std::string community_id(const std::string &src, const std::string &dst, int pro
   input.push_back(uint8_t(proto));
   input.push_back(0);
   if (has_ports) {
-    input.push_back((sport >> 8) & 0xff); input.push_back(sport & 0xff);
-    input.push_back((dport >> 8) & 0xff); input.push_back(dport & 0xff);
+    input.push_back((sport >> 8) & 0xff);
+    input.push_back(sport & 0xff);
+    input.push_back((dport >> 8) & 0xff);
+    input.push_back(dport & 0xff);
   }
   unsigned char digest[20];
   gcry_md_hash_buffer(GCRY_MD_SHA1, digest, input.data(), input.size());

@@ -7,7 +7,7 @@ namespace xtractr {
 
 // "1:<base64 sha1>" for an IP flow, or "" when the addresses do not parse.
 // ICMP/ICMPv6 flows pass the type and code of the client's first message as ports.
-std::string community_id(const std::string &src, const std::string &dst, int proto,
-                         unsigned sport, unsigned dport, bool has_ports, unsigned seed = 0);
+std::string community_id(const std::string &src, const std::string &dst, int proto, unsigned sport, unsigned dport,
+                         bool has_ports, unsigned seed = 0);
 
 }  // namespace xtractr

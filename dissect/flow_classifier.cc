@@ -56,8 +56,10 @@ FlowClassifier::Assignment FlowClassifier::add(const FrameRecord &f) {
   }
   Flow &flow = flows_[found->second - 1];
   int dir;
-  if (is_ip) dir = (f.net_src == flow.src && (!flow.has_ports || f.sport == flow.sport)) ? 0 : 1;
-  else dir = f.link_src == flow.src ? 0 : 1;
+  if (is_ip)
+    dir = (f.net_src == flow.src && (!flow.has_ports || f.sport == flow.sport)) ? 0 : 1;
+  else
+    dir = f.link_src == flow.src ? 0 : 1;
   // a frame between one host and itself: the source port decides, else the first frame's way
   if (is_ip && flow.src == flow.dst && flow.has_ports) dir = f.sport == flow.sport ? 0 : 1;
 
@@ -73,8 +75,10 @@ FlowClassifier::Assignment FlowClassifier::add(const FrameRecord &f) {
   }
   if (f.payload > 0) {
     if (f.udp_stream >= 0 || dir != flow.last_payload_dir) {
-      if (dir == 0) ++flow.cmsgs;
-      else ++flow.smsgs;
+      if (dir == 0)
+        ++flow.cmsgs;
+      else
+        ++flow.smsgs;
     }
     flow.last_payload_dir = dir;
   }

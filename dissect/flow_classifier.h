@@ -26,7 +26,7 @@ struct Flow {
   std::string service, title;
   uint64_t packets = 0, bytes = 0;
   uint64_t cmsgs = 0, smsgs = 0;  // application messages (runs of payload in one direction)
-  uint32_t first = 0, last = 0;    // frame numbers
+  uint32_t first = 0, last = 0;   // frame numbers
   int64_t first_sec = 0, last_sec = 0;
   int32_t first_nsec = 0, last_nsec = 0;
   int64_t tcp_stream = -1, udp_stream = -1;

@@ -20,8 +20,8 @@
 #include "dissect/wireshark_runtime.h"
 
 extern "C" {
-#include <epan/column.h>
 #include <epan/column-info.h>
+#include <epan/column.h>
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
 #include <epan/frame_data.h>
@@ -145,17 +145,31 @@ struct FrameDissector::Session {
       case ValueKind::Integer: {
         int64_t value;
         switch (hf->type) {
-          case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
-            value = fvalue_get_sinteger(&fi->value); break;
-          case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
-            value = fvalue_get_sinteger64(&fi->value); break;
-          case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
-            value = int64_t(fvalue_get_uinteger64(&fi->value)); break;
+          case FT_INT8:
+          case FT_INT16:
+          case FT_INT24:
+          case FT_INT32:
+            value = fvalue_get_sinteger(&fi->value);
+            break;
+          case FT_INT40:
+          case FT_INT48:
+          case FT_INT56:
+          case FT_INT64:
+            value = fvalue_get_sinteger64(&fi->value);
+            break;
+          case FT_UINT40:
+          case FT_UINT48:
+          case FT_UINT56:
+          case FT_UINT64:
+            value = int64_t(fvalue_get_uinteger64(&fi->value));
+            break;
           case FT_BOOLEAN:
             // any non-zero value is true: tshark prints 1 (e.g. BER booleans hold 0xff)
-            value = fvalue_get_uinteger64(&fi->value) != 0; break;
+            value = fvalue_get_uinteger64(&fi->value) != 0;
+            break;
           default:
-            value = fvalue_get_uinteger(&fi->value); break;
+            value = fvalue_get_uinteger(&fi->value);
+            break;
         }
         r.fields.push_back(FieldValue{hf->id, kind, value, 0, 0});
         return;
@@ -241,8 +255,10 @@ struct FrameDissector::Session {
       return;
     }
     FieldValue v{hf_id, ValueKind::Bytes, 0, uint32_t(r.arena.size()), length};
-    if (src.data) r.arena.append(reinterpret_cast<const char *>(src.data) + fi->start, length);
-    else v.length = 0;
+    if (src.data)
+      r.arena.append(reinterpret_cast<const char *>(src.data) + fi->start, length);
+    else
+      v.length = 0;
     r.fields.push_back(v);
   }
 
@@ -257,7 +273,8 @@ struct FrameDissector::Session {
     if (!ends(".segment") && !ends(".fragment")) return;
     int k = source_index(fi->ds_tvb);
     if (k < 0 || out->sources[size_t(k)].is_frame) return;
-    piece_candidates.push_back(PieceCandidate{k, fvalue_get_uinteger(&fi->value), uint32_t(fi->start), uint32_t(fi->length)});
+    piece_candidates.push_back(
+        PieceCandidate{k, fvalue_get_uinteger(&fi->value), uint32_t(fi->start), uint32_t(fi->length)});
   }
 
   void remember_frame(uint32_t frame, const uint8_t *data, uint32_t length) {
@@ -281,7 +298,8 @@ struct FrameDissector::Session {
       std::vector<PieceCandidate> mine;
       for (const auto &c : piece_candidates)
         if (c.source == int(k)) mine.push_back(c);
-      std::sort(mine.begin(), mine.end(), [](const PieceCandidate &a, const PieceCandidate &b) { return a.start < b.start; });
+      std::sort(mine.begin(), mine.end(),
+                [](const PieceCandidate &a, const PieceCandidate &b) { return a.start < b.start; });
       uint32_t covered = 0;
       std::vector<Piece> pieces;
       for (const auto &c : mine) {
@@ -313,12 +331,18 @@ struct FrameDissector::Session {
   void carrier_addresses(FrameRecord &r, int stream_hf) {
     size_t stream_at = r.fields.size();
     for (size_t i = r.fields.size(); i-- > 0;)
-      if (r.fields[i].hf_id == stream_hf) { stream_at = i; break; }
+      if (r.fields[i].hf_id == stream_hf) {
+        stream_at = i;
+        break;
+      }
     const FieldValue *src = nullptr, *dst = nullptr;
     for (size_t i = 0; i < stream_at; ++i) {
       const int id = r.fields[i].hf_id;
-      if (id == hf_ip_src || id == hf_ipv6_src) { src = &r.fields[i]; dst = nullptr; }
-      else if (src && (id == hf_ip_dst || id == hf_ipv6_dst)) dst = &r.fields[i];
+      if (id == hf_ip_src || id == hf_ipv6_src) {
+        src = &r.fields[i];
+        dst = nullptr;
+      } else if (src && (id == hf_ip_dst || id == hf_ipv6_dst))
+        dst = &r.fields[i];
     }
     if (!src || !dst) return;
     r.net_src = std::string(r.text(*src));
@@ -337,8 +361,10 @@ struct FrameDissector::Session {
     if (const FieldValue *v = r.last(hf_udp_stream)) r.udp_stream = v->integer;
     if (const FieldValue *v = r.last(hf_tcp_flags)) r.tcp_flags = int(v->integer);
     if (!r.net_src.empty()) {
-      if (r.tcp_stream >= 0) carrier_addresses(r, hf_tcp_stream);
-      else if (r.udp_stream >= 0) carrier_addresses(r, hf_udp_stream);
+      if (r.tcp_stream >= 0)
+        carrier_addresses(r, hf_tcp_stream);
+      else if (r.udp_stream >= 0)
+        carrier_addresses(r, hf_udp_stream);
     }
     for (const FieldValue &v : r.fields)
       if (v.hf_id == hf_ip_fragment || v.hf_id == hf_ipv6_fragment) r.fragment_frames.push_back(uint32_t(v.integer));
@@ -349,11 +375,20 @@ struct FrameDissector::Session {
     }
     if (r.net_src.empty()) return;
     switch (pinfo->ptype) {
-      case PT_TCP: r.ip_proto = 6; return;
-      case PT_UDP: r.ip_proto = 17; return;
-      case PT_SCTP: r.ip_proto = 132; return;
-      case PT_DCCP: r.ip_proto = 33; return;
-      default: break;
+      case PT_TCP:
+        r.ip_proto = 6;
+        return;
+      case PT_UDP:
+        r.ip_proto = 17;
+        return;
+      case PT_SCTP:
+        r.ip_proto = 132;
+        return;
+      case PT_DCCP:
+        r.ip_proto = 33;
+        return;
+      default:
+        break;
     }
     const std::string &layers = r.protocols;
     if (layers.find(":icmpv6") != std::string::npos) {
@@ -364,9 +399,10 @@ struct FrameDissector::Session {
       r.ip_proto = 1;
       if (const FieldValue *v = r.first(hf_icmp_type)) r.icmp_type = int(v->integer);
       if (const FieldValue *v = r.first(hf_icmp_code)) r.icmp_code = int(v->integer);
-    }
-    else if (pinfo->net_src.type == AT_IPv4) { if (const FieldValue *v = r.last(hf_ip_proto)) r.ip_proto = int(v->integer); }
-    else if (const FieldValue *v = r.last(hf_ipv6_nxt)) r.ip_proto = int(v->integer);
+    } else if (pinfo->net_src.type == AT_IPv4) {
+      if (const FieldValue *v = r.last(hf_ip_proto)) r.ip_proto = int(v->integer);
+    } else if (const FieldValue *v = r.last(hf_ipv6_nxt))
+      r.ip_proto = int(v->integer);
   }
 
   static void walk(proto_node *node, gpointer data) {
@@ -417,7 +453,10 @@ void FrameDissector::dissect(FrameRecord &out) {
 
   packet_info *pinfo = &s.edt->pi;
   switch (pinfo->ptype) {
-    case PT_TCP: case PT_UDP: case PT_SCTP: case PT_DCCP:
+    case PT_TCP:
+    case PT_UDP:
+    case PT_SCTP:
+    case PT_DCCP:
       out.sport = pinfo->srcport;
       out.dport = pinfo->destport;
       out.has_ports = true;
@@ -438,7 +477,8 @@ void FrameDissector::dissect(FrameRecord &out) {
     s.source_tvbs.push_back(tvb);
     out.sources.push_back(std::move(source));
   }
-  if (s.frame_references && rec.rec_type == REC_TYPE_PACKET) s.remember_frame(s.frame_number, reader.data(), fdata.cap_len);
+  if (s.frame_references && rec.rec_type == REC_TYPE_PACKET)
+    s.remember_frame(s.frame_number, reader.data(), fdata.cap_len);
 
   if (s.edt->tree) proto_tree_children_foreach(s.edt->tree, Session::walk, &s);
   s.resolve_pieces(out);

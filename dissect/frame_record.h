@@ -23,10 +23,10 @@ enum class ValueKind : uint8_t {
 };
 
 struct FieldValue {
-  int hf_id;          // Wireshark header-field id (process-wide, stable within a process)
+  int hf_id;  // Wireshark header-field id (process-wide, stable within a process)
   ValueKind kind;
-  int64_t integer;    // Integer kind
-  uint32_t offset;    // Text/Bytes/NumberText: slice of FrameRecord::arena, or of a data source
+  int64_t integer;  // Integer kind
+  uint32_t offset;  // Text/Bytes/NumberText: slice of FrameRecord::arena, or of a data source
   uint32_t length;
   int32_t source = -1;  // Bytes only: -1 = in the arena, k >= 0 = slice of FrameRecord::sources[k]
 };
@@ -45,33 +45,33 @@ struct Piece {
 struct DataSource {
   const uint8_t *data = nullptr;  // valid until the next frame is dissected
   uint32_t length = 0;
-  bool is_frame = false;          // the frame's own record bytes, readable from the capture
-  bool referenced = false;        // some field refers to it
-  std::vector<Piece> pieces;      // a reassembly of earlier frames' bytes, when it is one
+  bool is_frame = false;      // the frame's own record bytes, readable from the capture
+  bool referenced = false;    // some field refers to it
+  std::vector<Piece> pieces;  // a reassembly of earlier frames' bytes, when it is one
 };
 
 struct FrameRecord {
   // summary columns
-  uint32_t number = 0;        // frame.number
-  int64_t file_offset = 0;    // of the record in its (uncompressed) file
-  uint32_t length = 0;        // on the wire
+  uint32_t number = 0;      // frame.number
+  int64_t file_offset = 0;  // of the record in its (uncompressed) file
+  uint32_t length = 0;      // on the wire
   uint32_t caplen = 0;
-  int64_t ts_sec = 0;         // absolute time stamp
+  int64_t ts_sec = 0;  // absolute time stamp
   int32_t ts_nsec = 0;
-  std::string src, dst;       // Source / Destination columns (as tshark -n prints)
+  std::string src, dst;  // Source / Destination columns (as tshark -n prints)
   uint32_t sport = 0, dport = 0;
   bool has_ports = false;
-  int ip_proto = -1;          // IP protocol number, -1 when not IP
-  std::string service;        // application protocol (or transport), see service_name.h
-  std::string title;          // Info column
-  std::string protocols;      // frame.protocols
+  int ip_proto = -1;      // IP protocol number, -1 when not IP
+  std::string service;    // application protocol (or transport), see service_name.h
+  std::string title;      // Info column
+  std::string protocols;  // frame.protocols
   // what flow classification needs
   std::string net_src, net_dst;    // innermost IP addresses, empty when not IP
   std::string link_src, link_dst;  // link-layer addresses
   int64_t tcp_stream = -1, udp_stream = -1;
-  int tcp_flags = -1;              // tcp.flags of the innermost TCP header
+  int tcp_flags = -1;  // tcp.flags of the innermost TCP header
   int icmp_type = -1, icmp_code = -1;
-  int64_t payload = 0;             // transport payload bytes (tcp.len, udp.length - 8)
+  int64_t payload = 0;                    // transport payload bytes (tcp.len, udp.length - 8)
   std::vector<uint32_t> fragment_frames;  // ip.fragment / ipv6.fragment: frames reassembled here
 
   std::vector<FieldValue> fields;
@@ -79,11 +79,25 @@ struct FrameRecord {
   std::vector<DataSource> sources;
 
   void clear() {
-    src.clear(); dst.clear(); service.clear(); title.clear(); protocols.clear();
-    fields.clear(); arena.clear(); sources.clear();
-    net_src.clear(); net_dst.clear(); link_src.clear(); link_dst.clear();
-    sport = dport = 0; has_ports = false; ip_proto = -1;
-    tcp_stream = udp_stream = -1; tcp_flags = -1; icmp_type = icmp_code = -1; payload = 0;
+    src.clear();
+    dst.clear();
+    service.clear();
+    title.clear();
+    protocols.clear();
+    fields.clear();
+    arena.clear();
+    sources.clear();
+    net_src.clear();
+    net_dst.clear();
+    link_src.clear();
+    link_dst.clear();
+    sport = dport = 0;
+    has_ports = false;
+    ip_proto = -1;
+    tcp_stream = udp_stream = -1;
+    tcp_flags = -1;
+    icmp_type = icmp_code = -1;
+    payload = 0;
     fragment_frames.clear();
   }
   // The value's text or bytes (for Bytes: raw bytes, printed as hex by tshark).
@@ -95,11 +109,13 @@ struct FrameRecord {
 
   // First/last value of a field by id, or nullptr.
   const FieldValue *first(int hf_id) const {
-    for (const auto &f : fields) if (f.hf_id == hf_id) return &f;
+    for (const auto &f : fields)
+      if (f.hf_id == hf_id) return &f;
     return nullptr;
   }
   const FieldValue *last(int hf_id) const {
-    for (auto it = fields.rbegin(); it != fields.rend(); ++it) if (it->hf_id == hf_id) return &*it;
+    for (auto it = fields.rbegin(); it != fields.rend(); ++it)
+      if (it->hf_id == hf_id) return &*it;
     return nullptr;
   }
 };

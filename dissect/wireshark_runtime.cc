@@ -78,21 +78,42 @@ ValueKind field_kind(int hf_id) {
   static const int proto_data = proto_get_id_by_filter_name("data");
   if (hf_id == proto_data) return ValueKind::Bytes;
   switch (hf->type) {
-    case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
-    case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
-    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
-    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
-    case FT_FRAMENUM: case FT_BOOLEAN:
+    case FT_UINT8:
+    case FT_UINT16:
+    case FT_UINT24:
+    case FT_UINT32:
+    case FT_UINT40:
+    case FT_UINT48:
+    case FT_UINT56:
+    case FT_UINT64:
+    case FT_INT8:
+    case FT_INT16:
+    case FT_INT24:
+    case FT_INT32:
+    case FT_INT40:
+    case FT_INT48:
+    case FT_INT56:
+    case FT_INT64:
+    case FT_FRAMENUM:
+    case FT_BOOLEAN:
       return ValueKind::Integer;
-    case FT_FLOAT: case FT_DOUBLE: case FT_RELATIVE_TIME:
+    case FT_FLOAT:
+    case FT_DOUBLE:
+    case FT_RELATIVE_TIME:
       return ValueKind::NumberText;
     case FT_NONE:
       return ValueKind::Present;
-    case FT_BYTES: case FT_UINT_BYTES:
+    case FT_BYTES:
+    case FT_UINT_BYTES:
       // tshark prints plain hex unless the field asks for separators between bytes
       switch (FIELD_DISPLAY(hf->display)) {
-        case SEP_DOT: case SEP_DASH: case SEP_COLON: case SEP_SPACE: return ValueKind::Text;
-        default: return ValueKind::Bytes;
+        case SEP_DOT:
+        case SEP_DASH:
+        case SEP_COLON:
+        case SEP_SPACE:
+          return ValueKind::Text;
+        default:
+          return ValueKind::Bytes;
       }
     default:
       return ValueKind::Text;

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <memory>
 
-#include "index/doc_builder.h"
-#include "extension/scan_plan.h"
-#include "search/search_filter.h"
 #include "core/interruption.h"
 #include "core/sql_error.h"
+#include "extension/scan_plan.h"
+#include "index/doc_builder.h"
+#include "search/search_filter.h"
 
 namespace xtractr {
 
@@ -88,8 +88,8 @@ int table_disconnect(sqlite3_vtab *vtab) {
 
 int table_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
   const TableSpec &s = spec_of(vtab);
-  return plan_scan(info, ScanColumns{s.id_column, s.capture_column, s.query_column, s.filter_column,
-                                     s.flow_column, s.time_column});
+  return plan_scan(
+      info, ScanColumns{s.id_column, s.capture_column, s.query_column, s.filter_column, s.flow_column, s.time_column});
 }
 
 int table_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
@@ -130,8 +130,8 @@ void start_member(IndexCursor &c) {
         hi = c.ids.back();
       }
     }
-    std::string sql = std::string(c.spec->select) +
-                      (c.search && !c.dense ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
+    std::string sql =
+        std::string(c.spec->select) + (c.search && !c.dense ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
     if (c.args.flow) sql += " AND flow = ?3";
     if (c.args.time_min) sql += " AND time >= ?4";
     if (c.args.time_max) sql += " AND time <= ?5";
@@ -181,7 +181,8 @@ int table_next(sqlite3_vtab_cursor *cur) {
   return guard_vtab(cur->pVtab, [&] {
     if (c.search ? step_search(c) : c.rows.step()) return SQLITE_OK;
     ++c.member;
-    ConnectionScope scope(reinterpret_cast<IndexTable *>(cur->pVtab)->db);  // its display filter may re-check many frames
+    ConnectionScope scope(
+        reinterpret_cast<IndexTable *>(cur->pVtab)->db);  // its display filter may re-check many frames
     start_member(c);
     return SQLITE_OK;
   });
@@ -223,9 +224,15 @@ int table_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
         sqlite3_result_text(ctx, text.data(), int(text.size()), SQLITE_TRANSIENT);
         break;
       }
-      case ColumnSource::CaptureArg: result_optional_text(ctx, c.args.capture); break;
-      case ColumnSource::QueryArg: result_optional_text(ctx, c.args.query); break;
-      case ColumnSource::FilterArg: result_optional_text(ctx, c.args.filter); break;
+      case ColumnSource::CaptureArg:
+        result_optional_text(ctx, c.args.capture);
+        break;
+      case ColumnSource::QueryArg:
+        result_optional_text(ctx, c.args.query);
+        break;
+      case ColumnSource::FilterArg:
+        result_optional_text(ctx, c.args.filter);
+        break;
     }
     return SQLITE_OK;
   });

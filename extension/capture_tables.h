@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "index/capture_collection.h"
 #include "core/sqlite_api.h"
+#include "index/capture_collection.h"
 
 namespace xtractr {
 
@@ -20,13 +20,13 @@ class DocBuilder;
 
 // How a virtual-table column is produced from the index row.
 enum class ColumnSource {
-  Plain,         // the statement column as stored
-  PacketId,      // a packet id: statement column + the member's id base
-  FlowId,        // a flow id: statement column + the member's flow base
-  Pcap,          // the capture file's path
-  Doc,           // the JSON doc
-  BlockText,     // a packet's src, dst or title, kept in its field block (statement_column: which)
-  CaptureArg,    // the hidden arguments, echoed back
+  Plain,       // the statement column as stored
+  PacketId,    // a packet id: statement column + the member's id base
+  FlowId,      // a flow id: statement column + the member's flow base
+  Pcap,        // the capture file's path
+  Doc,         // the JSON doc
+  BlockText,   // a packet's src, dst or title, kept in its field block (statement_column: which)
+  CaptureArg,  // the hidden arguments, echoed back
   QueryArg,
   FilterArg,
 };
@@ -37,9 +37,9 @@ struct ColumnSpec {
 };
 
 struct TableSpec {
-  const char *name;        // "packets" or "flows", for messages
-  const char *schema;      // CREATE TABLE x(...)
-  const char *select;      // SELECT ... FROM <index table> (no WHERE)
+  const char *name;    // "packets" or "flows", for messages
+  const char *schema;  // CREATE TABLE x(...)
+  const char *select;  // SELECT ... FROM <index table> (no WHERE)
   std::vector<ColumnSpec> columns;
   int id_column, capture_column, query_column, filter_column;
   int flow_column = -1, time_column = -1;  // pushdowns only packets has

@@ -42,7 +42,10 @@ void result_json_value(sqlite3_context *ctx, std::string_view v) {
       errno = 0;
       char *end = nullptr;
       long long n = std::strtoll(number.c_str(), &end, 10);
-      if (errno == 0 && end && *end == '\0') { sqlite3_result_int64(ctx, n); return; }
+      if (errno == 0 && end && *end == '\0') {
+        sqlite3_result_int64(ctx, n);
+        return;
+      }
     }
     sqlite3_result_double(ctx, std::strtod(number.c_str(), nullptr));
   }
@@ -50,8 +53,10 @@ void result_json_value(sqlite3_context *ctx, std::string_view v) {
 
 bool member_of(sqlite3_value **argv, std::string_view &out) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) return false;
-  std::string_view doc(reinterpret_cast<const char *>(sqlite3_value_text(argv[0])), size_t(sqlite3_value_bytes(argv[0])));
-  std::string_view name(reinterpret_cast<const char *>(sqlite3_value_text(argv[1])), size_t(sqlite3_value_bytes(argv[1])));
+  std::string_view doc(reinterpret_cast<const char *>(sqlite3_value_text(argv[0])),
+                       size_t(sqlite3_value_bytes(argv[0])));
+  std::string_view name(reinterpret_cast<const char *>(sqlite3_value_text(argv[1])),
+                        size_t(sqlite3_value_bytes(argv[1])));
   auto member = json_member(doc, name);
   if (!member) return false;
   out = *member;

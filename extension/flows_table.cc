@@ -14,8 +14,8 @@
 ** `last` are packet ids; `cmsgs`/`smsgs` count application messages (runs of payload in
 ** one direction; every datagram for UDP). See index_table.cc for the module itself.
 */
-#include "index/doc_builder.h"
 #include "extension/capture_tables.h"
+#include "index/doc_builder.h"
 
 namespace xtractr {
 
@@ -23,9 +23,28 @@ namespace {
 
 // Virtual-table columns, in schema order.
 enum FlowColumn {
-  FLOW_ID, FLOW_PCAP, FLOW_SRC, FLOW_DST, FLOW_SPORT, FLOW_DPORT, FLOW_PROTO, FLOW_SERVICE, FLOW_TITLE,
-  FLOW_PACKETS, FLOW_BYTES, FLOW_CMSGS, FLOW_SMSGS, FLOW_FIRST, FLOW_LAST, FLOW_TIME, FLOW_DURATION,
-  FLOW_COMMUNITY_ID, FLOW_CAPTURE, FLOW_QUERY, FLOW_FILTER, FLOW_DOC
+  FLOW_ID,
+  FLOW_PCAP,
+  FLOW_SRC,
+  FLOW_DST,
+  FLOW_SPORT,
+  FLOW_DPORT,
+  FLOW_PROTO,
+  FLOW_SERVICE,
+  FLOW_TITLE,
+  FLOW_PACKETS,
+  FLOW_BYTES,
+  FLOW_CMSGS,
+  FLOW_SMSGS,
+  FLOW_FIRST,
+  FLOW_LAST,
+  FLOW_TIME,
+  FLOW_DURATION,
+  FLOW_COMMUNITY_ID,
+  FLOW_CAPTURE,
+  FLOW_QUERY,
+  FLOW_FILTER,
+  FLOW_DOC
 };
 const char kSchema[] =
     "CREATE TABLE x(id INTEGER, pcap TEXT, src TEXT, dst TEXT, sport INTEGER, dport INTEGER,"
@@ -44,32 +63,37 @@ std::string flow_doc(DocBuilder &, const CollectionMember &member, sqlite3_stmt 
 }  // namespace
 
 const TableSpec flows_spec = {
-    "flows", kSchema, kSelect,
+    "flows",
+    kSchema,
+    kSelect,
     {
-        {ColumnSource::FlowId, 0},    // FLOW_ID
-        {ColumnSource::Pcap, -1},     // FLOW_PCAP
-        {ColumnSource::Plain, 1},     // FLOW_SRC
-        {ColumnSource::Plain, 2},     // FLOW_DST
-        {ColumnSource::Plain, 3},     // FLOW_SPORT
-        {ColumnSource::Plain, 4},     // FLOW_DPORT
-        {ColumnSource::Plain, 5},     // FLOW_PROTO
-        {ColumnSource::Plain, 6},     // FLOW_SERVICE
-        {ColumnSource::Plain, 7},     // FLOW_TITLE
-        {ColumnSource::Plain, 8},     // FLOW_PACKETS
-        {ColumnSource::Plain, 9},     // FLOW_BYTES
-        {ColumnSource::Plain, 10},    // FLOW_CMSGS
-        {ColumnSource::Plain, 11},    // FLOW_SMSGS
-        {ColumnSource::PacketId, 12}, // FLOW_FIRST
-        {ColumnSource::PacketId, 13}, // FLOW_LAST
-        {ColumnSource::Plain, 14},    // FLOW_TIME
-        {ColumnSource::Plain, 15},    // FLOW_DURATION
-        {ColumnSource::Plain, 16},    // FLOW_COMMUNITY_ID
-        {ColumnSource::CaptureArg, -1},
-        {ColumnSource::QueryArg, -1},
-        {ColumnSource::FilterArg, -1},
-        {ColumnSource::Doc, -1},      // FLOW_DOC
+        {ColumnSource::FlowId, 0},     // FLOW_ID
+        {ColumnSource::Pcap, -1},      // FLOW_PCAP
+        {ColumnSource::Plain, 1},      // FLOW_SRC
+        {ColumnSource::Plain, 2},      // FLOW_DST
+        {ColumnSource::Plain, 3},      // FLOW_SPORT
+        {ColumnSource::Plain, 4},      // FLOW_DPORT
+        {ColumnSource::Plain, 5},      // FLOW_PROTO
+        {ColumnSource::Plain, 6},      // FLOW_SERVICE
+        {ColumnSource::Plain, 7},      // FLOW_TITLE
+        {ColumnSource::Plain, 8},      // FLOW_PACKETS
+        {ColumnSource::Plain, 9},      // FLOW_BYTES
+        {ColumnSource::Plain, 10},     // FLOW_CMSGS
+        {ColumnSource::Plain, 11},     // FLOW_SMSGS
+        {ColumnSource::PacketId, 12},  // FLOW_FIRST
+        {ColumnSource::PacketId, 13},  // FLOW_LAST
+        {ColumnSource::Plain, 14},     // FLOW_TIME
+        {ColumnSource::Plain, 15},     // FLOW_DURATION
+        {ColumnSource::Plain, 16},     // FLOW_COMMUNITY_ID
+        {ColumnSource::CaptureArg, -1}, {ColumnSource::QueryArg, -1},
+        {ColumnSource::FilterArg, -1},  {ColumnSource::Doc, -1},  // FLOW_DOC
     },
-    FLOW_ID, FLOW_CAPTURE, FLOW_QUERY, FLOW_FILTER, -1, -1,
+    FLOW_ID,
+    FLOW_CAPTURE,
+    FLOW_QUERY,
+    FLOW_FILTER,
+    -1,
+    -1,
     /* rows_are_flows */ true,
     flow_doc,
 };

@@ -18,11 +18,11 @@
 */
 #include <string>
 
-#include "index/capture_collection.h"
-#include "index/block_codec.h"
-#include "index/doc_builder.h"
 #include "core/function_registry.h"
 #include "core/sql_error.h"
+#include "index/block_codec.h"
+#include "index/capture_collection.h"
+#include "index/doc_builder.h"
 
 namespace xtractr {
 

@@ -15,7 +15,10 @@ int plan_scan(sqlite3_index_info *info, const ScanColumns &columns) {
     char code = 0;
     bool omit = true;
     if (c.iColumn == columns.capture && c.op == SQLITE_INDEX_CONSTRAINT_EQ) {
-      if (!c.usable) { capture_unusable = true; continue; }
+      if (!c.usable) {
+        capture_unusable = true;
+        continue;
+      }
       if (have_capture) continue;
       code = 'c';
       have_capture = true;
@@ -27,20 +30,33 @@ int plan_scan(sqlite3_index_info *info, const ScanColumns &columns) {
       code = 'f';
     } else if (c.iColumn == columns.id || c.iColumn == -1) {
       switch (c.op) {
-        case SQLITE_INDEX_CONSTRAINT_EQ: code = '='; break;
-        case SQLITE_INDEX_CONSTRAINT_GT: code = '>'; break;
-        case SQLITE_INDEX_CONSTRAINT_GE: code = 'g'; break;
-        case SQLITE_INDEX_CONSTRAINT_LT: code = '<'; break;
-        case SQLITE_INDEX_CONSTRAINT_LE: code = 'l'; break;
-        default: break;
+        case SQLITE_INDEX_CONSTRAINT_EQ:
+          code = '=';
+          break;
+        case SQLITE_INDEX_CONSTRAINT_GT:
+          code = '>';
+          break;
+        case SQLITE_INDEX_CONSTRAINT_GE:
+          code = 'g';
+          break;
+        case SQLITE_INDEX_CONSTRAINT_LT:
+          code = '<';
+          break;
+        case SQLITE_INDEX_CONSTRAINT_LE:
+          code = 'l';
+          break;
+        default:
+          break;
       }
       if (code) by_id = true;
     } else if (columns.flow >= 0 && c.iColumn == columns.flow && c.op == SQLITE_INDEX_CONSTRAINT_EQ) {
       code = 'F';
       by_flow = true;
     } else if (columns.time >= 0 && c.iColumn == columns.time) {
-      if (c.op == SQLITE_INDEX_CONSTRAINT_GT || c.op == SQLITE_INDEX_CONSTRAINT_GE) code = 't';
-      else if (c.op == SQLITE_INDEX_CONSTRAINT_LT || c.op == SQLITE_INDEX_CONSTRAINT_LE) code = 'T';
+      if (c.op == SQLITE_INDEX_CONSTRAINT_GT || c.op == SQLITE_INDEX_CONSTRAINT_GE)
+        code = 't';
+      else if (c.op == SQLITE_INDEX_CONSTRAINT_LT || c.op == SQLITE_INDEX_CONSTRAINT_LE)
+        code = 'T';
       omit = false;  // bounds are applied inclusively; SQLite re-checks strictness
       if (code) by_time = true;
     }
@@ -88,18 +104,32 @@ std::optional<std::string> text_of(sqlite3_value *v) {
 // An id bound as an integer; a REAL bound is rounded the way the comparison needs.
 bool integer_bound(sqlite3_value *v, char code, int64_t &out) {
   int type = sqlite3_value_numeric_type(v);
-  if (type == SQLITE_INTEGER) { out = sqlite3_value_int64(v); return true; }
+  if (type == SQLITE_INTEGER) {
+    out = sqlite3_value_int64(v);
+    return true;
+  }
   if (type == SQLITE_FLOAT) {
     double d = sqlite3_value_double(v);
     if (std::isnan(d)) return false;
     if (d > 9.2e18) d = 9.2e18;
     if (d < -9.2e18) d = -9.2e18;
     switch (code) {
-      case '=': if (d != std::floor(d)) return false; out = int64_t(d); return true;
-      case '>': out = int64_t(std::floor(d)); return true;
-      case 'g': out = int64_t(std::ceil(d)); return true;
-      case '<': out = int64_t(std::ceil(d)); return true;
-      case 'l': out = int64_t(std::floor(d)); return true;
+      case '=':
+        if (d != std::floor(d)) return false;
+        out = int64_t(d);
+        return true;
+      case '>':
+        out = int64_t(std::floor(d));
+        return true;
+      case 'g':
+        out = int64_t(std::ceil(d));
+        return true;
+      case '<':
+        out = int64_t(std::ceil(d));
+        return true;
+      case 'l':
+        out = int64_t(std::floor(d));
+        return true;
     }
   }
   return false;  // NULL or text: no row compares true
@@ -114,28 +144,53 @@ ScanArguments decode_scan(const char *idx_str, int argc, sqlite3_value **argv) {
     sqlite3_value *v = argv[i];
     int64_t n = 0;
     switch (code) {
-      case 'c': a.capture = text_of(v); break;
-      case 'q': a.query = text_of(v); break;
-      case 'f': a.filter = text_of(v); break;
-      case '=': case '>': case 'g': case '<': case 'l':
-        if (!integer_bound(v, code, n)) { a.empty = true; break; }
-        if (code == '=') { a.id_min = std::max(a.id_min, n); a.id_max = std::min(a.id_max, n); }
-        else if (code == '>') a.id_min = std::max(a.id_min, n == INT64_MAX ? n : n + 1);
-        else if (code == 'g') a.id_min = std::max(a.id_min, n);
-        else if (code == '<') a.id_max = std::min(a.id_max, n == INT64_MIN ? n : n - 1);
-        else a.id_max = std::min(a.id_max, n);
+      case 'c':
+        a.capture = text_of(v);
+        break;
+      case 'q':
+        a.query = text_of(v);
+        break;
+      case 'f':
+        a.filter = text_of(v);
+        break;
+      case '=':
+      case '>':
+      case 'g':
+      case '<':
+      case 'l':
+        if (!integer_bound(v, code, n)) {
+          a.empty = true;
+          break;
+        }
+        if (code == '=') {
+          a.id_min = std::max(a.id_min, n);
+          a.id_max = std::min(a.id_max, n);
+        } else if (code == '>')
+          a.id_min = std::max(a.id_min, n == INT64_MAX ? n : n + 1);
+        else if (code == 'g')
+          a.id_min = std::max(a.id_min, n);
+        else if (code == '<')
+          a.id_max = std::min(a.id_max, n == INT64_MIN ? n : n - 1);
+        else
+          a.id_max = std::min(a.id_max, n);
         break;
       case 'F':
-        if (!integer_bound(v, '=', n)) { a.empty = true; break; }
+        if (!integer_bound(v, '=', n)) {
+          a.empty = true;
+          break;
+        }
         if (a.flow && *a.flow != n) a.empty = true;
         a.flow = n;
         break;
-      case 't': case 'T': {
+      case 't':
+      case 'T': {
         int type = sqlite3_value_numeric_type(v);
         if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) break;  // SQLite re-checks
         double d = sqlite3_value_double(v);
-        if (code == 't') a.time_min = a.time_min ? std::max(*a.time_min, d) : d;
-        else a.time_max = a.time_max ? std::min(*a.time_max, d) : d;
+        if (code == 't')
+          a.time_min = a.time_min ? std::max(*a.time_min, d) : d;
+        else
+          a.time_max = a.time_max ? std::min(*a.time_max, d) : d;
         break;
       }
     }

@@ -12,10 +12,10 @@
 
 #include <string>
 
-#include "dissect/wireshark_runtime.h"
-#include "index/block_codec.h"
 #include "core/function_registry.h"
 #include "core/sql_error.h"
+#include "dissect/wireshark_runtime.h"
+#include "index/block_codec.h"
 
 #ifndef XTRACTR_VERSION
 #define XTRACTR_VERSION "0.0.0"

@@ -32,12 +32,7 @@ const TableRegistration kTables[] = {
 };
 
 const FunctionSpec *const kFunctionGroups[] = {
-    field_functions,
-    index_functions,
-    version_functions,
-    dissect_functions,
-    write_pcap_functions,
-    write_flows_functions,
+    field_functions, index_functions, version_functions, dissect_functions, write_pcap_functions, write_flows_functions,
 };
 
 }  // namespace
@@ -45,12 +40,13 @@ const FunctionSpec *const kFunctionGroups[] = {
 }  // namespace xtractr
 
 extern "C" __attribute__((visibility("default"))) int sqlite3_xtractr_init(sqlite3 *db, char **error,
-                                                                          const sqlite3_api_routines *api) {
+                                                                           const sqlite3_api_routines *api) {
   SQLITE_EXTENSION_INIT2(api);
   using namespace xtractr;
   try {
     for (const auto &table : kTables) {
-      int rc = sqlite3_create_module_v2(db, table.name, &index_table_module, const_cast<TableSpec *>(table.spec), nullptr);
+      int rc =
+          sqlite3_create_module_v2(db, table.name, &index_table_module, const_cast<TableSpec *>(table.spec), nullptr);
       if (rc != SQLITE_OK) return rc;
     }
     for (const ModuleSpec *m = extract_modules; m->name; ++m) {

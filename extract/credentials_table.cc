@@ -19,26 +19,33 @@
 #include <map>
 #include <mutex>
 
+#include "core/sql_error.h"
 #include "dissect/extract/credential_collector.h"
 #include "dissect/wireshark_runtime.h"
 #include "extract/extract_source.h"
 #include "extract/extract_table.h"
-#include "core/sql_error.h"
 
 namespace xtractr {
 
 namespace {
 
 enum CredentialColumn {
-  CRED_PACKET, CRED_FLOW, CRED_PROTOCOL, CRED_USERNAME, CRED_PASSWORD, CRED_INFO, CRED_USERNAME_PACKET, CRED_COLUMNS
+  CRED_PACKET,
+  CRED_FLOW,
+  CRED_PROTOCOL,
+  CRED_USERNAME,
+  CRED_PASSWORD,
+  CRED_INFO,
+  CRED_USERNAME_PACKET,
+  CRED_COLUMNS
 };
 const char kSchema[] =
     "CREATE TABLE x(packet INTEGER, flow INTEGER, protocol TEXT, username TEXT, password TEXT, info TEXT,"
     " username_packet INTEGER, capture HIDDEN)";
 
 const std::vector<std::string> kLoginServices = {
-    "FTP", "HTTP", "POP", "IMAP", "SMTP", "IMF", "SMB", "SMB2", "NBSS", "NTLMSSP", "DCERPC", "KRB5", "LDAP",
-    "CLDAP", "PGSQL", "MySQL", "TELNET", "RADIUS", "SIP", "TDS", "Socks", "IRC", "HTTP2", "RTSP", "VNC", "SNMP"};
+    "FTP",   "HTTP",  "POP",   "IMAP",   "SMTP",   "IMF", "SMB", "SMB2",  "NBSS", "NTLMSSP", "DCERPC", "KRB5", "LDAP",
+    "CLDAP", "PGSQL", "MySQL", "TELNET", "RADIUS", "SIP", "TDS", "Socks", "IRC",  "HTTP2",   "RTSP",   "VNC",  "SNMP"};
 const std::vector<int> kLoginPorts = {21, 23, 25, 80, 88, 110, 139, 143, 389, 445, 587, 3128, 3306, 5432, 8000, 8080};
 
 void produce_credentials(sqlite3 *, sqlite3_value **args, std::vector<ExtractRow> &rows) {
@@ -69,7 +76,8 @@ void produce_credentials(sqlite3 *, sqlite3_value **args, std::vector<ExtractRow
       row[CRED_USERNAME] = ExtractValue::text(c.username);
       row[CRED_PASSWORD] = c.has_password ? ExtractValue::text(c.password) : ExtractValue::null();
       row[CRED_INFO] = c.info.empty() ? ExtractValue::null() : ExtractValue::text(c.info);
-      row[CRED_USERNAME_PACKET] = c.username_packet ? ExtractValue::of(member.id_base + c.username_packet) : ExtractValue::null();
+      row[CRED_USERNAME_PACKET] =
+          c.username_packet ? ExtractValue::of(member.id_base + c.username_packet) : ExtractValue::null();
       rows.push_back(std::move(row));
     }
   }
@@ -77,6 +85,7 @@ void produce_credentials(sqlite3 *, sqlite3_value **args, std::vector<ExtractRow
 
 }  // namespace
 
-const ExtractTableSpec credentials_table_spec = {"xtractr_credentials", kSchema, CRED_COLUMNS, 1, 1, produce_credentials};
+const ExtractTableSpec credentials_table_spec = {"xtractr_credentials", kSchema, CRED_COLUMNS, 1, 1,
+                                                 produce_credentials};
 
 }  // namespace xtractr

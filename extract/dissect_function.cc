@@ -28,15 +28,15 @@
 #include <mutex>
 #include <string>
 
+#include "core/function_registry.h"
+#include "core/json_lookup.h"
+#include "core/sql_error.h"
+#include "core/sqlite_handles.h"
 #include "dissect/extract/isolated.h"
 #include "dissect/extract/json_tree.h"
 #include "dissect/extract/replay_session.h"
 #include "dissect/wireshark_runtime.h"
 #include "extract/extract_source.h"
-#include "core/function_registry.h"
-#include "core/json_lookup.h"
-#include "core/sql_error.h"
-#include "core/sqlite_handles.h"
 
 namespace xtractr {
 
@@ -66,7 +66,8 @@ struct FrameStreams {
 FrameStreams frame_streams(sqlite3 *db, const std::string &capture, int64_t id) {
   FrameStreams out;
   sqlite3_stmt *raw = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fields(doc, 'tcp.stream'), fields(doc, 'udp.stream') FROM packets(?1) WHERE id = ?2",
+  if (sqlite3_prepare_v2(db,
+                         "SELECT fields(doc, 'tcp.stream'), fields(doc, 'udp.stream') FROM packets(?1) WHERE id = ?2",
                          -1, &raw, nullptr) == SQLITE_OK) {
     sqlite3_bind_text(raw, 1, capture.data(), int(capture.size()), SQLITE_TRANSIENT);
     sqlite3_bind_int64(raw, 2, id);
@@ -94,10 +95,11 @@ constexpr int64_t kReplayEverythingUpTo = 5000;
 // are set up through proxies, between other hosts than the media.
 std::vector<int64_t> context_flows(const CollectionMember &member, int64_t flow, int64_t frame) {
   std::vector<int64_t> out{flow};
-  Statement s(member.index->db(),
-              "SELECT g.id FROM flows f JOIN flows g ON ((g.src = f.src AND g.dst = f.dst) OR (g.src = f.dst AND g.dst = f.src)"
-              "   OR (f.service IN ('SIP', 'SDP', 'RTP', 'RTCP') AND g.service = 'SIP'))"
-              " WHERE f.id = ?1 AND g.id != f.id AND g.first < ?2");
+  Statement s(
+      member.index->db(),
+      "SELECT g.id FROM flows f JOIN flows g ON ((g.src = f.src AND g.dst = f.dst) OR (g.src = f.dst AND g.dst = f.src)"
+      "   OR (f.service IN ('SIP', 'SDP', 'RTP', 'RTCP') AND g.service = 'SIP'))"
+      " WHERE f.id = ?1 AND g.id != f.id AND g.first < ?2");
   s.bind(1, flow);
   s.bind(2, frame);
   while (s.step()) out.push_back(s.integer(0));
@@ -132,12 +134,15 @@ void xtractr_dissect_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
     } else {
       frames = source.flow_packets(m, context_flows(member, target->flow, target->number), target->number);
       std::string query;
-      for (int64_t n : streams.tcp) query += (query.empty() ? "" : " || ") + std::string("tcp.stream:") + std::to_string(n);
-      for (int64_t n : streams.udp) query += (query.empty() ? "" : " || ") + std::string("udp.stream:") + std::to_string(n);
+      for (int64_t n : streams.tcp)
+        query += (query.empty() ? "" : " || ") + std::string("tcp.stream:") + std::to_string(n);
+      for (int64_t n : streams.udp)
+        query += (query.empty() ? "" : " || ") + std::string("udp.stream:") + std::to_string(n);
       if (!query.empty())
         for (const IndexedPacket &p : source.search_packets(db, m, query, target->number)) frames.push_back(p);
     }
-    std::sort(frames.begin(), frames.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
+    std::sort(frames.begin(), frames.end(),
+              [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
     frames.erase(std::unique(frames.begin(), frames.end(),
                              [](const IndexedPacket &a, const IndexedPacket &b) { return a.number == b.number; }),
                  frames.end());

@@ -1,6 +1,6 @@
 // extract_modules.cc — the extraction table functions, for xtractr.cc's registration loop.
-#include "extract/extract_table.h"
 #include "core/function_registry.h"
+#include "extract/extract_table.h"
 
 namespace xtractr {
 

@@ -8,7 +8,8 @@
 
 namespace xtractr {
 
-ExtractSource::ExtractSource(const std::string &argument) : argument_(argument), collection_(open_collection(argument)) {}
+ExtractSource::ExtractSource(const std::string &argument)
+    : argument_(argument), collection_(open_collection(argument)) {}
 
 std::optional<LocalId> ExtractSource::locate_packet(int64_t id) const {
   for (size_t m = 0; m < collection_.members.size(); ++m) {
@@ -43,7 +44,8 @@ std::optional<IndexedPacket> ExtractSource::packet(size_t m, int64_t local) cons
   return packet_row(s);
 }
 
-std::vector<IndexedPacket> ExtractSource::flow_packets(size_t m, const std::vector<int64_t> &flows, int64_t last) const {
+std::vector<IndexedPacket> ExtractSource::flow_packets(size_t m, const std::vector<int64_t> &flows,
+                                                       int64_t last) const {
   std::vector<IndexedPacket> out;
   Statement s(member(m).index->db(),
               "SELECT id, offset, flow, dir, time FROM packets WHERE flow = ?1 AND id <= ?2 ORDER BY id");
@@ -54,8 +56,10 @@ std::vector<IndexedPacket> ExtractSource::flow_packets(size_t m, const std::vect
     s.reset();
   }
   if (flows.size() > 1)
-    std::sort(out.begin(), out.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
-  out.erase(std::unique(out.begin(), out.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number == b.number; }),
+    std::sort(out.begin(), out.end(),
+              [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const IndexedPacket &a, const IndexedPacket &b) { return a.number == b.number; }),
             out.end());
   return out;
 }
@@ -75,17 +79,21 @@ std::vector<IndexedPacket> ExtractSource::stream_packets(sqlite3 *db, size_t m, 
     Statement s(member(m).index->db(), "SELECT tcp_stream, udp_stream FROM flows WHERE id = ?1");
     s.bind(1, flow);
     if (!s.step()) return packets;
-    if (!s.is_null(0)) query = "tcp.stream:" + std::to_string(s.integer(0));
-    else if (!s.is_null(1)) query = "udp.stream:" + std::to_string(s.integer(1));
+    if (!s.is_null(0))
+      query = "tcp.stream:" + std::to_string(s.integer(0));
+    else if (!s.is_null(1))
+      query = "udp.stream:" + std::to_string(s.integer(1));
   }
   if (query.empty()) return packets;
   for (const IndexedPacket &p : search_packets(db, m, query, last))
     if (p.flow != flow) packets.push_back(p);
-  std::sort(packets.begin(), packets.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
+  std::sort(packets.begin(), packets.end(),
+            [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
   return packets;
 }
 
-std::vector<IndexedPacket> ExtractSource::search_packets(sqlite3 *db, size_t m, const std::string &query, int64_t last) const {
+std::vector<IndexedPacket> ExtractSource::search_packets(sqlite3 *db, size_t m, const std::string &query,
+                                                         int64_t last) const {
   std::vector<IndexedPacket> out;
   if (!db) return out;
   const CollectionMember &c = member(m);

@@ -21,7 +21,9 @@ struct ExtractCursor {
   std::vector<ExtractRow> rows;
   std::vector<sqlite3_value *> args;  // copies, for the hidden columns
   size_t row = 0;
-  ~ExtractCursor() { for (sqlite3_value *v : args) sqlite3_value_free(v); }
+  ~ExtractCursor() {
+    for (sqlite3_value *v : args) sqlite3_value_free(v);
+  }
 };
 
 const ExtractTableSpec &spec_of(sqlite3_vtab *vtab) { return *reinterpret_cast<ExtractTable *>(vtab)->spec; }
@@ -126,11 +128,20 @@ int extract_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
   if (size_t(column) >= row.size()) return SQLITE_OK;
   const ExtractValue &v = row[size_t(column)];
   switch (v.kind) {
-    case ExtractValue::Null: break;
-    case ExtractValue::Integer: sqlite3_result_int64(ctx, v.integer); break;
-    case ExtractValue::Real: sqlite3_result_double(ctx, v.real); break;
-    case ExtractValue::Text: sqlite3_result_text(ctx, v.bytes.data(), int(v.bytes.size()), SQLITE_TRANSIENT); break;
-    case ExtractValue::Blob: sqlite3_result_blob(ctx, v.bytes.data(), int(v.bytes.size()), SQLITE_TRANSIENT); break;
+    case ExtractValue::Null:
+      break;
+    case ExtractValue::Integer:
+      sqlite3_result_int64(ctx, v.integer);
+      break;
+    case ExtractValue::Real:
+      sqlite3_result_double(ctx, v.real);
+      break;
+    case ExtractValue::Text:
+      sqlite3_result_text(ctx, v.bytes.data(), int(v.bytes.size()), SQLITE_TRANSIENT);
+      break;
+    case ExtractValue::Blob:
+      sqlite3_result_blob(ctx, v.bytes.data(), int(v.bytes.size()), SQLITE_TRANSIENT);
+      break;
   }
   return SQLITE_OK;
 }
@@ -156,7 +167,17 @@ const sqlite3_module extract_table_module = {
     extract_eof,
     extract_column,
     extract_rowid,
-    nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
 };
 
 }  // namespace xtractr

@@ -25,19 +25,39 @@ struct ExtractValue {
   std::string bytes;
 
   static ExtractValue null() { return {}; }
-  static ExtractValue of(int64_t v) { ExtractValue x; x.kind = Integer; x.integer = v; return x; }
-  static ExtractValue of_real(double v) { ExtractValue x; x.kind = Real; x.real = v; return x; }
-  static ExtractValue text(std::string v) { ExtractValue x; x.kind = Text; x.bytes = std::move(v); return x; }
-  static ExtractValue blob(std::string v) { ExtractValue x; x.kind = Blob; x.bytes = std::move(v); return x; }
+  static ExtractValue of(int64_t v) {
+    ExtractValue x;
+    x.kind = Integer;
+    x.integer = v;
+    return x;
+  }
+  static ExtractValue of_real(double v) {
+    ExtractValue x;
+    x.kind = Real;
+    x.real = v;
+    return x;
+  }
+  static ExtractValue text(std::string v) {
+    ExtractValue x;
+    x.kind = Text;
+    x.bytes = std::move(v);
+    return x;
+  }
+  static ExtractValue blob(std::string v) {
+    ExtractValue x;
+    x.kind = Blob;
+    x.bytes = std::move(v);
+    return x;
+  }
 };
 using ExtractRow = std::vector<ExtractValue>;
 
 struct ExtractTableSpec {
-  const char *name;            // for messages: "xtractr_stream"
-  const char *schema;          // CREATE TABLE x(<columns>, <arguments> HIDDEN)
-  int columns;                 // number of visible columns (the arguments follow them)
+  const char *name;    // for messages: "xtractr_stream"
+  const char *schema;  // CREATE TABLE x(<columns>, <arguments> HIDDEN)
+  int columns;         // number of visible columns (the arguments follow them)
   int required_arguments;
-  int arguments;               // hidden argument columns
+  int arguments;  // hidden argument columns
   // Computes the rows; `args` holds `arguments` values (nullptr where not given).
   void (*produce)(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &rows);
 };

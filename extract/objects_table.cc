@@ -38,29 +38,38 @@
 #include <mutex>
 #include <set>
 
-#include "dissect/extract/object_collector.h"
-#include "dissect/wireshark_runtime.h"
-#include "index/doc_builder.h"
-#include "extract/extract_source.h"
-#include "extract/extract_table.h"
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
+#include "dissect/extract/object_collector.h"
+#include "dissect/wireshark_runtime.h"
+#include "extract/extract_source.h"
+#include "extract/extract_table.h"
+#include "index/doc_builder.h"
 
 namespace xtractr {
 
 namespace {
 
 enum ObjectColumn {
-  OBJ_FLOW, OBJ_PACKET, OBJ_PROTOCOL, OBJ_FILENAME, OBJ_CONTENT_TYPE, OBJ_SIZE, OBJ_SHA256, OBJ_DATA, OBJ_NOTE,
-  OBJ_HOST, OBJ_COLUMNS
+  OBJ_FLOW,
+  OBJ_PACKET,
+  OBJ_PROTOCOL,
+  OBJ_FILENAME,
+  OBJ_CONTENT_TYPE,
+  OBJ_SIZE,
+  OBJ_SHA256,
+  OBJ_DATA,
+  OBJ_NOTE,
+  OBJ_HOST,
+  OBJ_COLUMNS
 };
 const char kSchema[] =
     "CREATE TABLE x(flow INTEGER, packet INTEGER, protocol TEXT, filename TEXT, content_type TEXT, size INTEGER,"
     " sha256 TEXT, data BLOB, note TEXT, host TEXT, capture HIDDEN, query HIDDEN)";
 
 // Services (packets.service) whose flows may carry objects, and the export-object taps to run.
-const std::vector<std::string> kObjectServices = {"HTTP", "SMB", "SMB2", "NBSS", "IMF", "SMTP", "POP", "IMAP",
-                                                  "TFTP", "DICOM"};
+const std::vector<std::string> kObjectServices = {"HTTP", "SMB", "SMB2", "NBSS", "IMF",
+                                                  "SMTP", "POP", "IMAP", "TFTP", "DICOM"};
 // ... and the well-known ports of those protocols, for flows Wireshark's single pass left as
 // plain TCP (a capture that starts mid-stream) but whose reassembled PDUs still carry objects.
 const std::vector<int> kObjectPorts = {80, 8080, 8000, 3128, 139, 445, 25, 587, 110, 143, 69, 104};
@@ -90,7 +99,7 @@ ExtractRow object_row(int64_t flow, int64_t packet, const std::string &protocol,
 
 // The flows `query` selects, as local ids per member; nullopt when there is no query.
 std::optional<std::map<size_t, std::set<int64_t>>> queried_flows(sqlite3 *db, const ExtractSource &source,
-                                                                  const std::string &capture, sqlite3_value *query) {
+                                                                 const std::string &capture, sqlite3_value *query) {
   std::optional<std::string> text = text_argument(query);
   if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
   sqlite3_stmt *raw = nullptr;
@@ -112,7 +121,7 @@ std::optional<std::map<size_t, std::set<int64_t>>> queried_flows(sqlite3 *db, co
 struct FtpTransfer {
   int64_t command_frame;  // global packet ids
   std::string command, argument;
-  int64_t port;           // the data connection's listening port
+  int64_t port;  // the data connection's listening port
   int64_t setup_frame;
 };
 
@@ -131,7 +140,14 @@ void each_row(sqlite3 *db, const char *sql, const std::string &capture, int64_t 
 }
 
 enum FtpField {
-  FTP_COMMAND, FTP_ARG, FTP_CODE, FTP_PASSIVE_PORT, FTP_EPSV_PORT, FTP_ACTIVE_PORT, FTP_EPRT_PORT, FTP_FIELDS
+  FTP_COMMAND,
+  FTP_ARG,
+  FTP_CODE,
+  FTP_PASSIVE_PORT,
+  FTP_EPSV_PORT,
+  FTP_ACTIVE_PORT,
+  FTP_EPRT_PORT,
+  FTP_FIELDS
 };
 const char *const kFtpFields[FTP_FIELDS] = {"ftp.request.command", "ftp.request.arg", "ftp.response.code",
                                             "ftp.passive.port",    "ftp.epsv.port",   "ftp.active.port",
@@ -174,7 +190,10 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
         if (dictionary[id].name == kFtpFields[f]) wanted[id] = f;
     std::vector<bool> selected(dictionary.size());
     for (size_t id = 0; id < dictionary.size(); ++id) selected[id] = wanted[id] >= 0;
-    struct Setup { bool have = false; int64_t port = 0, frame = 0; };
+    struct Setup {
+      bool have = false;
+      int64_t port = 0, frame = 0;
+    };
     std::map<int64_t, Setup> setups;  // by control connection
     BlockDecoder block;
     int64_t loaded = -1;
@@ -222,21 +241,33 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
   if (transfers.empty()) return;
   std::sort(transfers.begin(), transfers.end(),
             [](const FtpTransfer &a, const FtpTransfer &b) { return a.command_frame < b.command_frame; });
-  struct DataFlow { int64_t id, dport, first; bool used; };
+  struct DataFlow {
+    int64_t id, dport, first;
+    bool used;
+  };
   std::vector<DataFlow> candidates;
-  each_row(db, "SELECT id, dport, first FROM flows(?1) WHERE proto = 6 ORDER BY first", capture, -1, [&](sqlite3_stmt *s) {
-    if (!controls.count(sqlite3_column_int64(s, 0)))
-      candidates.push_back(DataFlow{sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), false});
-  });
+  each_row(db, "SELECT id, dport, first FROM flows(?1) WHERE proto = 6 ORDER BY first", capture, -1,
+           [&](sqlite3_stmt *s) {
+             if (!controls.count(sqlite3_column_int64(s, 0)))
+               candidates.push_back(
+                   DataFlow{sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), false});
+           });
   // Pair each transfer with its data connection, then follow all of a file's data
   // connections in one session.
-  struct Match { const FtpTransfer *transfer; int64_t flow; LocalId where; };
+  struct Match {
+    const FtpTransfer *transfer;
+    int64_t flow;
+    LocalId where;
+  };
   std::vector<Match> matches;
   for (const FtpTransfer &t : transfers) {
     // passive: the client connects to the server's port; active: the server to the client's
     DataFlow *chosen_flow = nullptr;
     for (DataFlow &d : candidates)
-      if (!d.used && d.first > t.setup_frame && d.dport == t.port) { chosen_flow = &d; break; }
+      if (!d.used && d.first > t.setup_frame && d.dport == t.port) {
+        chosen_flow = &d;
+        break;
+      }
     if (!chosen_flow) continue;
     chosen_flow->used = true;
     std::optional<LocalId> where = source.locate_flow(chosen_flow->id);
@@ -283,9 +314,11 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
     ExtractedObject named;
     named.filename = t.argument;
     size_t slash = named.filename.find_last_of('/');
-    if (slash != std::string::npos && slash + 1 < named.filename.size()) named.filename = named.filename.substr(slash + 1);
+    if (slash != std::string::npos && slash + 1 < named.filename.size())
+      named.filename = named.filename.substr(slash + 1);
     const int64_t packet = last_packet[side] ? member.id_base + last_packet[side] : t.command_frame;
-    rows.push_back(object_row(x.flow, packet, "FTP-DATA", safe_object_name(named), "", std::move(sent[side]), note, ""));
+    rows.push_back(
+        object_row(x.flow, packet, "FTP-DATA", safe_object_name(named), "", std::move(sent[side]), note, ""));
   }
 }
 
@@ -311,7 +344,8 @@ void produce_objects(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> 
     for (int64_t f : source.flows_with_ports(m, kObjectPorts)) flows.push_back(f);
     std::sort(flows.begin(), flows.end());
     flows.erase(std::unique(flows.begin(), flows.end()), flows.end());
-    if (only) flows.erase(std::remove_if(flows.begin(), flows.end(), [&](int64_t f) { return !only->count(f); }), flows.end());
+    if (only)
+      flows.erase(std::remove_if(flows.begin(), flows.end(), [&](int64_t f) { return !only->count(f); }), flows.end());
     if (!flows.empty()) {
       std::vector<IndexedPacket> packets = source.flow_packets(m, flows);
       std::vector<FrameRef> frames;

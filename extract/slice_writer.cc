@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/sql_error.h"
 #include "dissect/extract/capture_writer.h"
 #include "dissect/wireshark_runtime.h"
 #include "extract/extract_source.h"
-#include "core/sql_error.h"
 
 namespace xtractr {
 
@@ -40,8 +40,10 @@ void slice_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, const char
       bool overwrite = false;
       if (argc > 3) {
         auto option = text_argument(argv[3]);
-        if (option && *option == "overwrite") overwrite = true;
-        else if (option) throw UserError(std::string(function) + "(): unknown option '" + *option + "' (only 'overwrite')");
+        if (option && *option == "overwrite")
+          overwrite = true;
+        else if (option)
+          throw UserError(std::string(function) + "(): unknown option '" + *option + "' (only 'overwrite')");
       }
       state = new SliceState{*path, *capture, overwrite, {}};
     }
@@ -65,15 +67,18 @@ void slice_final(sqlite3_context *ctx, SliceIds kind, const char *function) {
         if (auto where = source.locate_packet(id))
           if (auto p = source.packet(where->member, where->local)) frames.emplace_back(where->member, *p);
       } else if (auto where = source.locate_flow(id)) {
-        for (const IndexedPacket &p : source.flow_packets(where->member, {where->local})) frames.emplace_back(where->member, p);
+        for (const IndexedPacket &p : source.flow_packets(where->member, {where->local}))
+          frames.emplace_back(where->member, p);
       }
     }
     std::sort(frames.begin(), frames.end(), [](const auto &a, const auto &b) {
       return a.first != b.first ? a.first < b.first : a.second.number < b.second.number;
     });
-    frames.erase(std::unique(frames.begin(), frames.end(), [](const auto &a, const auto &b) {
-                   return a.first == b.first && a.second.number == b.second.number;
-                 }), frames.end());
+    frames.erase(std::unique(frames.begin(), frames.end(),
+                             [](const auto &a, const auto &b) {
+                               return a.first == b.first && a.second.number == b.second.number;
+                             }),
+                 frames.end());
     ensure_wireshark();
     std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
     int64_t written = 0;

@@ -23,10 +23,10 @@
 #include <map>
 #include <mutex>
 
+#include "core/sql_error.h"
 #include "dissect/wireshark_runtime.h"
 #include "extract/extract_source.h"
 #include "extract/extract_table.h"
-#include "core/sql_error.h"
 
 namespace xtractr {
 
@@ -81,7 +81,8 @@ void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &
     const int dir = c.from_server ? server_dir : 1 - server_dir;
     if (c.gap) {
       rows.push_back(ExtractRow{ExtractValue::of(++seq), ExtractValue::of(dir), ExtractValue::of_real(time_of(c)),
-                                ExtractValue::of(member.id_base + c.packet), ExtractValue::null(), ExtractValue::of(c.gap)});
+                                ExtractValue::of(member.id_base + c.packet), ExtractValue::null(),
+                                ExtractValue::of(c.gap)});
       open_dir = -1;
       continue;
     }
@@ -90,7 +91,8 @@ void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &
       continue;
     }
     rows.push_back(ExtractRow{ExtractValue::of(++seq), ExtractValue::of(dir), ExtractValue::of_real(time_of(c)),
-                              ExtractValue::of(member.id_base + c.packet), ExtractValue::blob(c.data), ExtractValue::of(0)});
+                              ExtractValue::of(member.id_base + c.packet), ExtractValue::blob(c.data),
+                              ExtractValue::of(0)});
     open_dir = dir;
   }
 }

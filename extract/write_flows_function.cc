@@ -12,8 +12,8 @@
 ** come from the index (packets.flow); the file holds them all in frame order, each once.
 ** SQLITE_DIRECTONLY; refuses to overwrite unless 'overwrite'; unknown flows are skipped.
 */
-#include "extract/slice_writer.h"
 #include "core/function_registry.h"
+#include "extract/slice_writer.h"
 
 namespace xtractr {
 

@@ -17,8 +17,8 @@
 ** on error, and is SQLITE_DIRECTONLY: a schema, view or trigger cannot make it write files.
 ** Ids that do not exist are skipped; the result is the number of frames written.
 */
-#include "extract/slice_writer.h"
 #include "core/function_registry.h"
+#include "extract/slice_writer.h"
 
 namespace xtractr {
 

@@ -60,7 +60,10 @@ bool decimal_digits(std::string_view text, int64_t &digits, unsigned &decimals) 
   bool dot = false;
   for (; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '.' && !dot) { dot = true; continue; }
+    if (c == '.' && !dot) {
+      dot = true;
+      continue;
+    }
     if (c < '0' || c > '9') return false;
     if (++count > 18) return false;
     value = value * 10 + unsigned(c - '0');
@@ -188,7 +191,10 @@ std::string BlockEncoder::take() {
   for (const std::string &shape : shapes_) {
     const char *p = shape.data(), *end = p + shape.size();
     size_t n = 0;
-    while (p < end) { get_varint(p, end); ++n; }
+    while (p < end) {
+      get_varint(p, end);
+      ++n;
+    }
     put_varint(raw, n);
     raw += shape;
   }
@@ -397,8 +403,8 @@ void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const 
   }
 }
 
-void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary,
-                         std::vector<StoredValue> &out, std::vector<StoredSource> &sources) const {
+void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &dictionary, std::vector<StoredValue> &out,
+                         std::vector<StoredSource> &sources) const {
   out.clear();
   sources.clear();
   if (n >= titles_.size()) return;
@@ -407,16 +413,14 @@ void BlockDecoder::frame(uint32_t n, const std::vector<DictionaryEntry> &diction
   sources = frame_sources_[n];
 }
 
-std::string_view BlockDecoder::title(uint32_t n) const {
-  return n < titles_.size() ? titles_[n] : std::string_view();
-}
+std::string_view BlockDecoder::title(uint32_t n) const { return n < titles_.size() ? titles_[n] : std::string_view(); }
 
 std::string_view BlockDecoder::src(uint32_t n) const { return n < srcs_.size() ? srcs_[n] : std::string_view(); }
 
 std::string_view BlockDecoder::dst(uint32_t n) const { return n < dsts_.size() ? dsts_[n] : std::string_view(); }
 
-void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources,
-                        uint32_t frame, RecordBytes read, void *context, std::vector<std::string> &storage) {
+void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources, uint32_t frame,
+                        RecordBytes read, void *context, std::vector<std::string> &storage) {
   storage.assign(sources.size(), std::string());
   std::vector<bool> ready(sources.size(), false);
   std::string record;
@@ -435,7 +439,8 @@ void resolve_references(std::vector<StoredValue> &values, const std::vector<Stor
           for (const Piece &piece : source.pieces) {
             record = read(context, piece.frame);
             if (uint64_t(piece.frame_offset) + piece.length > record.size())
-              throw std::runtime_error("the capture no longer holds frame " + std::to_string(piece.frame) + " as indexed");
+              throw std::runtime_error("the capture no longer holds frame " + std::to_string(piece.frame) +
+                                       " as indexed");
             bytes.append(record, piece.frame_offset, piece.length);
           }
           break;
@@ -459,11 +464,21 @@ void json_append_string(std::string &out, std::string_view text) {
   out.push_back('"');
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -484,9 +499,12 @@ bool is_json_number(std::string_view t) {
   size_t i = 0, n = t.size();
   if (i < n && t[i] == '-') ++i;
   if (i >= n) return false;
-  if (t[i] == '0') ++i;
-  else if (t[i] >= '1' && t[i] <= '9') while (i < n && t[i] >= '0' && t[i] <= '9') ++i;
-  else return false;
+  if (t[i] == '0')
+    ++i;
+  else if (t[i] >= '1' && t[i] <= '9')
+    while (i < n && t[i] >= '0' && t[i] <= '9') ++i;
+  else
+    return false;
   if (i < n && t[i] == '.') {
     ++i;
     if (i >= n || !(t[i] >= '0' && t[i] <= '9')) return false;
@@ -565,7 +583,10 @@ void json_append_fields(std::string &out, const std::vector<StoredValue> &values
     const std::string &name = dictionary[values[i].id].name;
     Group *group = nullptr;
     for (auto it = groups.rbegin(); it != groups.rend(); ++it)
-      if (it->name == &name || *it->name == name) { group = &*it; break; }
+      if (it->name == &name || *it->name == name) {
+        group = &*it;
+        break;
+      }
     if (!group) {
       groups.push_back(Group{&name, {}});
       group = &groups.back();

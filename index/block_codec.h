@@ -101,8 +101,8 @@ using RecordBytes = std::string (*)(void *context, uint32_t frame);
 // Fills `bytes` of every reference in `values`, materialising the sources they point into
 // in `storage` (which must outlive the values). `frame` is the values' own frame number.
 // Throws std::runtime_error when the capture no longer holds the bytes.
-void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources,
-                        uint32_t frame, RecordBytes read, void *context, std::vector<std::string> &storage);
+void resolve_references(std::vector<StoredValue> &values, const std::vector<StoredSource> &sources, uint32_t frame,
+                        RecordBytes read, void *context, std::vector<std::string> &storage);
 
 // Reads blocks back.
 class BlockDecoder {
@@ -132,7 +132,7 @@ class BlockDecoder {
               std::vector<std::vector<StoredSource>> *frame_sources) const;
   std::string raw_;
   std::vector<std::string_view> titles_, srcs_, dsts_;
-  mutable std::deque<std::string> texts_;  // rebuilt text values; a deque keeps them in place
+  mutable std::deque<std::string> texts_;           // rebuilt text values; a deque keeps them in place
   mutable std::deque<std::string> selected_texts_;  // the same, for select()
   std::string_view shapes_, frame_shapes_, sources_, columns_;
   // decoded lazily, on the first frame() call (it needs the dictionary's kinds)

@@ -1,8 +1,8 @@
 // capture_collection.cc — see capture_collection.h.
 #include "index/capture_collection.h"
 
-#include "index/index_location.h"
 #include "core/sql_error.h"
+#include "index/index_location.h"
 
 namespace xtractr {
 

@@ -11,10 +11,10 @@
 #include <cstring>
 #include <map>
 
+#include "core/sql_error.h"
 #include "dissect/capture_reader.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/index_location.h"
-#include "core/sql_error.h"
 
 namespace xtractr {
 
@@ -31,7 +31,8 @@ CaptureStamp stamp_of(const std::string &path) {
   if (stat(path.c_str(), &st) != 0) throw UserError("cannot open capture '" + path + "': " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) throw UserError("capture '" + path + "' is a directory");
   if (access(path.c_str(), R_OK) != 0) throw UserError("cannot read capture '" + path + "': " + std::strerror(errno));
-  return CaptureStamp{int64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, int64_t(st.st_ino)};
+  return CaptureStamp{int64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                      int64_t(st.st_ino)};
 }
 
 std::string meta_value(Database &db, const char *key) {
@@ -95,7 +96,12 @@ class FileLock {
       if (errno != EINTR) throw UserError("cannot lock '" + path + "': " + std::strerror(errno));
     }
   }
-  ~FileLock() { if (fd_ >= 0) { flock(fd_, LOCK_UN); ::close(fd_); } }
+  ~FileLock() {
+    if (fd_ >= 0) {
+      flock(fd_, LOCK_UN);
+      ::close(fd_);
+    }
+  }
   FileLock(const FileLock &) = delete;
   FileLock &operator=(const FileLock &) = delete;
 
@@ -169,8 +175,8 @@ std::string CaptureIndex::frame_bytes(uint32_t frame) const {
     }
   }
   if (!records_->read(offset))
-    throw UserError("cannot read back frame " + std::to_string(frame) + " of '" + capture() + "': " +
-                    records_->error() + " (was the capture changed?)");
+    throw UserError("cannot read back frame " + std::to_string(frame) + " of '" + capture() +
+                    "': " + records_->error() + " (was the capture changed?)");
   const wtap_rec &rec = records_->record();
   uint32_t length = rec.rec_type == REC_TYPE_PACKET ? rec.rec_header.packet_header.caplen : 0;
   return std::string(reinterpret_cast<const char *>(records_->data()), length);
@@ -193,7 +199,10 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
   }
   std::string target;
   for (const std::string &candidate : places.candidates)
-    if (writable_place(parent_of(candidate))) { target = candidate; break; }
+    if (writable_place(parent_of(candidate))) {
+      target = candidate;
+      break;
+    }
   if (target.empty()) {
     std::string tried;
     for (const std::string &c : places.candidates) tried += (tried.empty() ? "" : ", ") + parent_of(c);

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "core/sqlite_handles.h"
 #include "dissect/extract/random_reader.h"
 #include "index/block_codec.h"
-#include "core/sqlite_handles.h"
 
 namespace xtractr {
 
@@ -73,6 +73,8 @@ class CaptureIndex {
 IndexSummary build_index(const std::string &capture_path, const std::string &directory);
 
 // Bumped whenever the stored layout changes: older indexes are rebuilt.
-constexpr int kIndexSchemaVersion = 7;  // 3: + search/ (Xapian, extension/search); 4: titles in blocks of 1024; 5: columnar blocks; 6: src/dst in blocks, text prefix and decimal coding; 7: capture_head, tshark-exact booleans/empty bytes
+constexpr int kIndexSchemaVersion =
+    7;  // 3: + search/ (Xapian, extension/search); 4: titles in blocks of 1024; 5: columnar blocks; 6: src/dst in
+        // blocks, text prefix and decimal coding; 7: capture_head, tshark-exact booleans/empty bytes
 
 }  // namespace xtractr

@@ -1,7 +1,6 @@
 // doc_json.cc — see doc_json.h.
 #include "index/doc_builder.h"
 
-
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -11,11 +10,11 @@ namespace xtractr {
 namespace {
 
 // packets statement columns 0..10; src, dst and title come from the block
-const char *const kPacketKeys[] = {"id", "offset", "length", "caplen", "time", "flow", "dir",
-                                   "sport", "dport", "proto", "service"};
-const char *const kFlowKeys[] = {"id", "src", "dst", "sport", "dport", "proto", "service", "title",
-                                 "packets", "bytes", "cmsgs", "smsgs", "first", "last", "time",
-                                 "duration", "community_id"};
+const char *const kPacketKeys[] = {"id",  "offset", "length", "caplen", "time",   "flow",
+                                   "dir", "sport",  "dport",  "proto",  "service"};
+const char *const kFlowKeys[] = {"id",      "src",   "dst",     "sport",    "dport",       "proto",
+                                 "service", "title", "packets", "bytes",    "cmsgs",       "smsgs",
+                                 "first",   "last",  "time",    "duration", "community_id"};
 
 void append_key(std::string &out, const char *key) {
   out.push_back(',');
@@ -37,9 +36,15 @@ void json_append_double(std::string &out, double value) {
 
 void json_append_sql_value(std::string &out, sqlite3_value *value) {
   switch (sqlite3_value_type(value)) {
-    case SQLITE_INTEGER: out += std::to_string(sqlite3_value_int64(value)); break;
-    case SQLITE_FLOAT: json_append_double(out, sqlite3_value_double(value)); break;
-    case SQLITE_NULL: out += "null"; break;
+    case SQLITE_INTEGER:
+      out += std::to_string(sqlite3_value_int64(value));
+      break;
+    case SQLITE_FLOAT:
+      json_append_double(out, sqlite3_value_double(value));
+      break;
+    case SQLITE_NULL:
+      out += "null";
+      break;
     default: {
       const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
       json_append_string(out, std::string_view(text ? text : "", size_t(sqlite3_value_bytes(value))));
@@ -52,7 +57,8 @@ void DocBuilder::load_block(const CollectionMember &member, int64_t frame) {
   if (index_ == member.index.get() && block_ == block) return;
   index_ = nullptr;
   std::string data = member.index->block(block);
-  if (data.empty()) throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(block));
+  if (data.empty())
+    throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(block));
   decoder_.load(data);
   index_ = member.index.get();
   block_ = block;
@@ -62,9 +68,12 @@ std::string_view DocBuilder::block_text(const CollectionMember &member, int64_t 
   load_block(member, frame);
   const uint32_t n = uint32_t((frame - 1) % kFramesPerBlock);
   switch (which) {
-    case kBlockSrc: return decoder_.src(n);
-    case kBlockDst: return decoder_.dst(n);
-    default: return decoder_.title(n);
+    case kBlockSrc:
+      return decoder_.src(n);
+    case kBlockDst:
+      return decoder_.dst(n);
+    default:
+      return decoder_.title(n);
   }
 }
 
@@ -86,8 +95,10 @@ std::string DocBuilder::packet_doc(const CollectionMember &member, sqlite3_stmt 
   json_append_string(out, member.index->capture());
   for (int col = 1; col < int(sizeof kPacketKeys / sizeof *kPacketKeys); ++col) {
     append_key(out, kPacketKeys[col]);
-    if (col == 5) out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
-    else json_append_sql_value(out, sqlite3_column_value(row, col));
+    if (col == 5)
+      out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
+    else
+      json_append_sql_value(out, sqlite3_column_value(row, col));
     if (col == 6) {  // the block's columns go where the table has them: after dir
       append_key(out, "src");
       json_append_string(out, block_text(member, local_id, kBlockSrc));
@@ -109,8 +120,10 @@ std::string DocBuilder::flow_doc(const CollectionMember &member, sqlite3_stmt *r
   json_append_string(out, member.index->capture());
   for (int col = 1; col < int(sizeof kFlowKeys / sizeof *kFlowKeys); ++col) {
     append_key(out, kFlowKeys[col]);
-    if (col == 12 || col == 13) out += std::to_string(member.id_base + sqlite3_column_int64(row, col));
-    else json_append_sql_value(out, sqlite3_column_value(row, col));
+    if (col == 12 || col == 13)
+      out += std::to_string(member.id_base + sqlite3_column_int64(row, col));
+    else
+      json_append_sql_value(out, sqlite3_column_value(row, col));
   }
   // Wireshark's own stream number, to go from a flow to `tcp.stream == N` and back
   for (int col : {17, 18}) {

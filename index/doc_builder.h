@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "index/capture_collection.h"
-#include "index/block_codec.h"
 #include "core/sqlite_api.h"
+#include "index/block_codec.h"
+#include "index/capture_collection.h"
 
 namespace xtractr {
 

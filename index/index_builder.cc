@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <set>
 
+#include "core/interruption.h"
+#include "core/sql_error.h"
 #include "dissect/capture_reader.h"
 #include "dissect/flow_classifier.h"
 #include "dissect/frame_dissector.h"
@@ -20,8 +22,6 @@
 #include "index/capture_index.h"
 #include "index/index_location.h"
 #include "index/search_index_writer.h"
-#include "core/interruption.h"
-#include "core/sql_error.h"
 
 namespace xtractr {
 
@@ -54,7 +54,9 @@ class Progress {
     std::fprintf(stderr, "\rxtractr: indexing %s: %lld frames (%.0f%%)", capture_.c_str(), (long long)frames, percent);
     shown_ = true;
   }
-  ~Progress() { if (shown_) std::fprintf(stderr, "\r\033[K"); }
+  ~Progress() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+  }
 
  private:
   std::string capture_;
@@ -90,8 +92,7 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA page_size=8192;");
   db.exec(kSchema);
   db.exec("BEGIN");
-  Statement insert_packet(db.get(),
-      "INSERT INTO packets VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+  Statement insert_packet(db.get(), "INSERT INTO packets VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
   Statement insert_block(db.get(), "INSERT INTO docs VALUES(?1,?2)");
   Statement move_packet(db.get(), "UPDATE packets SET flow = ?1, dir = ?2 WHERE id = ?3");
 
@@ -129,7 +130,10 @@ IndexSummary build_index(const std::string &capture, const std::string &director
     s.bind(5, frame.time());
     s.bind(6, int64_t(where.flow));
     s.bind(7, int64_t(where.dir));
-    if (frame.has_ports) { s.bind(8, int64_t(frame.sport)); s.bind(9, int64_t(frame.dport)); }
+    if (frame.has_ports) {
+      s.bind(8, int64_t(frame.sport));
+      s.bind(9, int64_t(frame.dport));
+    }
     if (frame.ip_proto >= 0) s.bind(10, int64_t(frame.ip_proto));
     s.bind(11, std::string_view(frame.service));
     s.run();
@@ -173,13 +177,16 @@ IndexSummary build_index(const std::string &capture, const std::string &director
     db.exec("UPDATE packets SET flow = (SELECT final FROM flow_ids WHERE provisional = packets.flow)");
   }
   Statement insert_flow(db.get(),
-      "INSERT INTO flows VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
+                        "INSERT INTO flows VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
   for (const Flow &f : flows.flows()) {
     Statement &s = insert_flow;
     s.bind(1, int64_t(f.id));
     s.bind(2, std::string_view(f.src));
     s.bind(3, std::string_view(f.dst));
-    if (f.has_ports) { s.bind(4, int64_t(f.sport)); s.bind(5, int64_t(f.dport)); }
+    if (f.has_ports) {
+      s.bind(4, int64_t(f.sport));
+      s.bind(5, int64_t(f.dport));
+    }
     if (f.proto >= 0) s.bind(6, int64_t(f.proto));
     s.bind(7, std::string_view(f.service));
     s.bind(8, std::string_view(f.title));

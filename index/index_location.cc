@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
@@ -46,7 +46,10 @@ bool skip_name(const std::string &name) {
 std::string hash_hex(const std::string &s) {
   // FNV-1a 64: a stable, short name for a path in the cache
   uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) { h ^= c; h *= 1099511628211ull; }
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
   char buf[17];
   snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
   return buf;
@@ -174,7 +177,10 @@ uint64_t file_head_hash(const std::string &path) {
   head.resize(fread(&head[0], 1, head.size(), f));
   fclose(f);
   uint64_t h = 1469598103934665603ull;  // FNV-1a 64
-  for (unsigned char c : head) { h ^= c; h *= 1099511628211ull; }
+  for (unsigned char c : head) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
   return h;
 }
 

@@ -28,7 +28,11 @@ enum class Policy : uint8_t { Skip, Derived, Implied, PresenceOnly, Values };
 
 bool is_string_type(int type) {
   switch (type) {
-    case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD: case FT_STRINGZTRUNC:
+    case FT_STRING:
+    case FT_STRINGZ:
+    case FT_UINT_STRING:
+    case FT_STRINGZPAD:
+    case FT_STRINGZTRUNC:
       return true;
     default:
       return false;
@@ -51,7 +55,12 @@ struct SearchIndexWriter::Impl {
   std::string path;
   std::vector<SearchField> fields;
   std::unordered_map<std::string, uint32_t> by_name;
-  struct HfInfo { int32_t field = -1, parent = -1; Policy policy = Policy::Skip; bool string = false; bool is_protocol = false; };
+  struct HfInfo {
+    int32_t field = -1, parent = -1;
+    Policy policy = Policy::Skip;
+    bool string = false;
+    bool is_protocol = false;
+  };
   std::vector<HfInfo> by_hf;
   std::vector<std::string> words;
   std::vector<uint32_t> last_frame;  // per field id: the last frame that carried it
@@ -157,7 +166,10 @@ struct SearchIndexWriter::Impl {
   }
 
   const HfInfo &info(int hf_id) {
-    if (hf_id < 0) { static HfInfo none; return none; }
+    if (hf_id < 0) {
+      static HfInfo none;
+      return none;
+    }
     if (size_t(hf_id) >= by_hf.size()) by_hf.resize(size_t(hf_id) + 1024);
     HfInfo &h = by_hf[size_t(hf_id)];
     if (h.field >= 0 || h.policy != Policy::Skip) return h;

@@ -6,8 +6,8 @@
 namespace xtractr {
 
 // pkt.time is a value slot; pkt.id is the document id; pkt.flow and pkt.dir are in index.db.
-const char *const kPacketColumnFields[] = {"pkt.src", "pkt.dst", "pkt.sport", "pkt.dport", "pkt.proto",
-                                           "pkt.service", "pkt.length", "pkt.caplen"};
+const char *const kPacketColumnFields[] = {"pkt.src",   "pkt.dst",     "pkt.sport",  "pkt.dport",
+                                           "pkt.proto", "pkt.service", "pkt.length", "pkt.caplen"};
 
 namespace {
 const FieldAlias kFieldAliases[] = {
@@ -43,23 +43,71 @@ const FieldAlias kFieldAliases[] = {
 }  // namespace
 
 bool implied_field(const std::string &name) {
-  static const char *const exact[] = {
-      "frame.number", "frame.len", "frame.cap_len", "frame.marked", "frame.ignored", "frame.encap_type",
-      "frame.offset_shift", "frame.interface_id", "frame.interface_name", "frame.interface_description",
-      "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len", "ip.id",
-      "ip.flags", "ip.flags.rb", "ip.flags.df", "ip.flags.mf", "ip.frag_offset", "ip.ttl",
-      "ipv6.version", "ipv6.ip.version", "ipv6.tclass", "ipv6.tclass.dscp", "ipv6.tclass.ecn", "ipv6.flow",
-      "ipv6.plen", "ipv6.hlim",
-      "tcp.seq", "tcp.seq_raw", "tcp.nxtseq", "tcp.ack", "tcp.ack_raw", "tcp.hdr_len", "tcp.len",
-      "tcp.window_size", "tcp.window_size_value", "tcp.window_size_scalefactor", "tcp.urgent_pointer",
-      "tcp.option_kind", "tcp.option_len", "tcp.flags.res", "tcp.flags.ae", "tcp.flags.ns", "tcp.flags.cwr",
-      "tcp.flags.ece", "tcp.flags.urg", "tcp.flags.str", "tcp.analysis.bytes_in_flight",
-      "tcp.analysis.push_bytes_sent", "tcp.analysis.acks_frame", "tcp.completeness", "tcp.payload",
-      "tcp.segment_data", "udp.length", "udp.payload", "eth.padding", "eth.trailer", "eth.fcs"};
+  static const char *const exact[] = {"frame.number",
+                                      "frame.len",
+                                      "frame.cap_len",
+                                      "frame.marked",
+                                      "frame.ignored",
+                                      "frame.encap_type",
+                                      "frame.offset_shift",
+                                      "frame.interface_id",
+                                      "frame.interface_name",
+                                      "frame.interface_description",
+                                      "ip.version",
+                                      "ip.hdr_len",
+                                      "ip.dsfield",
+                                      "ip.dsfield.dscp",
+                                      "ip.dsfield.ecn",
+                                      "ip.len",
+                                      "ip.id",
+                                      "ip.flags",
+                                      "ip.flags.rb",
+                                      "ip.flags.df",
+                                      "ip.flags.mf",
+                                      "ip.frag_offset",
+                                      "ip.ttl",
+                                      "ipv6.version",
+                                      "ipv6.ip.version",
+                                      "ipv6.tclass",
+                                      "ipv6.tclass.dscp",
+                                      "ipv6.tclass.ecn",
+                                      "ipv6.flow",
+                                      "ipv6.plen",
+                                      "ipv6.hlim",
+                                      "tcp.seq",
+                                      "tcp.seq_raw",
+                                      "tcp.nxtseq",
+                                      "tcp.ack",
+                                      "tcp.ack_raw",
+                                      "tcp.hdr_len",
+                                      "tcp.len",
+                                      "tcp.window_size",
+                                      "tcp.window_size_value",
+                                      "tcp.window_size_scalefactor",
+                                      "tcp.urgent_pointer",
+                                      "tcp.option_kind",
+                                      "tcp.option_len",
+                                      "tcp.flags.res",
+                                      "tcp.flags.ae",
+                                      "tcp.flags.ns",
+                                      "tcp.flags.cwr",
+                                      "tcp.flags.ece",
+                                      "tcp.flags.urg",
+                                      "tcp.flags.str",
+                                      "tcp.analysis.bytes_in_flight",
+                                      "tcp.analysis.push_bytes_sent",
+                                      "tcp.analysis.acks_frame",
+                                      "tcp.completeness",
+                                      "tcp.payload",
+                                      "tcp.segment_data",
+                                      "udp.length",
+                                      "udp.payload",
+                                      "eth.padding",
+                                      "eth.trailer",
+                                      "eth.fcs"};
   for (const char *n : exact)
     if (name == n) return true;
-  static const char *const prefixes[] = {"frame.time", "tcp.options.", "tcp.completeness.", "tcp.time_",
-                                         "udp.time_"};
+  static const char *const prefixes[] = {"frame.time", "tcp.options.", "tcp.completeness.", "tcp.time_", "udp.time_"};
   for (const char *p : prefixes)
     if (name.compare(0, std::char_traits<char>::length(p), p) == 0) return true;
   return name.find("checksum") != std::string::npos;

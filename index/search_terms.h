@@ -59,9 +59,9 @@ enum SearchFieldFlag : unsigned {
 struct SearchField {
   std::string name;
   unsigned flags = 0;
-  uint64_t frames = 0;  // frames carrying it
+  uint64_t frames = 0;           // frames carrying it
   std::vector<int32_t> parents;  // kFieldImplied: the field ids of its protocols (one per
-                                // header field of that name: ip.version is ip's and ipv6's)
+                                 // header field of that name: ip.version is ip's and ipv6's)
 };
 
 // A field the index answers through others. `same_values`: its values are exactly the values

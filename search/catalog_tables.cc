@@ -26,15 +26,15 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/function_registry.h"
+#include "core/interruption.h"
+#include "core/sql_error.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/capture_collection.h"
-#include "core/interruption.h"
-#include "search/stored_fields.h"
-#include "core/function_registry.h"
 #include "search/query_evaluator.h"
 #include "search/query_parser.h"
 #include "search/search_index.h"
-#include "core/sql_error.h"
+#include "search/stored_fields.h"
 
 extern "C" {
 #include <epan/proto.h>
@@ -107,12 +107,12 @@ void fill_terms(CatalogCursor &c, bool has_query) {
     const auto &dictionary = m.index->dictionary();
     bool exact_terms = !query && index.spelled(c.field);
     for (const auto &entry : dictionary)
-      if (entry.name == c.field && entry.kind != ValueKind::Integer && entry.kind != ValueKind::Bytes) exact_terms = false;
+      if (entry.name == c.field && entry.kind != ValueKind::Integer && entry.kind != ValueKind::Bytes)
+        exact_terms = false;
     if (exact_terms) {
       std::string prefix = value_prefix(*id);
-      index.for_each_term(prefix, [&](const std::string &term, uint32_t frames) {
-        counts[term.substr(prefix.size())] += frames;
-      });
+      index.for_each_term(
+          prefix, [&](const std::string &term, uint32_t frames) { counts[term.substr(prefix.size())] += frames; });
       for (const auto &entry : dictionary)
         if (entry.name == c.field && entry.kind != ValueKind::Integer) integer = false;
       continue;
@@ -293,24 +293,40 @@ void result_text(sqlite3_context *ctx, const std::string &s) {
 int catalog_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
   auto &c = *reinterpret_cast<CatalogCursor *>(cur);
   if (c.kind == Catalog::Fields) {
-    if (column == kFieldsCapture) { result_text(ctx, c.capture); return SQLITE_OK; }
+    if (column == kFieldsCapture) {
+      result_text(ctx, c.capture);
+      return SQLITE_OK;
+    }
     const Row &row = c.rows[c.at];
     const std::string &t = row.text[size_t(column)];
-    if (row.integer[size_t(column)]) sqlite3_result_int64(ctx, std::stoll(t));
-    else if (column == kFieldsDistinct) sqlite3_result_null(ctx);
-    else result_text(ctx, t);
+    if (row.integer[size_t(column)])
+      sqlite3_result_int64(ctx, std::stoll(t));
+    else if (column == kFieldsDistinct)
+      sqlite3_result_null(ctx);
+    else
+      result_text(ctx, t);
     return SQLITE_OK;
   }
   const auto &term = c.terms[c.at];
   switch (column) {
     case 0:
-      if (c.value_is_integer) sqlite3_result_int64(ctx, std::stoll(term.first));
-      else result_text(ctx, term.first);
+      if (c.value_is_integer)
+        sqlite3_result_int64(ctx, std::stoll(term.first));
+      else
+        result_text(ctx, term.first);
       break;
-    case 1: sqlite3_result_int64(ctx, term.second); break;
-    case kTermsCapture: result_text(ctx, c.capture); break;
-    case kTermsField: result_text(ctx, c.field); break;
-    case kTermsQuery: if (!c.query.empty()) result_text(ctx, c.query); break;
+    case 1:
+      sqlite3_result_int64(ctx, term.second);
+      break;
+    case kTermsCapture:
+      result_text(ctx, c.capture);
+      break;
+    case kTermsField:
+      result_text(ctx, c.field);
+      break;
+    case kTermsQuery:
+      if (!c.query.empty()) result_text(ctx, c.query);
+      break;
   }
   return SQLITE_OK;
 }
@@ -322,10 +338,30 @@ int catalog_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid) {
 
 template <Catalog kind>
 constexpr sqlite3_module catalog_module() {
-  return sqlite3_module{
-      0, nullptr, catalog_connect<kind>, catalog_best_index, catalog_disconnect, nullptr, catalog_open,
-      catalog_close, catalog_filter, catalog_next, catalog_eof, catalog_column, catalog_rowid,
-      nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+  return sqlite3_module{0,
+                        nullptr,
+                        catalog_connect<kind>,
+                        catalog_best_index,
+                        catalog_disconnect,
+                        nullptr,
+                        catalog_open,
+                        catalog_close,
+                        catalog_filter,
+                        catalog_next,
+                        catalog_eof,
+                        catalog_column,
+                        catalog_rowid,
+                        nullptr,
+                        nullptr,
+                        nullptr,
+                        nullptr,
+                        nullptr,
+                        nullptr,
+                        nullptr,
+                        nullptr,
+                        nullptr,
+                        nullptr,
+                        nullptr};
 }
 
 const sqlite3_module fields_module = catalog_module<Catalog::Fields>();

@@ -12,12 +12,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "dissect/wireshark_runtime.h"
-#include "search/stored_fields.h"
-#include "search/search_index.h"
-#include "search/tree_guard.h"
 #include "core/interruption.h"
 #include "core/sql_error.h"
+#include "dissect/wireshark_runtime.h"
+#include "search/search_index.h"
+#include "search/stored_fields.h"
+#include "search/tree_guard.h"
 
 extern "C" {
 #include <epan/dfilter/dfilter.h>
@@ -43,16 +43,22 @@ std::vector<Token> tokenize(const std::string &s) {
   std::vector<Token> out;
   size_t i = 0, n = s.size();
   static const char *const ops[] = {"===", "!==", "==", "!=", "~=", ">=", "<=", "&&", "||", "^^", "..",
-                                    ">", "<", "~", "!", "(", ")", "{", "}", "[", "]", ",", "$", "#",
-                                    "@", "+", "*", "/", "%", "&", "|", "-", ":"};
+                                    ">",   "<",   "~",  "!",  "(",  ")",  "{",  "}",  "[",  "]",  ",",
+                                    "$",   "#",   "@",  "+",  "*",  "/",  "%",  "&",  "|",  "-",  ":"};
   while (i < n) {
     char c = s[i];
-    if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
     if (c == '"' || c == '\'') {
       size_t start = i++;
       std::string text;
       while (i < n && s[i] != c) {
-        if (s[i] == '\\' && i + 1 < n) { text.push_back(s[i]); ++i; }
+        if (s[i] == '\\' && i + 1 < n) {
+          text.push_back(s[i]);
+          ++i;
+        }
         text.push_back(s[i++]);
       }
       ++i;
@@ -62,8 +68,8 @@ std::vector<Token> tokenize(const std::string &s) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '-') {
       size_t start = i;
       // a word: field names, numbers, addresses (10.0.0.0/8, fe80::1, 00:11:22:33:44:55)
-      while (i < n && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '.' ||
-                       s[i] == ':' || s[i] == '-' || s[i] == '/')) {
+      while (i < n && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '.' || s[i] == ':' ||
+                       s[i] == '-' || s[i] == '/')) {
         if (s[i] == '.' && i + 1 < n && s[i + 1] == '.') break;  // a range 1..5
         ++i;
       }
@@ -98,8 +104,9 @@ bool is_or(const Token &t) { return is_word(t, {"||", "or", "^^", "xor"}); }
 bool is_not(const Token &t) { return is_word(t, {"!", "not"}); }
 bool is_equality(const Token &t) { return is_word(t, {"==", "eq", "any_eq", "==="}); }
 bool is_comparison(const Token &t) {
-  return is_word(t, {"==", "eq", "any_eq", "===", "!=", "ne", "all_ne", "!==", "any_ne", "~=", ">", "gt", ">=",
-                     "ge", "<", "lt", "<=", "le", "contains", "matches", "~", "in", "&", "bitwise_and"});
+  return is_word(t,
+                 {"==", "eq", "any_eq", "===", "!=", "ne", "all_ne",   "!==",     "any_ne", "~=", ">", "gt",
+                  ">=", "ge", "<",      "lt",  "<=", "le", "contains", "matches", "~",      "in", "&", "bitwise_and"});
 }
 
 header_field_info *field_of(const Token &t) {
@@ -114,11 +121,11 @@ header_field_info *field_of(const Token &t) {
 struct DisplayFilter::Plan {
   enum class Kind { All, And, Or, Not, Field } kind = Kind::All;
   std::vector<std::unique_ptr<Plan>> children;
-  std::string field;                      // Field: frames carrying it ...
-  std::vector<std::string> values;        // ... with one of these normalised values (empty: any)
+  std::string field;                // Field: frames carrying it ...
+  std::vector<std::string> values;  // ... with one of these normalised values (empty: any)
   bool by_value = false;
-  bool existence = false;     // the relation is the bare field: true exactly when it is present
-  bool exact_values = false;  // the index spelling of `values` compares exactly as Wireshark does
+  bool existence = false;        // the relation is the bare field: true exactly when it is present
+  bool exact_values = false;     // the index spelling of `values` compares exactly as Wireshark does
   bool by_frame_number = false;  // frame.number == N / in {...}: `values` are the frame numbers
   // answered by scanning the field's value terms: an order comparison with an integer, or an
   // IPv4 CIDR block (`==`); exact, as Wireshark's ordering operators hold for any occurrence
@@ -143,8 +150,8 @@ constexpr const char *kTrue = "\x01true";
 // `exact`: equal spellings mean equal values (numbers, addresses), not only a case-insensitive
 // match (strings).
 std::optional<std::string> index_spelling(header_field_info *hf, const Token &literal, bool &exact) {
-  exact = hf->type != FT_STRING && hf->type != FT_STRINGZ && hf->type != FT_UINT_STRING &&
-          hf->type != FT_STRINGZPAD && hf->type != FT_STRINGZTRUNC;
+  exact = hf->type != FT_STRING && hf->type != FT_STRINGZ && hf->type != FT_UINT_STRING && hf->type != FT_STRINGZPAD &&
+          hf->type != FT_STRINGZTRUNC;
   // several header fields of this name: only integers of every one of them are spelled alike
   if (hf->same_name_next || hf->same_name_prev_id != -1) {
     header_field_info *first = hf;
@@ -154,9 +161,23 @@ std::optional<std::string> index_spelling(header_field_info *hf, const Token &li
   }
   const std::string &t = literal.text;
   switch (hf->type) {
-    case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_UINT40: case FT_UINT48:
-    case FT_UINT56: case FT_UINT64: case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
-    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64: case FT_FRAMENUM: {
+    case FT_UINT8:
+    case FT_UINT16:
+    case FT_UINT24:
+    case FT_UINT32:
+    case FT_UINT40:
+    case FT_UINT48:
+    case FT_UINT56:
+    case FT_UINT64:
+    case FT_INT8:
+    case FT_INT16:
+    case FT_INT24:
+    case FT_INT32:
+    case FT_INT40:
+    case FT_INT48:
+    case FT_INT56:
+    case FT_INT64:
+    case FT_FRAMENUM: {
       if (literal.kind != Token::Word || t.empty()) return std::nullopt;
       errno = 0;
       char *end = nullptr;
@@ -171,7 +192,11 @@ std::optional<std::string> index_spelling(header_field_info *hf, const Token &li
       if (t == "1" || t == "True" || t == "true" || t == "TRUE") return std::string(kTrue);
       if (t == "0" || t == "False" || t == "false" || t == "FALSE") return std::string("0");
       return std::nullopt;
-    case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD: case FT_STRINGZTRUNC:
+    case FT_STRING:
+    case FT_STRINGZ:
+    case FT_UINT_STRING:
+    case FT_STRINGZPAD:
+    case FT_STRINGZTRUNC:
       if (literal.kind != Token::String || t.find('\\') != std::string::npos) return std::nullopt;
       if (t.empty() || t.size() > kMaxValueTerm) return std::nullopt;
       return lower_ascii(t);
@@ -196,9 +221,23 @@ std::optional<std::string> index_spelling(header_field_info *hf, const Token &li
 bool integer_type(const header_field_info *hf) {
   if (hf->same_name_next || hf->same_name_prev_id != -1) return false;
   switch (hf->type) {
-    case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_UINT40: case FT_UINT48:
-    case FT_UINT56: case FT_UINT64: case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
-    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64: case FT_FRAMENUM:
+    case FT_UINT8:
+    case FT_UINT16:
+    case FT_UINT24:
+    case FT_UINT32:
+    case FT_UINT40:
+    case FT_UINT48:
+    case FT_UINT56:
+    case FT_UINT64:
+    case FT_INT8:
+    case FT_INT16:
+    case FT_INT24:
+    case FT_INT32:
+    case FT_INT40:
+    case FT_INT48:
+    case FT_INT56:
+    case FT_INT64:
+    case FT_FRAMENUM:
       return true;
     default:
       return false;
@@ -234,11 +273,16 @@ bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Pla
   char *end = nullptr;
   long long v = std::strtoll(t.c_str(), &end, 0);
   if (errno || *end || t.empty() || (t.size() > 1 && t[0] == '0' && t[1] != 'x' && t[1] != 'X')) return false;
-  if (is_word(op, {"<", "lt"})) p.scan = Plan::Scan::Less;
-  else if (is_word(op, {"<=", "le"})) p.scan = Plan::Scan::LessEqual;
-  else if (is_word(op, {">", "gt"})) p.scan = Plan::Scan::Greater;
-  else if (is_word(op, {">=", "ge"})) p.scan = Plan::Scan::GreaterEqual;
-  else return false;
+  if (is_word(op, {"<", "lt"}))
+    p.scan = Plan::Scan::Less;
+  else if (is_word(op, {"<=", "le"}))
+    p.scan = Plan::Scan::LessEqual;
+  else if (is_word(op, {">", "gt"}))
+    p.scan = Plan::Scan::Greater;
+  else if (is_word(op, {">=", "ge"}))
+    p.scan = Plan::Scan::GreaterEqual;
+  else
+    return false;
   p.bound = v;
   return true;
 }
@@ -257,11 +301,16 @@ bool scan_matches(const Plan &p, std::string_view value) {
   long long v = std::strtoll(s.c_str(), &end, 10);
   if (errno || *end || s.empty()) return false;
   switch (p.scan) {
-    case Plan::Scan::Less: return v < p.bound;
-    case Plan::Scan::LessEqual: return v <= p.bound;
-    case Plan::Scan::Greater: return v > p.bound;
-    case Plan::Scan::GreaterEqual: return v >= p.bound;
-    default: return false;
+    case Plan::Scan::Less:
+      return v < p.bound;
+    case Plan::Scan::LessEqual:
+      return v <= p.bound;
+    case Plan::Scan::Greater:
+      return v > p.bound;
+    case Plan::Scan::GreaterEqual:
+      return v >= p.bound;
+    default:
+      return false;
   }
 }
 
@@ -344,11 +393,13 @@ class PlanParser {
     int depth = 0;
     while (!at_end()) {
       const Token &t = t_[pos_];
-      if (t.kind == Token::Punct && (t.text == "(" || t.text == "{" || t.text == "[")) ++depth;
+      if (t.kind == Token::Punct && (t.text == "(" || t.text == "{" || t.text == "["))
+        ++depth;
       else if (t.kind == Token::Punct && (t.text == ")" || t.text == "}" || t.text == "]")) {
         if (depth == 0) break;
         --depth;
-      } else if (depth == 0 && (is_and(t) || is_or(t))) break;
+      } else if (depth == 0 && (is_and(t) || is_or(t)))
+        break;
       ++pos_;
     }
     if (pos_ == start) return nullptr;
@@ -389,7 +440,10 @@ class PlanParser {
         for (size_t i = a + 3; i + 1 < b; ++i) {
           if (t_[i].text == ",") continue;
           auto v = index_spelling(hf, t_[i], p->exact_values);
-          if (!v) { all = false; break; }
+          if (!v) {
+            all = false;
+            break;
+          }
           values.push_back(*v);
         }
         if (all && !values.empty()) {
@@ -445,9 +499,10 @@ bool check_supported(const std::string &text, const std::vector<Token> &tokens) 
       continue;
     }
     throw UserError("filter: the protocol '" + t.text +
-                      "' is used for its bytes (a comparison, slice, contains/matches or function), which needs the "
-                      "raw bytes of that protocol, which the index does not keep; only its presence can be "
-                      "tested (the whole frame's bytes can: frame contains ...) (\"" + text + "\")");
+                    "' is used for its bytes (a comparison, slice, contains/matches or function), which needs the "
+                    "raw bytes of that protocol, which the index does not keep; only its presence can be "
+                    "tested (the whole frame's bytes can: frame contains ...) (\"" +
+                    text + "\")");
   }
   return frame_bytes;
 }
@@ -466,13 +521,23 @@ bool parse_hex_bytes(std::string_view text, std::vector<guint8> &out) {
   int nibble = -1;
   for (char c : text) {
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else if (c == ':' || c == ' ' || c == '-' || c == '.') { if (nibble >= 0) return false; continue; }
-    else return false;
-    if (nibble < 0) nibble = v;
-    else { out.push_back(guint8(nibble << 4 | v)); nibble = -1; }
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else if (c == ':' || c == ' ' || c == '-' || c == '.') {
+      if (nibble >= 0) return false;
+      continue;
+    } else
+      return false;
+    if (nibble < 0)
+      nibble = v;
+    else {
+      out.push_back(guint8(nibble << 4 | v));
+      nibble = -1;
+    }
   }
   return nibble < 0;
 }
@@ -488,7 +553,10 @@ bool parse_seconds(std::string_view text, nstime_t &out) {
   out.secs = time_t(std::strtoll(whole.c_str(), nullptr, 10));
   frac.resize(9, '0');
   out.nsecs = int(std::strtol(frac.c_str(), nullptr, 10));
-  if (negative) { out.secs = -out.secs; out.nsecs = -out.nsecs; }
+  if (negative) {
+    out.secs = -out.secs;
+    out.nsecs = -out.nsecs;
+  }
   return true;
 }
 
@@ -526,8 +594,10 @@ bool parse_absolute_time(std::string_view text, nstime_t &out) {
   tm.tm_min = minute;
   tm.tm_sec = second;
   tm.tm_isdst = -1;
-  if (rest == "UTC" || rest == "GMT") out.secs = timegm(&tm);
-  else out.secs = mktime(&tm);  // the local time zone, as tshark printed it
+  if (rest == "UTC" || rest == "GMT")
+    out.secs = timegm(&tm);
+  else
+    out.secs = mktime(&tm);  // the local time zone, as tshark printed it
   out.nsecs = nsecs;
   return true;
 }
@@ -544,14 +614,42 @@ bool parse_guid(std::string_view text, e_guid_t &g) {
 
 bool type_supported(const header_field_info *hf) {
   switch (hf->type) {
-    case FT_NONE: case FT_PROTOCOL: case FT_BOOLEAN:
-    case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_FRAMENUM:
-    case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
-    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
-    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
-    case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD: case FT_STRINGZTRUNC:
-    case FT_IPv4: case FT_IPv6: case FT_ETHER: case FT_BYTES: case FT_UINT_BYTES:
-    case FT_FLOAT: case FT_DOUBLE: case FT_RELATIVE_TIME: case FT_ABSOLUTE_TIME: case FT_GUID: case FT_EUI64:
+    case FT_NONE:
+    case FT_PROTOCOL:
+    case FT_BOOLEAN:
+    case FT_UINT8:
+    case FT_UINT16:
+    case FT_UINT24:
+    case FT_UINT32:
+    case FT_FRAMENUM:
+    case FT_UINT40:
+    case FT_UINT48:
+    case FT_UINT56:
+    case FT_UINT64:
+    case FT_INT8:
+    case FT_INT16:
+    case FT_INT24:
+    case FT_INT32:
+    case FT_INT40:
+    case FT_INT48:
+    case FT_INT56:
+    case FT_INT64:
+    case FT_STRING:
+    case FT_STRINGZ:
+    case FT_UINT_STRING:
+    case FT_STRINGZPAD:
+    case FT_STRINGZTRUNC:
+    case FT_IPv4:
+    case FT_IPv6:
+    case FT_ETHER:
+    case FT_BYTES:
+    case FT_UINT_BYTES:
+    case FT_FLOAT:
+    case FT_DOUBLE:
+    case FT_RELATIVE_TIME:
+    case FT_ABSOLUTE_TIME:
+    case FT_GUID:
+    case FT_EUI64:
       return hf->type != FT_BOOLEAN || hf->bitmask <= 0xffffffffu;
     default:
       return false;
@@ -580,21 +678,35 @@ void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, st
         proto_tree_add_protocol_format(tree, id, nullptr, 0, 0, "%s", hf->name);
       return;
     case FT_BOOLEAN:
-      proto_tree_add_boolean(tree, id, nullptr, 0, 0, guint32((uint64_t(v.integer) << shift) & (hf->bitmask ? hf->bitmask : ~0ull)));
+      proto_tree_add_boolean(tree, id, nullptr, 0, 0,
+                             guint32((uint64_t(v.integer) << shift) & (hf->bitmask ? hf->bitmask : ~0ull)));
       return;
-    case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_FRAMENUM:
+    case FT_UINT8:
+    case FT_UINT16:
+    case FT_UINT24:
+    case FT_UINT32:
+    case FT_FRAMENUM:
       proto_tree_add_uint(tree, id, nullptr, 0, 0, guint32(uint64_t(v.integer) << shift));
       return;
-    case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
+    case FT_UINT40:
+    case FT_UINT48:
+    case FT_UINT56:
+    case FT_UINT64:
       proto_tree_add_uint64(tree, id, nullptr, 0, 0, uint64_t(v.integer) << shift);
       return;
-    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32: {
+    case FT_INT8:
+    case FT_INT16:
+    case FT_INT24:
+    case FT_INT32: {
       uint32_t raw = uint32_t(uint64_t(v.integer) << shift);
       if (hf->bitmask) raw &= uint32_t(hf->bitmask);
       proto_tree_add_int(tree, id, nullptr, 0, 0, gint32(raw));
       return;
     }
-    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64: {
+    case FT_INT40:
+    case FT_INT48:
+    case FT_INT56:
+    case FT_INT64: {
       uint64_t raw = uint64_t(v.integer) << shift;
       if (hf->bitmask) raw &= hf->bitmask;
       proto_tree_add_int64(tree, id, nullptr, 0, 0, gint64(raw));
@@ -606,7 +718,11 @@ void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, st
   if (v.kind == ValueKind::Integer || v.kind == ValueKind::Present) cannot_rebuild(hf, std::to_string(v.integer));
   std::string_view value = v.bytes;
   switch (hf->type) {
-    case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD: case FT_STRINGZTRUNC:
+    case FT_STRING:
+    case FT_STRINGZ:
+    case FT_UINT_STRING:
+    case FT_STRINGZPAD:
+    case FT_STRINGZTRUNC:
       proto_tree_add_string(tree, id, nullptr, 0, 0, text().c_str());
       return;
     case FT_IPv4: {
@@ -632,7 +748,8 @@ void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, st
       proto_tree_add_eui64(tree, id, nullptr, 0, 0, x);
       return;
     }
-    case FT_BYTES: case FT_UINT_BYTES:
+    case FT_BYTES:
+    case FT_UINT_BYTES:
       if (v.kind == ValueKind::Bytes) {
         scratch.assign(value.begin(), value.end());
       } else if (!parse_hex_bytes(value, scratch)) {
@@ -640,13 +757,16 @@ void add_value(proto_tree *tree, header_field_info *hf, const StoredValue &v, st
       }
       proto_tree_add_bytes_with_length(tree, id, nullptr, 0, 0, scratch.data(), gint(scratch.size()));
       return;
-    case FT_FLOAT: case FT_DOUBLE: {
+    case FT_FLOAT:
+    case FT_DOUBLE: {
       std::string s = text();
       char *end = nullptr;
       double d = std::strtod(s.c_str(), &end);
       if (end == s.c_str() || *end) cannot_rebuild(hf, value);
-      if (hf->type == FT_FLOAT) proto_tree_add_float(tree, id, nullptr, 0, 0, float(d));
-      else proto_tree_add_double(tree, id, nullptr, 0, 0, d);
+      if (hf->type == FT_FLOAT)
+        proto_tree_add_float(tree, id, nullptr, 0, 0, float(d));
+      else
+        proto_tree_add_double(tree, id, nullptr, 0, 0, d);
       return;
     }
     case FT_RELATIVE_TIME: {
@@ -853,7 +973,10 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
   struct Cleanup {
     epan_t *epan;
     epan_dissect_t *edt;
-    ~Cleanup() { epan_dissect_free(edt); epan_free(epan); }
+    ~Cleanup() {
+      epan_dissect_free(edt);
+      epan_free(epan);
+    }
   } cleanup{epan, edt};
 
   // Which stored fields the filter reads (the field names in its text; dfilter reads every
@@ -866,7 +989,10 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
     header_field_info *chosen = nullptr;
     for (header_field_info *hf = proto_registrar_get_byname(dictionary[i].name.c_str()); hf; hf = hf->same_name_next) {
       if (!chosen) chosen = hf;
-      if (field_kind(hf->id) == dictionary[i].kind) { chosen = hf; break; }
+      if (field_kind(hf->id) == dictionary[i].kind) {
+        chosen = hf;
+        break;
+      }
     }
     if (!chosen) continue;
     if (!type_supported(chosen))
@@ -895,8 +1021,8 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
     tvbuff_t *frame_tvb = nullptr;
     if (frame_bytes_) {
       bytes = index.member().index->frame_bytes(frame);
-      frame_tvb = tvb_new_real_data(reinterpret_cast<const guint8 *>(bytes.data()), guint(bytes.size()),
-                                    gint(bytes.size()));
+      frame_tvb =
+          tvb_new_real_data(reinterpret_cast<const guint8 *>(bytes.data()), guint(bytes.size()), gint(bytes.size()));
     }
     // the tree refers to the frame's tvb: it is emptied before the tvb is freed
     struct TvbOwner {
@@ -912,8 +1038,8 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
     } tvb_owner{edt, &no_record, frame_tvb};
     Rebuild job{edt->tree, &values, &rebuild_as, &scratch, frame_tvb, {}};
     if (xtractr_guarded(rebuild_tree, &job) != 0)
-      throw UserError("filter: cannot evaluate \"" + text_ + "\" on frame " +
-                      std::to_string(frame) + " of '" + index.member().index->capture() + "' (libwireshark refused a stored value)");
+      throw UserError("filter: cannot evaluate \"" + text_ + "\" on frame " + std::to_string(frame) + " of '" +
+                      index.member().index->capture() + "' (libwireshark refused a stored value)");
     if (!job.error.empty()) throw UserError(job.error);
     if (dfilter_apply_edt(compiled_->df, edt)) out.push_back(frame);
   }

@@ -60,7 +60,7 @@ class DisplayFilter {
   std::unique_ptr<Compiled> compiled_;
   std::unique_ptr<Plan> plan_;
   std::unordered_set<std::string> fields_;  // the field names the filter reads
-  bool frame_bytes_ = false;                 // `frame` is used for its bytes (frame contains ...)
+  bool frame_bytes_ = false;                // `frame` is used for its bytes (frame contains ...)
 };
 
 }  // namespace xtractr

@@ -9,10 +9,10 @@
 #include <cstring>
 #include <optional>
 
-#include "dissect/wireshark_runtime.h"
-#include "search/stored_fields.h"
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
+#include "dissect/wireshark_runtime.h"
+#include "search/stored_fields.h"
 
 extern "C" {
 #include <epan/proto.h>
@@ -22,10 +22,10 @@ namespace xtractr {
 
 namespace {
 
-const char *const kFlowColumns[] = {"flow.id", "flow.src", "flow.dst", "flow.sport", "flow.dport", "flow.proto",
-                                    "flow.service", "flow.title", "flow.packets", "flow.bytes", "flow.cmsgs",
-                                    "flow.smsgs", "flow.first", "flow.last", "flow.time", "flow.duration",
-                                    "flow.community_id"};
+const char *const kFlowColumns[] = {"flow.id",       "flow.src",         "flow.dst",   "flow.sport",   "flow.dport",
+                                    "flow.proto",    "flow.service",     "flow.title", "flow.packets", "flow.bytes",
+                                    "flow.cmsgs",    "flow.smsgs",       "flow.first", "flow.last",    "flow.time",
+                                    "flow.duration", "flow.community_id"};
 constexpr int kFlowColumnCount = 17;
 
 std::optional<double> number_of(std::string_view text) {
@@ -45,8 +45,14 @@ struct Address {
 
 std::optional<Address> address_of(const std::string &text) {
   Address a;
-  if (inet_pton(AF_INET, text.c_str(), a.bytes) == 1) { a.family = AF_INET; return a; }
-  if (inet_pton(AF_INET6, text.c_str(), a.bytes) == 1) { a.family = AF_INET6; return a; }
+  if (inet_pton(AF_INET, text.c_str(), a.bytes) == 1) {
+    a.family = AF_INET;
+    return a;
+  }
+  if (inet_pton(AF_INET6, text.c_str(), a.bytes) == 1) {
+    a.family = AF_INET6;
+    return a;
+  }
   return std::nullopt;
 }
 
@@ -97,7 +103,8 @@ struct ValueTest {
 
   bool matches(std::string_view text) const {
     switch (kind) {
-      case QueryValue::Kind::Any: return true;
+      case QueryValue::Kind::Any:
+        return true;
       case QueryValue::Kind::Range: {
         auto d = number_of(text);
         return d && numeric_ok(*d);
@@ -128,8 +135,10 @@ struct ValueTest {
   // For value slots and ids: a number.
   bool matches_number(double d) const {
     switch (kind) {
-      case QueryValue::Kind::Any: return true;
-      case QueryValue::Kind::Range: return numeric_ok(d);
+      case QueryValue::Kind::Any:
+        return true;
+      case QueryValue::Kind::Range:
+        return numeric_ok(d);
       case QueryValue::Kind::Match: {
         if (pieces.size() != 1) return false;
         auto n = number_of(pieces[0]);
@@ -233,7 +242,10 @@ class Evaluator {
       const auto &value = flow_rows_[i][size_t(column)];
       if (!value) continue;
       for (const auto &t : tests)
-        if (t.matches(*value)) { out.push_back(uint32_t(i + 1)); break; }
+        if (t.matches(*value)) {
+          out.push_back(uint32_t(i + 1));
+          break;
+        }
     }
     return out;
   }
@@ -252,8 +264,8 @@ class Evaluator {
           // ids as the table shows them: in a collection they continue from file to file
           const int64_t base = s_.member().id_base;
           if (t.kind == QueryValue::Kind::Match) {  // one id
-            if (auto n = number_of(t.pieces[0]); n && *n == std::floor(*n) && *n - double(base) >= 1 &&
-                                                  *n - double(base) <= s_.frames())
+            if (auto n = number_of(t.pieces[0]);
+                n && *n == std::floor(*n) && *n - double(base) >= 1 && *n - double(base) <= s_.frames())
               part.push_back(uint32_t(*n - double(base)));
           } else {
             for (uint32_t id = 1; id <= s_.frames(); ++id)
@@ -356,8 +368,7 @@ class Evaluator {
     if (w.pieces.size() == 1) {
       std::vector<std::string> words;
       split_words(w.pieces[0], words);
-      if (words.empty())
-        fail(w.column, "'" + w.pieces[0] + "' has no word of 2 to 64 letters or digits to search for");
+      if (words.empty()) fail(w.column, "'" + w.pieces[0] + "' has no word of 2 to 64 letters or digits to search for");
       IdSet acc = s_.postings(word_term(words[0]));
       for (size_t i = 1; i < words.size() && !acc.empty(); ++i) acc = intersect(acc, s_.postings(word_term(words[i])));
       return acc;

@@ -7,9 +7,7 @@ namespace xtractr {
 
 namespace {
 
-bool name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-}
+bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }
 
 class Parser {
  public:
@@ -32,14 +30,16 @@ class Parser {
   size_t pos_ = 0;
 
   [[noreturn]] void fail(size_t at, const std::string &what) const {
-    throw QuerySyntaxError("query syntax error at column " + std::to_string(at + 1) + ": " + what +
-                           " (query: \"" + s_ + "\")");
+    throw QuerySyntaxError("query syntax error at column " + std::to_string(at + 1) + ": " + what + " (query: \"" + s_ +
+                           "\")");
   }
   bool at_end() const { return pos_ >= s_.size(); }
   void skip_ws() {
     while (!at_end() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
   }
-  bool looking_at(const char *token) const { return s_.compare(pos_, std::char_traits<char>::length(token), token) == 0; }
+  bool looking_at(const char *token) const {
+    return s_.compare(pos_, std::char_traits<char>::length(token), token) == 0;
+  }
   // An upper-case keyword standing alone (followed by space, '(' or the end).
   bool at_keyword(const char *word) const {
     size_t n = std::char_traits<char>::length(word);
@@ -144,7 +144,10 @@ class Parser {
       while (p < s_.size() && name_char(s_[p])) ++p;
       if (p == name_start) break;
       fields.push_back(s_.substr(name_start, p - name_start));
-      if (p < s_.size() && s_[p] == '|' && p + 1 < s_.size() && s_[p + 1] != '|') { ++p; continue; }
+      if (p < s_.size() && s_[p] == '|' && p + 1 < s_.size() && s_[p + 1] != '|') {
+        ++p;
+        continue;
+      }
       break;
     }
     if (!fields.empty() && p < s_.size() && s_[p] == ':') {
@@ -181,7 +184,10 @@ class Parser {
       node.values.push_back(parse_value(true));
       skip_ws();
       if (at_end()) fail(open, "missing ')' for this '('");
-      if (s_[pos_] == ')') { ++pos_; return; }
+      if (s_[pos_] == ')') {
+        ++pos_;
+        return;
+      }
       if (!at_or()) fail(pos_, "expected '||' or ')' between values");
       consume_or();
     }
@@ -199,7 +205,10 @@ class Parser {
       v.kind = QueryValue::Kind::Range;
       v.low = read_bound();
       skip_ws();
-      if (at_keyword("TO")) { pos_ += 2; skip_ws(); }
+      if (at_keyword("TO")) {
+        pos_ += 2;
+        skip_ws();
+      }
       v.high = read_bound();
       skip_ws();
       if (at_end() || s_[pos_] != ']') fail(start, "a range is [low high], missing ']'");
@@ -215,10 +224,16 @@ class Parser {
       bool inclusive = !at_end() && s_[pos_] == '=';
       if (inclusive) ++pos_;
       std::string bound = read_bound();
-      if (bound.empty()) fail(start, std::string("'") + (greater ? ">" : "<") + (inclusive ? "=" : "") + "' needs a number after it");
+      if (bound.empty())
+        fail(start, std::string("'") + (greater ? ">" : "<") + (inclusive ? "=" : "") + "' needs a number after it");
       v.kind = QueryValue::Kind::Range;
-      if (greater) { v.low = bound; v.low_inclusive = inclusive; }
-      else { v.high = bound; v.high_inclusive = inclusive; }
+      if (greater) {
+        v.low = bound;
+        v.low_inclusive = inclusive;
+      } else {
+        v.high = bound;
+        v.high_inclusive = inclusive;
+      }
       return v;
     }
     v = parse_bare(in_list);
@@ -287,8 +302,12 @@ class Parser {
 
 void describe_value(const QueryValue &v, std::string &out) {
   switch (v.kind) {
-    case QueryValue::Kind::Any: out += "*"; break;
-    case QueryValue::Kind::Match: out += "\"" + v.text() + "\""; break;
+    case QueryValue::Kind::Any:
+      out += "*";
+      break;
+    case QueryValue::Kind::Match:
+      out += "\"" + v.text() + "\"";
+      break;
     case QueryValue::Kind::Range:
       out += v.low_inclusive ? "[" : "(";
       out += v.low.empty() ? "-inf" : v.low;

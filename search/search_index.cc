@@ -105,7 +105,8 @@ IdSet SearchIndex::flows_of_frames(const IdSet &frames) {
     while (k < frames.size() && s.step()) {
       uint32_t id = uint32_t(s.integer(0));
       while (k < frames.size() && frames[k] < id) ++k;
-      if (k < frames.size() && frames[k] == id && !s.is_null(1) && s.integer(1) >= 1) out.push_back(uint32_t(s.integer(1)));
+      if (k < frames.size() && frames[k] == id && !s.is_null(1) && s.integer(1) >= 1)
+        out.push_back(uint32_t(s.integer(1)));
     }
   }
   normalise(out);
@@ -128,7 +129,8 @@ IdSet SearchIndex::frames_of_flows(const IdSet &flows) {
   }
   std::vector<bool> wanted(size_t(flows.back()) + 1, false);
   for (uint32_t f : flows) wanted[f] = true;
-  return scan_packets_column("flow", [&](double f) { return f >= 1 && f < double(wanted.size()) && wanted[size_t(f)]; });
+  return scan_packets_column("flow",
+                             [&](double f) { return f >= 1 && f < double(wanted.size()) && wanted[size_t(f)]; });
 }
 
 IdSet SearchIndex::scan_packets_column(const char *column, const std::function<bool(double)> &keep) {

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "index/capture_collection.h"
-#include "search/id_set.h"
 #include "index/search_terms.h"
+#include "search/id_set.h"
 
 namespace xtractr {
 

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "index/capture_collection.h"
 #include "index/block_codec.h"
+#include "index/capture_collection.h"
 
 namespace xtractr {
 

@@ -12,12 +12,8 @@
 
 int xtractr_guarded(void (*callback)(void *), void *context) {
   volatile int failed = 0;
-  TRY {
-    callback(context);
-  }
-  CATCH_ALL {
-    failed = 1;
-  }
+  TRY { callback(context); }
+  CATCH_ALL { failed = 1; }
   ENDTRY;
   return failed;
 }

@@ -16,8 +16,8 @@ DocFactory &factory_of(const v8::Local<v8::Value> &data) {
 
 // Names that live on the prototype: never looked up in the doc (saves a scan per call).
 bool prototype_name(std::string_view name) {
-  return name == "values" || name == "toJSON" || name == "toString" || name == "valueOf" ||
-         name == "constructor" || name == "hasOwnProperty" || name == "then";
+  return name == "values" || name == "toJSON" || name == "toString" || name == "valueOf" || name == "constructor" ||
+         name == "hasOwnProperty" || name == "then";
 }
 
 // The property name as UTF-8 into `buffer`; false for symbols.
@@ -47,16 +47,19 @@ v8::MaybeLocal<v8::Value> column_to_js(v8::Isolate *isolate, sqlite3_value *valu
       if (n >= -9007199254740991LL && n <= 9007199254740991LL) return v8::Number::New(isolate, double(n));
       return v8::BigInt::New(isolate, n);
     }
-    case SQLITE_FLOAT: return v8::Number::New(isolate, sqlite3_value_double(value));
+    case SQLITE_FLOAT:
+      return v8::Number::New(isolate, sqlite3_value_double(value));
     case SQLITE_TEXT:
     case SQLITE_BLOB: {
       const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
       v8::Local<v8::String> s;
-      if (!v8::String::NewFromUtf8(isolate, text ? text : "", v8::NewStringType::kNormal, sqlite3_value_bytes(value)).ToLocal(&s))
+      if (!v8::String::NewFromUtf8(isolate, text ? text : "", v8::NewStringType::kNormal, sqlite3_value_bytes(value))
+               .ToLocal(&s))
         return {};
       return s;
     }
-    default: return v8::Null(isolate);
+    default:
+      return v8::Null(isolate);
   }
 }
 
@@ -65,7 +68,11 @@ bool read(DocFactory &f, v8::Isolate *isolate, std::string_view name, v8::Local<
   failed = false;
   if (f.row_mode()) {
     int col = f.column(name);
-    if (col < 0) { f.miss(name); failed = true; return false; }
+    if (col < 0) {
+      f.miss(name);
+      failed = true;
+      return false;
+    }
     failed = !column_to_js(isolate, sqlite3_column_value(f.row(), col)).ToLocal(&out);
     return !failed;
   }
@@ -132,7 +139,8 @@ void doc_keys(const v8::PropertyCallbackInfo<v8::Array> &info) {
   v8::Local<v8::Value> parsed;
   if (!whole(f, isolate).ToLocal(&parsed) || !parsed->IsObject()) return;
   v8::Local<v8::Array> keys;
-  if (parsed.As<v8::Object>()->GetOwnPropertyNames(isolate->GetCurrentContext()).ToLocal(&keys)) info.GetReturnValue().Set(keys);
+  if (parsed.As<v8::Object>()->GetOwnPropertyNames(isolate->GetCurrentContext()).ToLocal(&keys))
+    info.GetReturnValue().Set(keys);
 }
 
 // doc.values(name, callback): callback(value) for each value of the field, in order.
@@ -192,7 +200,8 @@ v8::MaybeLocal<v8::Value> json_to_js(v8::Isolate *isolate, v8::Local<v8::Context
     v8::Local<v8::String> s;
     bool ok;
     if (raw.find('\\') == std::string_view::npos) {
-      ok = v8::String::NewFromUtf8(isolate, raw.data() + 1, v8::NewStringType::kNormal, int(raw.size() - 2)).ToLocal(&s);
+      ok =
+          v8::String::NewFromUtf8(isolate, raw.data() + 1, v8::NewStringType::kNormal, int(raw.size() - 2)).ToLocal(&s);
     } else {
       std::string text = json_unescape(raw);
       ok = v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, int(text.size())).ToLocal(&s);
@@ -215,7 +224,8 @@ v8::MaybeLocal<v8::Value> json_to_js(v8::Isolate *isolate, v8::Local<v8::Context
   }
   if (c == '{') {
     v8::Local<v8::String> text;
-    if (!v8::String::NewFromUtf8(isolate, raw.data(), v8::NewStringType::kNormal, int(raw.size())).ToLocal(&text)) return {};
+    if (!v8::String::NewFromUtf8(isolate, raw.data(), v8::NewStringType::kNormal, int(raw.size())).ToLocal(&text))
+      return {};
     v8::Local<v8::Value> parsed;
     if (!v8::JSON::Parse(context, text).ToLocal(&parsed)) return {};
     return parsed;

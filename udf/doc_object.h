@@ -45,7 +45,10 @@ class DocFactory {
   // what: a name, or "" for the whole doc (Object.keys, toJSON).
   bool missed() const { return missed_; }
   const std::string &missed_name() const { return missed_name_; }
-  void reset_missed() { missed_ = false; missed_name_.clear(); }
+  void reset_missed() {
+    missed_ = false;
+    missed_name_.clear();
+  }
   void release();
   // The constructor whose instances the docs are (`doc instanceof Doc`).
   v8::Local<v8::Function> constructor();
@@ -60,7 +63,7 @@ class DocFactory {
   // strings: identity is enough), or -1; remember() records one.
   int cached_column(v8::Local<v8::Name> property) const;
   void remember(v8::Local<v8::Name> property, int column);
-  void miss(std::string_view name);         // sets missed() and throws a JavaScript error
+  void miss(std::string_view name);  // sets missed() and throws a JavaScript error
 
  private:
   v8::Isolate *isolate_;

@@ -224,9 +224,8 @@ v8::Local<v8::Object> JsEngine::driver() {
     if (!make->IsFunction()) throw UserError("mapreduce.js does not evaluate to a function");
     v8::Local<v8::Value> args[] = {docs_->constructor()};
     v8::Local<v8::Context> ctx = context();
-    v8::Local<v8::Value> exports = call("xtractr mapreduce.js", [&] {
-      return make.As<v8::Function>()->Call(ctx, ctx->Global(), 1, args);
-    });
+    v8::Local<v8::Value> exports =
+        call("xtractr mapreduce.js", [&] { return make.As<v8::Function>()->Call(ctx, ctx->Global(), 1, args); });
     if (!exports->IsObject()) throw UserError("mapreduce.js did not return its exports");
     driver_.Reset(isolate_, exports.As<v8::Object>());
   }

@@ -106,8 +106,8 @@ class JsEngine {
   // per-call stamps are atomics the watchdog reads.
   std::mutex mutex_;
   int depth_ = 0;
-  bool stopped_ = false;          // the current episode was stopped; fail fast
-  Stop stop_ = Stop::None;        // why (set by the watchdog or the heap callback)
+  bool stopped_ = false;    // the current episode was stopped; fail fast
+  Stop stop_ = Stop::None;  // why (set by the watchdog or the heap callback)
   std::chrono::steady_clock::duration used_{};
   std::chrono::steady_clock::time_point call_start_;
   std::atomic<int64_t> deadline_ns_{0};
@@ -118,7 +118,9 @@ class JsEngine {
 class JsScope {
  public:
   explicit JsScope(JsEngine &engine)
-      : locker_(engine.isolate()), isolate_scope_(engine.isolate()), handles_(engine.isolate()),
+      : locker_(engine.isolate()),
+        isolate_scope_(engine.isolate()),
+        handles_(engine.isolate()),
         context_scope_(engine.context()) {}
   JsScope(const JsScope &) = delete;
   JsScope &operator=(const JsScope &) = delete;

@@ -146,9 +146,8 @@ void user_scalar(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     v8::Local<v8::Context> js = engine->context();
     v8::Local<v8::Function> function = f.function.Get(isolate);
     std::vector<v8::Local<v8::Value>> args = js_arguments(isolate, argc, argv);
-    v8::Local<v8::Value> result = engine->call(f.label(), [&] {
-      return function->Call(js, v8::Undefined(isolate), int(args.size()), args.data());
-    });
+    v8::Local<v8::Value> result = engine->call(
+        f.label(), [&] { return function->Call(js, v8::Undefined(isolate), int(args.size()), args.data()); });
     js_to_sql(*engine, result, f.label()).result(ctx);
   });
 }
@@ -158,8 +157,8 @@ void user_scalar(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 struct AggregateState {
   std::shared_ptr<JsEngine> engine;
   std::unique_ptr<Episode> episode;
-  v8::Global<v8::Value> value;              // user aggregates: the state so far
-  std::optional<MapReduceJob> job;          // mapreduce
+  v8::Global<v8::Value> value;      // user aggregates: the state so far
+  std::optional<MapReduceJob> job;  // mapreduce
   bool failed = false;
 
   ~AggregateState() {
@@ -204,12 +203,12 @@ void user_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     f.compile(state.engine);
     v8::Isolate *isolate = engine.isolate();
     v8::Local<v8::Context> js = engine.context();
-    v8::Local<v8::Value> so_far = state.value.IsEmpty() ? v8::Undefined(isolate).As<v8::Value>() : state.value.Get(isolate);
+    v8::Local<v8::Value> so_far =
+        state.value.IsEmpty() ? v8::Undefined(isolate).As<v8::Value>() : state.value.Get(isolate);
     std::vector<v8::Local<v8::Value>> args = js_arguments(isolate, argc, argv, so_far);
     v8::Local<v8::Function> step = f.function.Get(isolate);
-    v8::Local<v8::Value> next = engine.call(f.label(), [&] {
-      return step->Call(js, v8::Undefined(isolate), int(args.size()), args.data());
-    });
+    v8::Local<v8::Value> next =
+        engine.call(f.label(), [&] { return step->Call(js, v8::Undefined(isolate), int(args.size()), args.data()); });
     state.value.Reset(isolate, next);
     state.failed = false;
   });
@@ -226,11 +225,11 @@ void user_final(sqlite3_context *ctx) {
     f.compile(engine);
     v8::Isolate *isolate = engine->isolate();
     v8::Local<v8::Context> js = engine->context();
-    v8::Local<v8::Value> so_far = state && !state->value.IsEmpty() ? state->value.Get(isolate) : v8::Undefined(isolate).As<v8::Value>();
+    v8::Local<v8::Value> so_far =
+        state && !state->value.IsEmpty() ? state->value.Get(isolate) : v8::Undefined(isolate).As<v8::Value>();
     v8::Local<v8::Function> final = f.final.Get(isolate);
-    v8::Local<v8::Value> result = engine->call(f.label() + " final", [&] {
-      return final->Call(js, v8::Undefined(isolate), 1, &so_far);
-    });
+    v8::Local<v8::Value> result =
+        engine->call(f.label() + " final", [&] { return final->Call(js, v8::Undefined(isolate), 1, &so_far); });
     js_to_sql(*engine, result, f.label()).result(ctx);
   });
 }
@@ -261,11 +260,10 @@ void register_user_function(sqlite3_context *ctx, std::unique_ptr<UserFunction> 
   registry[raw->key()] = raw;
   int rc = aggregate ? sqlite3_create_function_v2(db, name.c_str(), -1, SQLITE_UTF8, raw, nullptr, user_step,
                                                   user_final, destroy_user_function)
-                     : sqlite3_create_function_v2(db, name.c_str(), -1, SQLITE_UTF8, raw, user_scalar, nullptr,
-                                                  nullptr, destroy_user_function);
+                     : sqlite3_create_function_v2(db, name.c_str(), -1, SQLITE_UTF8, raw, user_scalar, nullptr, nullptr,
+                                                  destroy_user_function);
   // On failure SQLite has already called destroy_user_function.
-  if (rc == SQLITE_BUSY)
-    throw UserError("cannot replace function " + name + " while a statement using it is running");
+  if (rc == SQLITE_BUSY) throw UserError("cannot replace function " + name + " while a statement using it is running");
   if (rc != SQLITE_OK) throw UserError("cannot register function " + name + ": " + sqlite3_errstr(rc));
   sqlite3_result_text(ctx, name.c_str(), int(name.size()), SQLITE_TRANSIENT);
 }

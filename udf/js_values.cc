@@ -14,15 +14,25 @@ constexpr double kMaxSafe = 9007199254740991.0;  // 2^53 - 1
 
 void SqlValue::result(sqlite3_context *ctx) const {
   switch (kind) {
-    case Null: sqlite3_result_null(ctx); break;
-    case Integer: sqlite3_result_int64(ctx, integer); break;
-    case Real: sqlite3_result_double(ctx, real); break;
-    case Text: sqlite3_result_text(ctx, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT); break;
+    case Null:
+      sqlite3_result_null(ctx);
+      break;
+    case Integer:
+      sqlite3_result_int64(ctx, integer);
+      break;
+    case Real:
+      sqlite3_result_double(ctx, real);
+      break;
+    case Text:
+      sqlite3_result_text(ctx, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+      break;
     case Json:
       sqlite3_result_text(ctx, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
       sqlite3_result_subtype(ctx, 'J');
       break;
-    case Blob: sqlite3_result_blob(ctx, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT); break;
+    case Blob:
+      sqlite3_result_blob(ctx, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+      break;
   }
 }
 
@@ -33,7 +43,8 @@ v8::Local<v8::Value> sql_to_js(v8::Isolate *isolate, sqlite3_value *value) {
       if (double(n) >= -kMaxSafe && double(n) <= kMaxSafe) return v8::Number::New(isolate, double(n));
       return v8::BigInt::New(isolate, n);
     }
-    case SQLITE_FLOAT: return v8::Number::New(isolate, sqlite3_value_double(value));
+    case SQLITE_FLOAT:
+      return v8::Number::New(isolate, sqlite3_value_double(value));
     case SQLITE_TEXT: {
       const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
       return js_string(isolate, std::string_view(text ? text : "", size_t(sqlite3_value_bytes(value))));
@@ -45,7 +56,8 @@ v8::Local<v8::Value> sql_to_js(v8::Isolate *isolate, sqlite3_value *value) {
       if (size) std::memcpy(buffer->GetBackingStore()->Data(), data, size);
       return v8::Uint8Array::New(buffer, 0, size);
     }
-    default: return v8::Null(isolate);
+    default:
+      return v8::Null(isolate);
   }
 }
 

@@ -41,7 +41,8 @@ MapReduceJob::~MapReduceJob() {
   feed_.Reset();
 }
 
-MapReduceJob MapReduceJob::from_source(JsEngine &engine, const std::string &map, const std::optional<std::string> &reduce) {
+MapReduceJob MapReduceJob::from_source(JsEngine &engine, const std::string &map,
+                                       const std::optional<std::string> &reduce) {
   v8::Isolate *isolate = engine.isolate();
   v8::Local<v8::Value> map_function = engine.compile_function("map function", map);
   v8::Local<v8::Value> reduce_value = v8::Undefined(isolate);
@@ -49,13 +50,16 @@ MapReduceJob MapReduceJob::from_source(JsEngine &engine, const std::string &map,
     std::string_view r(*reduce);
     while (!r.empty() && (r.front() == ' ' || r.front() == '\n' || r.front() == '\t')) r.remove_prefix(1);
     while (!r.empty() && (r.back() == ' ' || r.back() == '\n' || r.back() == '\t')) r.remove_suffix(1);
-    if (!r.empty() && r.front() == '_') reduce_value = js_string(isolate, r);
-    else if (!r.empty()) reduce_value = engine.compile_function("reduce function", *reduce);
+    if (!r.empty() && r.front() == '_')
+      reduce_value = js_string(isolate, r);
+    else if (!r.empty())
+      reduce_value = engine.compile_function("reduce function", *reduce);
   }
   return MapReduceJob(engine, new_job(engine, map_function, reduce_value, v8::Undefined(isolate)));
 }
 
-MapReduceJob MapReduceJob::from_report(JsEngine &engine, const std::string &name, const std::vector<ReportArgument> &args) {
+MapReduceJob MapReduceJob::from_report(JsEngine &engine, const std::string &name,
+                                       const std::vector<ReportArgument> &args) {
   v8::Isolate *isolate = engine.isolate();
   v8::Local<v8::Context> ctx = engine.context();
   v8::Local<v8::Object> table = engine.reports();
@@ -68,12 +72,13 @@ MapReduceJob MapReduceJob::from_report(JsEngine &engine, const std::string &name
                     "count_over_time(seconds), count_x_over_time(field, seconds) or sum_over_time(field, seconds)");
   std::vector<v8::Local<v8::Value>> argv;
   for (const ReportArgument &a : args) {
-    if (const auto *s = std::get_if<std::string>(&a)) argv.push_back(js_string(isolate, *s));
-    else argv.push_back(v8::Number::New(isolate, std::get<double>(a)));
+    if (const auto *s = std::get_if<std::string>(&a))
+      argv.push_back(js_string(isolate, *s));
+    else
+      argv.push_back(v8::Number::New(isolate, std::get<double>(a)));
   }
-  v8::Local<v8::Value> spec = engine.call("report " + name, [&] {
-    return factory.As<v8::Function>()->Call(ctx, table, int(argv.size()), argv.data());
-  });
+  v8::Local<v8::Value> spec = engine.call(
+      "report " + name, [&] { return factory.As<v8::Function>()->Call(ctx, table, int(argv.size()), argv.data()); });
   if (!spec->IsObject()) throw UserError("reports.js: " + name + " returned no map/reduce pair");
   v8::Local<v8::Object> pair = spec.As<v8::Object>();
   return MapReduceJob(engine, new_job(engine, get(engine, pair, "map"), get(engine, pair, "reduce"), pair));
@@ -191,7 +196,8 @@ std::vector<std::pair<SqlValue, SqlValue>> MapReduceJob::rows() {
   v8::Local<v8::Context> ctx = engine_->context();
   v8::Local<v8::Object> job = job_.Get(isolate);
   v8::Local<v8::Function> rows_function = function_member(*engine_, job, "rows");
-  v8::Local<v8::Value> rows = engine_->call("reduce function", [&] { return rows_function->Call(ctx, job, 0, nullptr); });
+  v8::Local<v8::Value> rows =
+      engine_->call("reduce function", [&] { return rows_function->Call(ctx, job, 0, nullptr); });
   std::vector<std::pair<SqlValue, SqlValue>> out;
   if (!rows->IsArray()) return out;
   v8::Local<v8::Array> array = rows.As<v8::Array>();

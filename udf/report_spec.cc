@@ -31,7 +31,9 @@ std::optional<ReportSpec> parse_call(std::string_view s) {
   if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') return std::nullopt;
   std::string_view inside = rest.substr(1, rest.size() - 2);
   size_t p = 0;
-  auto skip = [&] { while (p < inside.size() && std::isspace(static_cast<unsigned char>(inside[p]))) ++p; };
+  auto skip = [&] {
+    while (p < inside.size() && std::isspace(static_cast<unsigned char>(inside[p]))) ++p;
+  };
   skip();
   if (p == inside.size()) return spec;
   for (;;) {
@@ -44,7 +46,11 @@ std::optional<ReportSpec> parse_call(std::string_view s) {
       for (;;) {
         if (p >= inside.size()) return std::nullopt;
         if (inside[p] == c) {
-          if (p + 1 < inside.size() && inside[p + 1] == c) { value.push_back(c); p += 2; continue; }
+          if (p + 1 < inside.size() && inside[p + 1] == c) {
+            value.push_back(c);
+            p += 2;
+            continue;
+          }
           ++p;
           break;
         }
@@ -53,13 +59,17 @@ std::optional<ReportSpec> parse_call(std::string_view s) {
       spec.args.emplace_back(std::move(value));
     } else {
       size_t start = p;
-      while (p < inside.size() && inside[p] != ',' && inside[p] != ')' && inside[p] != '(' && inside[p] != '\'' && inside[p] != '"') ++p;
+      while (p < inside.size() && inside[p] != ',' && inside[p] != ')' && inside[p] != '(' && inside[p] != '\'' &&
+             inside[p] != '"')
+        ++p;
       std::string word(trim(inside.substr(start, p - start)));
       if (word.empty()) return std::nullopt;
       char *end = nullptr;
       double number = std::strtod(word.c_str(), &end);
-      if (end && *end == '\0') spec.args.emplace_back(number);
-      else spec.args.emplace_back(std::move(word));
+      if (end && *end == '\0')
+        spec.args.emplace_back(number);
+      else
+        spec.args.emplace_back(std::move(word));
     }
     skip();
     if (p == inside.size()) return spec;
@@ -81,7 +91,8 @@ bool mentions_flow_names(std::string_view text) {
 ReportSpec parse_report(std::string_view text) {
   std::optional<ReportSpec> spec;
   std::string_view query;
-  for (size_t at = text.rfind('>'); !spec && at != std::string_view::npos; at = at ? text.rfind('>', at - 1) : std::string_view::npos) {
+  for (size_t at = text.rfind('>'); !spec && at != std::string_view::npos;
+       at = at ? text.rfind('>', at - 1) : std::string_view::npos) {
     spec = parse_call(text.substr(at + 1));
     if (spec) query = text.substr(0, at);
     if (at == 0) break;
@@ -91,8 +102,10 @@ ReportSpec parse_report(std::string_view text) {
     query = {};
   }
   if (!spec)
-    throw UserError("xtractr_report(): expected 'QUERY > REPORT' with a report such as count('http.host') or "
-                    "sum('flow.src', 'flow.bytes'), not '" + std::string(text) + "'");
+    throw UserError(
+        "xtractr_report(): expected 'QUERY > REPORT' with a report such as count('http.host') or "
+        "sum('flow.src', 'flow.bytes'), not '" +
+        std::string(text) + "'");
   spec->query = std::string(trim(query));
   spec->flows = mentions_flow_names(spec->query);
   for (const ReportArgument &a : spec->args)

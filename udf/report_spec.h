@@ -19,10 +19,10 @@
 namespace xtractr {
 
 struct ReportSpec {
-  std::string query;                 // "" = everything
-  std::string name;                  // count, sum, ...
+  std::string query;  // "" = everything
+  std::string name;   // count, sum, ...
   std::vector<ReportArgument> args;
-  bool flows = false;                // the documents are flows (flow.* names used)
+  bool flows = false;  // the documents are flows (flow.* names used)
 };
 
 ReportSpec parse_report(std::string_view text);  // throws UserError

@@ -46,8 +46,8 @@ using Arguments = std::vector<std::optional<std::string>>;
 
 struct ReportTableSpec {
   const char *name;
-  const char *schema;        // key, value, then the hidden arguments
-  int arguments;             // hidden argument columns
+  const char *schema;  // key, value, then the hidden arguments
+  int arguments;       // hidden argument columns
   Rows (*run)(JsRuntime &runtime, const Arguments &args);
 };
 
@@ -79,7 +79,9 @@ class Query {
   ~Query() { sqlite3_finalize(stmt_); }
   Query(const Query &) = delete;
   Query &operator=(const Query &) = delete;
-  void bind(int i, const std::string &text) { sqlite3_bind_text(stmt_, i, text.data(), int(text.size()), SQLITE_TRANSIENT); }
+  void bind(int i, const std::string &text) {
+    sqlite3_bind_text(stmt_, i, text.data(), int(text.size()), SQLITE_TRANSIENT);
+  }
   bool step() {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
@@ -136,7 +138,8 @@ Rows run_job(JsRuntime &runtime, const std::string &capture, const std::string &
 
 const std::string &capture_of(const Arguments &args, const char *function) {
   if (!args[0] || args[0]->empty())
-    throw UserError(std::string(function) + "(): name a capture, e.g. SELECT * FROM " + function + "('day1.pcapng', ...)");
+    throw UserError(std::string(function) + "(): name a capture, e.g. SELECT * FROM " + function +
+                    "('day1.pcapng', ...)");
   return *args[0];
 }
 
@@ -153,17 +156,19 @@ Rows run_mapreduce(JsRuntime &runtime, const Arguments &args) {
 Rows run_report(JsRuntime &runtime, const Arguments &args) {
   const std::string &capture = capture_of(args, "xtractr_report");
   if (!args[1] || args[1]->empty())
-    throw UserError("xtractr_report(capture, 'QUERY > REPORT'): the report is missing, e.g. 'http.request:* > count(''http.host'')'");
+    throw UserError(
+        "xtractr_report(capture, 'QUERY > REPORT'): the report is missing, e.g. 'http.request:* > "
+        "count(''http.host'')'");
   ReportSpec spec = parse_report(*args[1]);
   return run_job(runtime, capture, spec.query, spec.flows,
                  [&](JsEngine &engine) { return MapReduceJob::from_report(engine, spec.name, spec.args); });
 }
 
 const ReportTableSpec kMapReduceSpec = {
-    "xtractr_mapreduce",
-    "CREATE TABLE x(key, value, capture HIDDEN, query HIDDEN, map HIDDEN, reduce HIDDEN)", 4, run_mapreduce};
-const ReportTableSpec kReportSpec = {
-    "xtractr_report", "CREATE TABLE x(key, value, capture HIDDEN, report HIDDEN)", 2, run_report};
+    "xtractr_mapreduce", "CREATE TABLE x(key, value, capture HIDDEN, query HIDDEN, map HIDDEN, reduce HIDDEN)", 4,
+    run_mapreduce};
+const ReportTableSpec kReportSpec = {"xtractr_report", "CREATE TABLE x(key, value, capture HIDDEN, report HIDDEN)", 2,
+                                     run_report};
 
 ClientData &client_of(sqlite3_vtab *vtab) { return *reinterpret_cast<ReportTable *>(vtab)->client; }
 
@@ -251,8 +256,10 @@ int table_eof(sqlite3_vtab_cursor *cur) {
 
 int table_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
   auto &c = *reinterpret_cast<ReportCursor *>(cur);
-  if (column == COL_KEY) c.rows[c.row].first.result(ctx);
-  else if (column == COL_VALUE) c.rows[c.row].second.result(ctx);
+  if (column == COL_KEY)
+    c.rows[c.row].first.result(ctx);
+  else if (column == COL_VALUE)
+    c.rows[c.row].second.result(ctx);
   else {
     const auto &arg = c.args[size_t(column - COL_FIRST_ARGUMENT)];
     if (arg) sqlite3_result_text(ctx, arg->data(), int(arg->size()), SQLITE_TRANSIENT);

@@ -27,8 +27,10 @@ struct Watchdog {
   void run() {
     std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
-      if (engines.empty()) wake.wait(lock);
-      else wake.wait_for(lock, std::chrono::milliseconds(5));
+      if (engines.empty())
+        wake.wait(lock);
+      else
+        wake.wait_for(lock, std::chrono::milliseconds(5));
       for (JsEngine *engine : engines) engine->check_deadline();
     }
   }

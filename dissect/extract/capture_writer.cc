@@ -31,9 +31,12 @@ CaptureWriter::CaptureWriter(const std::string &path, bool overwrite) : path_(pa
   std::string name = lower(path);
   compressed_ = ends_with(name, ".gz");
   if (compressed_) name.resize(name.size() - 3);
-  if (ends_with(name, ".pcapng") || ends_with(name, ".ntar")) pcapng_ = true;
-  else if (ends_with(name, ".pcap") || ends_with(name, ".cap") || ends_with(name, ".dmp")) pcapng_ = false;
-  else throw std::runtime_error("cannot write '" + path + "': name it .pcapng or .pcap (optionally .gz)");
+  if (ends_with(name, ".pcapng") || ends_with(name, ".ntar"))
+    pcapng_ = true;
+  else if (ends_with(name, ".pcap") || ends_with(name, ".cap") || ends_with(name, ".dmp"))
+    pcapng_ = false;
+  else
+    throw std::runtime_error("cannot write '" + path + "': name it .pcapng or .pcap (optionally .gz)");
   struct stat st;
   if (stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) throw std::runtime_error("cannot write '" + path + "': it is a directory");
@@ -122,8 +125,8 @@ void CaptureWriter::add(RandomReader &reader, int64_t offset) {
   if (rec.rec_type == REC_TYPE_PACKET) {
     if (!pcapng_ && rec.rec_header.packet_header.pkt_encap != encap_)
       throw std::runtime_error("cannot write '" + path_ + "': the frames have several link types (" +
-                               wtap_encap_name(encap_) + ", " + wtap_encap_name(rec.rec_header.packet_header.pkt_encap) +
-                               "); name it .pcapng");
+                               wtap_encap_name(encap_) + ", " +
+                               wtap_encap_name(rec.rec_header.packet_header.pkt_encap) + "); name it .pcapng");
     if (pcapng_ && base->second) {
       rec.rec_header.packet_header.interface_id += base->second;
       rec.presence_flags |= WTAP_HAS_INTERFACE_ID;
@@ -131,7 +134,8 @@ void CaptureWriter::add(RandomReader &reader, int64_t offset) {
   }
   int err = 0;
   gchar *err_info = nullptr;
-  if (!wtap_dump(dumper_, &rec, reader.data(), &err, &err_info)) fail("frame at offset " + std::to_string(offset), err, err_info);
+  if (!wtap_dump(dumper_, &rec, reader.data(), &err, &err_info))
+    fail("frame at offset " + std::to_string(offset), err, err_info);
   ++written_;
 }
 
@@ -142,7 +146,12 @@ int64_t CaptureWriter::finish() {
   wtap_dumper *dumper = dumper_;
   dumper_ = nullptr;
   if (!wtap_dump_close(dumper, nullptr, &err, &err_info)) fail("cannot complete the file", err, err_info);
-  chmod(temporary_.c_str(), 0644 & ~[] { mode_t m = umask(0); umask(m); return m; }());
+  chmod(
+      temporary_.c_str(), 0644 & ~[] {
+        mode_t m = umask(0);
+        umask(m);
+        return m;
+      }());
   if (overwrite_) {
     if (rename(temporary_.c_str(), path_.c_str()) != 0)
       throw std::runtime_error("cannot write '" + path_ + "': " + std::strerror(errno));

@@ -54,7 +54,8 @@ bool write_all(int fd, const char *data, size_t size) {
 
 std::string run_isolated(const std::function<std::string()> &work) {
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
   pid_t pid = fork();
   if (pid < 0) {
     int e = errno;

@@ -30,7 +30,9 @@ struct ObjectSink {
   std::string protocol;
   std::vector<std::pair<export_object_entry_t *, size_t>> entries;  // entry, order of arrival
   size_t *arrivals = nullptr;
-  ~ObjectSink() { for (auto &e : entries) eo_free_entry(e.first); }
+  ~ObjectSink() {
+    for (auto &e : entries) eo_free_entry(e.first);
+  }
 };
 
 std::string text_of(const char *s) { return s ? std::string(s) : std::string(); }
@@ -89,7 +91,8 @@ std::string string_value(field_info *fi) {
   return s ? std::string(s) : std::string();
 }
 
-tap_packet_status on_undecoded_body(void *tapdata, packet_info *pinfo, epan_dissect_t *, const void *data, tap_flags_t) {
+tap_packet_status on_undecoded_body(void *tapdata, packet_info *pinfo, epan_dissect_t *, const void *data,
+                                    tap_flags_t) {
   auto *sink = static_cast<BodySink *>(tapdata);
   const auto *info = static_cast<const expert_info_t *>(data);
   if (!info || info->hf_index != sink->hf || sink->hf < 0 || !sink->wanted.count(pinfo->num))
@@ -101,15 +104,19 @@ tap_packet_status on_undecoded_body(void *tapdata, packet_info *pinfo, epan_diss
     field_info *fi = info->pitem ? PITEM_FINFO(info->pitem) : nullptr;
     if (fi && fi->ds_tvb && fi->start >= 0 && fi->length > 0 &&
         guint(fi->start) + guint(fi->length) <= tvb_captured_length(fi->ds_tvb))
-      body.data.assign(reinterpret_cast<const char *>(tvb_get_ptr(fi->ds_tvb, fi->start, fi->length)), size_t(fi->length));
+      body.data.assign(reinterpret_cast<const char *>(tvb_get_ptr(fi->ds_tvb, fi->start, fi->length)),
+                       size_t(fi->length));
     // ... and its siblings are the message's headers
     proto_node *message = info->pitem ? info->pitem->parent : nullptr;
     for (proto_node *n = message ? message->first_child : nullptr; n; n = n->next) {
       field_info *h = PNODE_FINFO(n);
       if (!h || !h->hfinfo) continue;
-      if (h->hfinfo->id == sink->hf_content_type) body.content_type = string_value(h);
-      else if (h->hfinfo->id == sink->hf_content_encoding) body.encoding = string_value(h);
-      else if (h->hfinfo->id == sink->hf_uri || h->hfinfo->id == sink->hf_request_uri) body.uri = string_value(h);
+      if (h->hfinfo->id == sink->hf_content_type)
+        body.content_type = string_value(h);
+      else if (h->hfinfo->id == sink->hf_content_encoding)
+        body.encoding = string_value(h);
+      else if (h->hfinfo->id == sink->hf_uri || h->hfinfo->id == sink->hf_request_uri)
+        body.uri = string_value(h);
     }
     sink->found.push_back(std::move(body));
   } catch (...) {
@@ -156,7 +163,7 @@ std::vector<UndecodedBody> recover_undecoded(RandomReader &reader, const std::ve
   sink.hf = hf;
   sink.hf_content_type = proto_registrar_get_id_byname("http.content_type");
   sink.hf_content_encoding = proto_registrar_get_id_byname("http.content_encoding");
-  sink.hf_uri = proto_registrar_get_id_byname("http.response_for.uri");        // a response's
+  sink.hf_uri = proto_registrar_get_id_byname("http.response_for.uri");          // a response's
   sink.hf_request_uri = proto_registrar_get_id_byname("http.request.full_uri");  // a request's own
   std::set<int64_t> flows;
   uint32_t last = 0;
@@ -187,10 +194,14 @@ std::string undecodable_reason(const std::string &encoding, const std::string &d
   std::string e;
   for (char c : encoding) e.push_back(char(std::tolower(static_cast<unsigned char>(c))));
   std::vector<int> attempts;  // zlib window bits
-  if (e == "gzip" || e == "x-gzip") attempts = {16 + MAX_WBITS};
-  else if (e == "deflate" || e == "x-deflate") attempts = {MAX_WBITS, -MAX_WBITS};
-  else if (e == "br") return "not a valid Brotli stream";
-  else return "Wireshark 4.0 does not decode this content coding";
+  if (e == "gzip" || e == "x-gzip")
+    attempts = {16 + MAX_WBITS};
+  else if (e == "deflate" || e == "x-deflate")
+    attempts = {MAX_WBITS, -MAX_WBITS};
+  else if (e == "br")
+    return "not a valid Brotli stream";
+  else
+    return "Wireshark 4.0 does not decode this content coding";
   std::string reason;
   for (int bits : attempts) {
     z_stream z{};
@@ -204,10 +215,14 @@ std::string undecodable_reason(const std::string &encoding, const std::string &d
       z.avail_out = sizeof out;
       rc = inflate(&z, Z_NO_FLUSH);
     } while (rc == Z_OK);
-    if (rc == Z_STREAM_END) reason = "Wireshark's decoder rejected it";
-    else if (rc == Z_BUF_ERROR) reason = "the stream ends early (truncated)";
-    else if (rc == Z_MEM_ERROR) reason = "out of memory";
-    else reason = z.msg ? z.msg : "corrupt data";
+    if (rc == Z_STREAM_END)
+      reason = "Wireshark's decoder rejected it";
+    else if (rc == Z_BUF_ERROR)
+      reason = "the stream ends early (truncated)";
+    else if (rc == Z_MEM_ERROR)
+      reason = "out of memory";
+    else
+      reason = z.msg ? z.msg : "corrupt data";
     inflateEnd(&z);
     if (rc == Z_STREAM_END) break;
   }
@@ -246,8 +261,8 @@ std::vector<ExtractedObject> collect_objects(RandomReader &reader, const std::ve
     sink->list.gui_data = sink.get();
     sink->protocol = name;
     sink->arrivals = &arrivals;
-    listeners.push_back(std::make_unique<TapListener>(get_eo_tap_listener_name(eo), &sink->list, nullptr, 0,
-                                                      nullptr, get_eo_packet_func(eo)));
+    listeners.push_back(std::make_unique<TapListener>(get_eo_tap_listener_name(eo), &sink->list, nullptr, 0, nullptr,
+                                                      get_eo_packet_func(eo)));
     sinks.push_back(std::move(sink));
   }
   for (const FrameRef &f : frames) session->dissect(f.number, f.offset);
@@ -280,7 +295,10 @@ std::vector<ExtractedObject> collect_objects(RandomReader &reader, const std::ve
       size_t nth = next[packet]++;
       const UndecodedBody *body = nullptr;
       for (const UndecodedBody &b : bodies)
-        if (b.packet == packet && nth-- == 0) { body = &b; break; }
+        if (b.packet == packet && nth-- == 0) {
+          body = &b;
+          break;
+        }
       if (!body) continue;
       ExtractedObject o;
       o.protocol = "http";

@@ -37,7 +37,7 @@ struct ExtractedObject {
   std::string hostname, content_type;
   std::string filename;  // as the dissector names it (may be empty)
   std::string data;
-  std::string note;      // why the data is not what the dissector normally hands over, else empty
+  std::string note;  // why the data is not what the dissector normally hands over, else empty
 };
 
 // The export-object protocols libwireshark knows, among `wanted`.

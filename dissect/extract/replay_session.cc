@@ -33,7 +33,8 @@ void ReplaySession::forget_displayed() { state_->epan.forget_displayed(); }
 
 void ReplaySession::dissect(uint32_t number, int64_t offset, const std::function<void(epan_dissect_t *)> &inspect) {
   State &s = *state_;
-  if (!s.reader.read(offset)) throw std::runtime_error("cannot read capture '" + s.reader.path() + "': " + s.reader.error());
+  if (!s.reader.read(offset))
+    throw std::runtime_error("cannot read capture '" + s.reader.path() + "': " + s.reader.error());
   wtap_rec &rec = s.reader.record();
   epan_dissect_t *edt = s.epan.edt();
   frame_data fdata;

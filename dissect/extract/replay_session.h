@@ -26,8 +26,8 @@
 #include "dissect/extract/random_reader.h"
 
 extern "C" {
-#include <epan/epan.h>
 #include <epan/column-info.h>
+#include <epan/epan.h>
 #include <epan/epan_dissect.h>
 #include <epan/tap.h>
 }
@@ -66,8 +66,8 @@ class ReplaySession {
 // remove_tap_listener). `data` identifies the listener and is passed to the callbacks.
 class TapListener {
  public:
-  TapListener(const char *tap, void *data, const char *filter, unsigned flags, tap_reset_cb reset,
-              tap_packet_cb packet, tap_draw_cb draw = nullptr, tap_finish_cb finish = nullptr);
+  TapListener(const char *tap, void *data, const char *filter, unsigned flags, tap_reset_cb reset, tap_packet_cb packet,
+              tap_draw_cb draw = nullptr, tap_finish_cb finish = nullptr);
   ~TapListener();
   TapListener(const TapListener &) = delete;
   TapListener &operator=(const TapListener &) = delete;

@@ -54,7 +54,8 @@ struct StreamDispatch {
   std::map<guint32, guint32> first_packet;
 };
 
-tap_packet_status dispatch(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data, tap_flags_t flags) {
+tap_packet_status dispatch(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data,
+                           tap_flags_t flags) {
   auto *d = static_cast<StreamDispatch *>(tapdata);
   const auto *tap = static_cast<const TcpFollowTapData *>(data);
   if (!tap || !tap->tcph) return TAP_PACKET_DONT_REDRAW;
@@ -108,7 +109,9 @@ FollowResult chunks_of(follow_info_t *info, StreamKind kind) {
 }
 
 template <typename T>
-void put(std::string &out, T v) { out.append(reinterpret_cast<const char *>(&v), sizeof v); }
+void put(std::string &out, T v) {
+  out.append(reinterpret_cast<const char *>(&v), sizeof v);
+}
 template <typename T>
 T take(const std::string &in, size_t &at) {
   if (at + sizeof(T) > in.size()) throw std::runtime_error("truncated stream from the re-dissection process");

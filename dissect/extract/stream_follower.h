@@ -32,12 +32,12 @@ struct FrameRef {
 enum class StreamKind { Tcp, Udp };
 
 struct StreamChunk {
-  bool from_server;     // Wireshark's notion: not sent by the first frame's sender
-  uint32_t packet;      // the frame that carried the bytes (for a gap: the frame that revealed it)
-  int64_t ts_sec = 0;   // that frame's time stamp
+  bool from_server;    // Wireshark's notion: not sent by the first frame's sender
+  uint32_t packet;     // the frame that carried the bytes (for a gap: the frame that revealed it)
+  int64_t ts_sec = 0;  // that frame's time stamp
   int32_t ts_nsec = 0;
   std::string data;
-  int64_t gap = 0;      // > 0: this many bytes are missing here; data is empty
+  int64_t gap = 0;  // > 0: this many bytes are missing here; data is empty
 };
 
 struct FollowResult {

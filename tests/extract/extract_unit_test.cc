@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include <cstdlib>
 #include <dirent.h>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -70,7 +70,8 @@ size_t entries(const std::string &dir) {
 }
 
 bool same(const Seen &a, const Seen &b) {
-  return a.ts.secs == b.ts.secs && a.ts.nsecs == b.ts.nsecs && a.caplen == b.caplen && a.len == b.len && a.bytes == b.bytes;
+  return a.ts.secs == b.ts.secs && a.ts.nsecs == b.ts.nsecs && a.caplen == b.caplen && a.len == b.len &&
+         a.bytes == b.bytes;
 }
 
 }  // namespace

@@ -15,8 +15,10 @@ TEST_CASE("the context has no file, network, process or module access", "[js][sa
     CHECK(db.one("SELECT kind(?1)", {name}) == "undefined");
   CHECK(db.one("SELECT kind('JSON')") == "object");  // ECMAScript built-ins are there
   // no module loader: import() is refused (its promise settles after the call, so look twice)
-  db.one("SELECT js_create_function('dyn', 'function () { if (!globalThis.state) { globalThis.state = \"pending\";"
-         " import(\"fs\").then(function () { state = \"loaded\"; }, function () { state = \"refused\"; }); } return state; }')");
+  db.one(
+      "SELECT js_create_function('dyn', 'function () { if (!globalThis.state) { globalThis.state = \"pending\";"
+      " import(\"fs\").then(function () { state = \"loaded\"; }, function () { state = \"refused\"; }); } return "
+      "state; }')");
   CHECK(db.one("SELECT dyn()") == "pending");
   CHECK(db.one("SELECT dyn()") == "refused");
 }
@@ -62,11 +64,15 @@ TEST_CASE("JavaScript errors become SQL errors with the message and line", "[js]
   Db db;
   CHECK(db.error("SELECT mapreduce(1, 'function (d) {\n  var x = 1;\n  emit(d, nosuch);\n}')") ==
         "xtractr: JavaScript error in map function, line 3: ReferenceError: nosuch is not defined");
-  CHECK_THAT(db.error("SELECT mapreduce(1, 'function (d) { emit(d, 1); }', 'function (k, v) {\n throw new TypeError(\"bad\"); }')"),
-             Catch::Contains("reduce function, line 2: TypeError: bad"));
+  CHECK_THAT(
+      db.error(
+          "SELECT mapreduce(1, 'function (d) { emit(d, 1); }', 'function (k, v) {\n throw new TypeError(\"bad\"); }')"),
+      Catch::Contains("reduce function, line 2: TypeError: bad"));
   CHECK_THAT(db.error("SELECT js_create_function('broken', 'function (')"), Catch::Contains("SyntaxError"));
-  CHECK_THAT(db.error("SELECT js_create_function('notfn', '42')"), Catch::Contains("must be a JavaScript function expression"));
-  CHECK_THAT(db.error("SELECT js_create_function('no way', 'function () {}')"), Catch::Contains("not a valid function name"));
+  CHECK_THAT(db.error("SELECT js_create_function('notfn', '42')"),
+             Catch::Contains("must be a JavaScript function expression"));
+  CHECK_THAT(db.error("SELECT js_create_function('no way', 'function () {}')"),
+             Catch::Contains("not a valid function name"));
   CHECK_THAT(db.error("SELECT mapreduce(1, 'function () { throw \"plain\"; }')"), Catch::Contains(": plain"));
   CHECK(db.one("SELECT mapreduce(1, 'function (d) { emit(d, 1); }', '_count')") == R"({"1":1})");
 }
@@ -101,11 +107,13 @@ TEST_CASE("JavaScript values map to SQL values", "[js][values]") {
 TEST_CASE("js_create_function and js_create_aggregate", "[js]") {
   Db db;
   std::string c = capture("http_dns_wikipedia_browse__zeek.pcap");
-  CHECK(db.one("SELECT js_create_function('tld', 'function (h) { return h.split(\".\").slice(-2).join(\".\"); }')") == "tld");
+  CHECK(db.one("SELECT js_create_function('tld', 'function (h) { return h.split(\".\").slice(-2).join(\".\"); }')") ==
+        "tld");
   CHECK(db.one("SELECT tld('www.upload.wikimedia.org')") == "wikimedia.org");
   db.one("SELECT js_create_function('up', 'function (h) { return h === null ? null : h.toUpperCase(); }')");
   auto hosts = db.rows("SELECT up(field(doc, 'http.host')), count(*) FROM packets(?1) GROUP BY 1 ORDER BY 1", {c});
-  CHECK(hosts == db.rows("SELECT upper(field(doc, 'http.host')), count(*) FROM packets(?1) GROUP BY 1 ORDER BY 1", {c}));
+  CHECK(hosts ==
+        db.rows("SELECT upper(field(doc, 'http.host')), count(*) FROM packets(?1) GROUP BY 1 ORDER BY 1", {c}));
   CHECK(hosts.size() > 2);
   // a second js_create_function of a name replaces its source (even inside one statement)
   CHECK(db.rows("SELECT js_create_function('TLD', 'function (h) { return \"v2:\" + h; }'), tld('a')") ==
@@ -113,15 +121,22 @@ TEST_CASE("js_create_function and js_create_aggregate", "[js]") {
   CHECK_THAT(db.error("SELECT js_create_aggregate('tld', 'function () {}', 'function () {}')"),
              Catch::Contains("already a JavaScript scalar function"));
 
-  db.one("SELECT js_create_aggregate('longest', 'function (s, x) { return s === undefined || x.length > s.length ? x : s; }',"
-         " 'function (s) { return s === undefined ? null : s; }')");
+  db.one(
+      "SELECT js_create_aggregate('longest', 'function (s, x) { return s === undefined || x.length > s.length ? x : s; "
+      "}',"
+      " 'function (s) { return s === undefined ? null : s; }')");
   CHECK(db.one("SELECT longest(title) FROM packets(?1)", {c}) ==
         db.one("SELECT title FROM packets(?1) ORDER BY length(title) DESC, id LIMIT 1", {c}));
   CHECK(db.one("SELECT longest(title) FROM packets(?1) WHERE 0", {c}) == "NULL");
-  CHECK(db.rows("SELECT service, longest(title) FROM flows(?1) GROUP BY 1 ORDER BY 1", {c}) ==
-        db.rows("SELECT service, (SELECT title FROM flows(?1) g WHERE g.service = f.service ORDER BY length(title) DESC,"
-                " id LIMIT 1) FROM flows(?1) f GROUP BY 1 ORDER BY 1", {c}));
-  db.one("SELECT js_create_aggregate('total', 'function (s, a, b) { return (s || 0) + a * b; }', 'function (s) { return s; }')");
-  CHECK(db.one("SELECT total(packets, 2) FROM flows(?1)", {c}) == db.one("SELECT sum(packets * 2) FROM flows(?1)", {c}));
+  CHECK(
+      db.rows("SELECT service, longest(title) FROM flows(?1) GROUP BY 1 ORDER BY 1", {c}) ==
+      db.rows("SELECT service, (SELECT title FROM flows(?1) g WHERE g.service = f.service ORDER BY length(title) DESC,"
+              " id LIMIT 1) FROM flows(?1) f GROUP BY 1 ORDER BY 1",
+              {c}));
+  db.one(
+      "SELECT js_create_aggregate('total', 'function (s, a, b) { return (s || 0) + a * b; }', 'function (s) { return "
+      "s; }')");
+  CHECK(db.one("SELECT total(packets, 2) FROM flows(?1)", {c}) ==
+        db.one("SELECT sum(packets * 2) FROM flows(?1)", {c}));
   CHECK(db.type("SELECT total(1, 'x')") == "null");  // NaN has no SQL value
 }

@@ -24,7 +24,8 @@ std::vector<Row> Db::rows(const std::string &sql, const std::vector<std::string>
   sqlite3_stmt *stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
     throw std::runtime_error(sqlite3_errmsg(db_));
-  for (size_t i = 0; i < params.size(); ++i) sqlite3_bind_text(stmt, int(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
+  for (size_t i = 0; i < params.size(); ++i)
+    sqlite3_bind_text(stmt, int(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
   std::vector<Row> out;
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {

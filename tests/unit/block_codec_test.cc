@@ -14,10 +14,10 @@ namespace {
 
 // Stand-in for the dissection layer's field registry: hf ids 1.. map to these names.
 DictionaryEntry test_field(int hf_id) {
-  static const std::map<int, std::string> names = {
-      {1, "frame.number"}, {2, "ip.ttl"}, {3, "http.host"}, {4, "tcp.payload"},
-      {5, "frame.time_delta"}, {6, "tcp.analysis"}, {7, "tcp.port"}, {8, "tcp.segment_data"},
-      {9, "data.data"}, {10, "neg"}, {11, "tcp.option_kind"}};
+  static const std::map<int, std::string> names = {{1, "frame.number"}, {2, "ip.ttl"},           {3, "http.host"},
+                                                   {4, "tcp.payload"},  {5, "frame.time_delta"}, {6, "tcp.analysis"},
+                                                   {7, "tcp.port"},     {8, "tcp.segment_data"}, {9, "data.data"},
+                                                   {10, "neg"},         {11, "tcp.option_kind"}};
   auto it = names.find(hf_id);
   return DictionaryEntry{it == names.end() ? "unknown" : it->second, ValueKind::Text};
 }
@@ -154,10 +154,10 @@ TEST_CASE("byte fields stored as references are read back from the capture's rec
   raw.referenced = true;
   DataSource unused;
   f.sources = {frame_source, reassembled, raw, unused};
-  FieldValue payload{4, ValueKind::Bytes, 0, 4, 3, 0};     // "GET" of the frame's own record
-  FieldValue segment{8, ValueKind::Bytes, 0, 7, 5, 1};     // "world" of the reassembly
-  FieldValue whole{8, ValueKind::Bytes, 0, 0, 12, 1};      // all of it
-  FieldValue rawref{9, ValueKind::Bytes, 0, 4, 6, 2};      // "source"
+  FieldValue payload{4, ValueKind::Bytes, 0, 4, 3, 0};  // "GET" of the frame's own record
+  FieldValue segment{8, ValueKind::Bytes, 0, 7, 5, 1};  // "world" of the reassembly
+  FieldValue whole{8, ValueKind::Bytes, 0, 0, 12, 1};   // all of it
+  FieldValue rawref{9, ValueKind::Bytes, 0, 4, 6, 2};   // "source"
   f.fields = {payload, segment, whole, rawref};
   add_integer(f, 1, 3);
   encoder.add(f);

@@ -68,9 +68,9 @@ TEST_CASE("a TCP connection is one flow - the initiator is the client", "[flow_t
   CHECK(f.bytes == 5 * 60 + 100 + 50 + 900);
   CHECK(f.first == 1);
   CHECK(f.last == 5);
-  CHECK(f.service == "HTTP");          // the first application protocol seen
+  CHECK(f.service == "HTTP");  // the first application protocol seen
   CHECK(f.title == "HTTP frame 3");
-  CHECK(f.cmsgs == 1);                  // frames 3 and 4 are one client message
+  CHECK(f.cmsgs == 1);  // frames 3 and 4 are one client message
   CHECK(f.smsgs == 1);
   CHECK(f.duration() == Approx(4.0));
   CHECK(f.community_id.rfind("1:", 0) == 0);

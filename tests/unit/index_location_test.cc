@@ -9,8 +9,8 @@
 #include <fstream>
 #include <string>
 
-#include "index/index_location.h"
 #include "core/sql_error.h"
+#include "index/index_location.h"
 
 using namespace xtractr;
 

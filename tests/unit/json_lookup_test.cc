@@ -15,8 +15,8 @@ TEST_CASE("json_member finds top-level members and returns their raw text", "[js
   CHECK(*json_member(doc, "obj") == R"({"id":99})");
   CHECK(*json_member(doc, "n") == "null");
   CHECK(*json_member(doc, "f") == "-1.5e3");
-  CHECK_FALSE(json_member(doc, "x"));   // only inside a nested object
-  CHECK_FALSE(json_member(doc, "i"));   // a prefix of a key is not the key
+  CHECK_FALSE(json_member(doc, "x"));  // only inside a nested object
+  CHECK_FALSE(json_member(doc, "i"));  // a prefix of a key is not the key
   CHECK_FALSE(json_member(doc, "ids"));
 }
 
