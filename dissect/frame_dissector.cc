@@ -129,13 +129,6 @@ struct FrameDissector::Session {
     r.fields.push_back(v);
   }
 
-  static int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
   void collect(field_info *fi) {
     header_field_info *hf = fi->hfinfo;
     if (hf->id == hf_text_only || !hf->abbrev || !*hf->abbrev) return;

@@ -1,4 +1,4 @@
-// doc_codec.cc — see doc_codec.h.
+// block_codec.cc — see block_codec.h.
 #include "index/block_codec.h"
 
 #include <zstd.h>

@@ -1,7 +1,19 @@
-// doc_codec.h — the stored form of a frame's fields, and the JSON `doc` built from it.
+// block_codec.h — the stored form of a frame's fields (the `docs` table's blocks in index.db),
+// and the JSON helpers the `doc` column is built with.
 //
-// Frames are stored in blocks of up to kFramesPerBlock, each block zstd-compressed and laid
-// out by column, because consecutive frames repeat themselves field by field:
+// Usage (C++):
+//   BlockEncoder encoder(field_info);           // while indexing: add() up to kFramesPerBlock
+//   for (const FrameRecord &f : frames) encoder.add(f);
+//   std::string block = encoder.take();         // one row of `docs` (block, data)
+//   BlockDecoder decoder;                       // while reading
+//   decoder.load(block);
+//   decoder.frame(n, dictionary, values, sources);  // the n-th frame's fields
+//
+// How it works: frames are stored in blocks of kFramesPerBlock (1024; block b holds frames
+// b*1024+1 ... (b+1)*1024), laid out by column because consecutive frames repeat themselves
+// field by field. A stored block is
+//   8 bytes: the uncompressed size, a host-order uint64 (the reader allocates once)
+//   then one zstd frame of the uncompressed block:
 //   varint frame count
 //   shapes: varint count, then each: varint n, n × varint tag — a frame's list of fields,
 //           tag = dictionary id << 1 | is_ref; frames of one flow share a few shapes
@@ -22,8 +34,8 @@
 // Byte fields that are slices of a data source are stored as references to it, so payloads
 // are not stored again and again (tcp.payload, tcp.segment_data, tcp.reassembled.data,
 // http.file_data ... are all slices of two or three sources).
-// The dictionary maps ids to (name, kind) and is stored beside the blocks. Reading a frame
-// decodes its whole block once per cursor, not once per row.
+// The dictionary maps ids to (name, kind) and is stored beside the blocks (index.db's
+// `dictionary` table). Reading a frame decodes its whole block once per cursor, not once per row.
 #pragma once
 
 #include <cstdint>
@@ -141,7 +153,7 @@ class BlockDecoder {
   mutable std::vector<std::vector<StoredSource>> frame_sources_;
 };
 
-// JSON writing helpers shared by the doc builders.
+// JSON writing helpers shared by the builders of the `doc` column (doc_builder.h).
 void json_append_string(std::string &out, std::string_view text);
 void json_append_value(std::string &out, const StoredValue &value);
 

@@ -1,12 +1,13 @@
 // capture_index.h — the persistent index of one capture file: find it, build it, read it.
 //
 // How it works: the index is a directory holding `index.db`, an SQLite database with the
-// packet and flow columns, the field dictionary and the compressed field blocks (see
-// doc_codec.h). CaptureIndex::open() returns an index that matches the capture as it is on
-// disk now (size, mtime, inode, first bytes and the libwireshark version), building one when
-// there is none. Building happens under an flock on `<index dir>.lock`, into a temporary
-// directory that is renamed into place only when complete, so a killed build leaves
-// nothing a later query trusts, and two processes never build the same index at once.
+// packet and flow columns, the field dictionary and the compressed field blocks (the `docs`
+// table, see block_codec.h), beside `search/`, the Xapian database. CaptureIndex::open()
+// returns an index that matches the capture as it is on disk now (size, mtime, inode, first
+// bytes and the libwireshark version), building one when there is none. Building happens
+// under an flock on `<index dir>.lock`, into a temporary directory that is renamed into
+// place only when complete, so a killed build leaves nothing a later query trusts, and two
+// processes never build the same index at once.
 #pragma once
 
 #include <cstdint>
@@ -72,9 +73,13 @@ class CaptureIndex {
 // Throws CaptureOpenError / UserError / std::runtime_error.
 IndexSummary build_index(const std::string &capture_path, const std::string &directory);
 
-// Bumped whenever the stored layout changes: older indexes are rebuilt.
-constexpr int kIndexSchemaVersion =
-    7;  // 3: + search/ (Xapian, extension/search); 4: titles in blocks of 1024; 5: columnar blocks; 6: src/dst in
-        // blocks, text prefix and decimal coding; 7: capture_head, tshark-exact booleans/empty bytes
+// Bumped whenever the stored layout or stored values change: older indexes are rebuilt.
+// History:
+//   3  + search/ (Xapian)
+//   4  titles in blocks of 1024 frames
+//   5  columnar blocks
+//   6  src/dst in blocks; text prefix and decimal coding
+//   7  capture_head in meta; tshark-exact booleans and empty bytes
+constexpr int kIndexSchemaVersion = 7;
 
 }  // namespace xtractr

@@ -1,4 +1,4 @@
-// doc_json.cc — see doc_json.h.
+// doc_builder.cc — see doc_builder.h.
 #include "index/doc_builder.h"
 
 #include <charconv>

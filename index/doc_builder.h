@@ -1,4 +1,5 @@
-// doc_json.h — the `doc` column: a packet or flow as one JSON object.
+// doc_builder.h — the hidden `doc` column of packets()/flows(): a packet or flow as one JSON
+// object (not the `docs` block table, which stores the fields it is built from).
 //
 // A packet doc is its columns followed by every stored field, repeated fields as arrays:
 //   {"id":169,"pcap":"/x/day1.pcap",...,"title":"GET / HTTP/1.1","frame.number":169,

@@ -7,9 +7,9 @@
 //     for (const StoredValue &v : stored.frame(frame, &wanted)) ...   // wanted: by dictionary id
 //
 // How it works: like DocBuilder::fields(), but byte fields stored as references to a data
-// source (doc_codec.h) are resolved — which reads frames back from the capture — only when one
+// source (block_codec.h) are resolved — which reads frames back from the capture — only when one
 // of the wanted fields is such a reference; search mostly reads numbers and text, so most
-// frames cost one block decode shared by 256 frames and a walk over their values.
+// frames cost one block decode shared by 1024 frames and a walk over their values.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
-// doc_codec_test.cc — FrameRecords encoded into a block, decoded back, and written as the
-// doc's JSON (extension/doc_codec.h).
+// block_codec_test.cc — FrameRecords encoded into a block, decoded back, and written as the
+// `doc` column's JSON (index/block_codec.h).
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -53,7 +53,7 @@ std::string doc_of(const std::vector<StoredValue> &values, const std::vector<Dic
 
 }  // namespace
 
-TEST_CASE("values of every kind survive a block round trip and print as tshark's values", "[doc_codec]") {
+TEST_CASE("values of every kind survive a block round trip and print as tshark's values", "[block_codec]") {
   BlockEncoder encoder(test_field);
   FrameRecord a;
   a.number = 1;
@@ -108,7 +108,7 @@ TEST_CASE("values of every kind survive a block round trip and print as tshark's
   CHECK(values.empty());
 }
 
-TEST_CASE("a field name seen with two kinds gets two dictionary entries but one JSON member", "[doc_codec]") {
+TEST_CASE("a field name seen with two kinds gets two dictionary entries but one JSON member", "[block_codec]") {
   BlockEncoder encoder(test_field);
   FrameRecord a;
   add_text(a, 9, ValueKind::Bytes, "\x01\x02");
@@ -126,7 +126,7 @@ TEST_CASE("a field name seen with two kinds gets two dictionary entries but one 
   CHECK(doc_of(values, dictionary) == "{\"id\":0,\"data.data\":[\"0102\",\"not hex\"]}");
 }
 
-TEST_CASE("byte fields stored as references are read back from the capture's records", "[doc_codec]") {
+TEST_CASE("byte fields stored as references are read back from the capture's records", "[block_codec]") {
   Records records;
   records.by_frame[1] = "AAAAhello";
   records.by_frame[2] = "BBBB, world";
@@ -191,7 +191,7 @@ TEST_CASE("byte fields stored as references are read back from the capture's rec
   CHECK_THROWS_AS(resolve_references(values, sources, 3, read_record, &records, storage), std::runtime_error);
 }
 
-TEST_CASE("damaged blocks are errors not crashes", "[doc_codec]") {
+TEST_CASE("damaged blocks are errors not crashes", "[block_codec]") {
   BlockEncoder encoder(test_field);
   FrameRecord a;
   add_integer(a, 1, 1);
@@ -213,7 +213,7 @@ TEST_CASE("damaged blocks are errors not crashes", "[doc_codec]") {
   CHECK_THROWS_AS(decoder.frame(0, short_dictionary, values, sources), std::runtime_error);
 }
 
-TEST_CASE("select decodes only the chosen fields, as frame() has them", "[doc_codec]") {
+TEST_CASE("select decodes only the chosen fields, as frame() has them", "[block_codec]") {
   BlockEncoder encoder(test_field);
   for (uint32_t n = 1; n <= 40; ++n) {
     FrameRecord r;

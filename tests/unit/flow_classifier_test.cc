@@ -41,7 +41,7 @@ FrameRecord udp(uint32_t number, const char *src, unsigned sport, const char *ds
 
 }  // namespace
 
-TEST_CASE("a TCP connection is one flow - the initiator is the client", "[flow_table]") {
+TEST_CASE("a TCP connection is one flow - the initiator is the client", "[flow_classifier]") {
   FlowClassifier table;
   auto a = table.add(tcp(1, "10.0.0.1", 51000, "10.0.0.2", 80, 0, kSyn, 0));
   auto b = table.add(tcp(2, "10.0.0.2", 80, "10.0.0.1", 51000, 0, kSyn | kAck, 0));
@@ -77,7 +77,7 @@ TEST_CASE("a TCP connection is one flow - the initiator is the client", "[flow_t
   (void)d;
 }
 
-TEST_CASE("a capture that starts at the SYN+ACK still makes the initiator the client", "[flow_table]") {
+TEST_CASE("a capture that starts at the SYN+ACK still makes the initiator the client", "[flow_classifier]") {
   FlowClassifier table;
   auto a = table.add(tcp(1, "10.0.0.2", 80, "10.0.0.1", 51000, 7, kSyn | kAck, 0));
   auto b = table.add(tcp(2, "10.0.0.1", 51000, "10.0.0.2", 80, 7, kAck, 0));
@@ -90,7 +90,7 @@ TEST_CASE("a capture that starts at the SYN+ACK still makes the initiator the cl
   CHECK(b.dir == 0);
 }
 
-TEST_CASE("streams not address pairs separate flows - ids follow first frames", "[flow_table]") {
+TEST_CASE("streams not address pairs separate flows - ids follow first frames", "[flow_classifier]") {
   FlowClassifier table;
   // two connections between the same hosts and ports (port reuse): two tcp.streams
   auto a = table.add(tcp(1, "10.0.0.1", 51000, "10.0.0.2", 80, 0, kSyn, 0));
@@ -114,7 +114,7 @@ TEST_CASE("streams not address pairs separate flows - ids follow first frames", 
   (void)e;
 }
 
-TEST_CASE("other IP traffic groups by address pair and protocol - non-IP by link addresses", "[flow_table]") {
+TEST_CASE("other IP traffic groups by address pair and protocol - non-IP by link addresses", "[flow_classifier]") {
   FlowClassifier table;
   FrameRecord ping;
   ping.number = 1;
