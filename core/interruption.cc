@@ -1,12 +1,14 @@
 // interruption.cc — see interruption.h.
 #include "core/interruption.h"
 
+#include "core/sql_error.h"
+
 namespace xtractr {
 
 namespace {
 thread_local sqlite3 *current_connection = nullptr;
-}  // namespace
 
+// Sets the connection of the SQL call running on this thread; returns the one to restore.
 sqlite3 *enter_connection(sqlite3 *db) noexcept {
   sqlite3 *previous = current_connection;
   current_connection = db;
@@ -14,6 +16,8 @@ sqlite3 *enter_connection(sqlite3 *db) noexcept {
 }
 
 void leave_connection(sqlite3 *previous) noexcept { current_connection = previous; }
+
+}  // namespace
 
 ConnectionScope::ConnectionScope(sqlite3 *db) noexcept : previous_(enter_connection(db)) {}
 

@@ -18,7 +18,9 @@
 // connection is found through a thread-local set by ConnectionScope.
 #pragma once
 
-#include "core/sql_error.h"
+#include <string>
+
+#include "core/sqlite_api.h"
 
 namespace xtractr {
 
@@ -34,7 +36,7 @@ class ConnectionScope {
   sqlite3 *previous_;
 };
 
-// Throws Interrupted(message) when the current connection was interrupted; does nothing
+// Throws Interrupted(message) (sql_error.h) when the current connection was interrupted; does nothing
 // outside any ConnectionScope.
 void check_interrupted(const std::string &message);
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/interruption.h"
 #include "core/sqlite_api.h"
 
 namespace xtractr {
@@ -20,11 +21,6 @@ struct UserError : std::runtime_error {
 struct Interrupted : UserError {
   using UserError::UserError;
 };
-
-// Sets the connection of the SQL call running on this thread (interruption.h); returns the
-// one to restore with leave_connection(). ConnectionScope is the RAII form.
-sqlite3 *enter_connection(sqlite3 *db) noexcept;
-void leave_connection(sqlite3 *previous) noexcept;
 
 // "xtractr: <message>" as a sqlite3_malloc'ed string (for zErrMsg / pzErrMsg).
 char *sql_error_message(const std::string &message);
@@ -73,14 +69,13 @@ int guard_vtab(sqlite3_vtab *vtab, Body &&body) noexcept {
 // Work below can notice an interrupt of the function's connection (interruption.h).
 template <typename Body>
 void guard_function(sqlite3_context *ctx, Body &&body) noexcept {
-  sqlite3 *previous = enter_connection(sqlite3_context_db_handle(ctx));
+  ConnectionScope scope(sqlite3_context_db_handle(ctx));
   int rc = guarded(
       [&] {
         body();
         return SQLITE_OK;
       },
       [ctx](const std::string &m) { result_error(ctx, m); });
-  leave_connection(previous);
   if (rc == SQLITE_NOMEM) sqlite3_result_error_nomem(ctx);
   if (rc == SQLITE_INTERRUPT) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
 }

@@ -1,5 +1,18 @@
 // sqlite_handles.h — RAII owners for SQLite connections and statements (through the
-// extension API), with exceptions for failures. Used for xtractr's own index databases.
+// extension API), with exceptions for failures: xtractr's own index databases and the
+// statements an SQL function runs on the user's connection.
+//
+// Usage (C++):
+//   Statement s(db, "SELECT id FROM packets(?1, ?2)", "xtractr_stream('day1.pcapng')");
+//   s.bind(1, capture);
+//   s.bind(2, query);
+//   while (s.step()) ids.push_back(s.integer(0));   // finalized when `s` goes out of scope
+//
+// How it works: the one owner of a sqlite3_stmt. Its context label ("index database", or the
+// SQL function and capture a statement on the user's connection works for) starts every
+// error message; an error already worded by a nested xtractr call ("xtractr: ...") is passed
+// on as it is. step() throws on every failure — SQLITE_INTERRUPT as Interrupted, so that
+// an interrupt is never mistaken for "no rows".
 #pragma once
 
 #include <cstdint>
@@ -8,6 +21,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/sql_error.h"
 #include "core/sqlite_api.h"
 
 namespace xtractr {
@@ -48,14 +62,22 @@ class Database {
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3 *db, const std::string &sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), int(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("index database: ") + sqlite3_errmsg(db) + " in: " + sql);
+  // Throws when `sql` does not compile; `context` labels this statement's errors.
+  Statement(sqlite3 *db, const std::string &sql, std::string context = "index database")
+      : db_(db), context_(std::move(context)) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), int(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
+      std::string message = worded(sqlite3_errmsg(db), " in: " + sql);
+      sqlite3_finalize(stmt_);
+      stmt_ = nullptr;
+      throw std::runtime_error(message);
+    }
   }
   ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(Statement &&o) noexcept : db_(o.db_), stmt_(std::exchange(o.stmt_, nullptr)) {}
+  Statement(Statement &&o) noexcept
+      : db_(o.db_), context_(std::move(o.context_)), stmt_(std::exchange(o.stmt_, nullptr)) {}
   Statement &operator=(Statement &&o) noexcept {
     std::swap(db_, o.db_);
+    std::swap(context_, o.context_);
     std::swap(stmt_, o.stmt_);
     return *this;
   }
@@ -69,12 +91,14 @@ class Statement {
   void bind_blob(int i, std::string_view v) { sqlite3_bind_blob(stmt_, i, v.data(), int(v.size()), SQLITE_TRANSIENT); }
   void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
 
-  // true while rows come; throws on errors
+  // true on a row, false when done; throws on errors (Interrupted for SQLITE_INTERRUPT).
   bool step() {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("index database: ") + sqlite3_errmsg(db_));
+    std::string message = worded(sqlite3_errmsg(db_));
+    if (rc == SQLITE_INTERRUPT) throw Interrupted(message);
+    throw std::runtime_error(message);
   }
   void run() {
     step();
@@ -100,7 +124,14 @@ class Statement {
   }
 
  private:
+  // A message from a nested xtractr call is already worded; SQLite's own get the label.
+  std::string worded(const char *error, const std::string &where = "") const {
+    std::string message = error ? error : "unknown error";
+    return message.rfind("xtractr: ", 0) == 0 ? message : context_ + ": " + message + where;
+  }
+
   sqlite3 *db_ = nullptr;
+  std::string context_;
   sqlite3_stmt *stmt_ = nullptr;
 };
 

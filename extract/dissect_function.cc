@@ -25,6 +25,7 @@
 ** child process (isolated.h).
 */
 #include <algorithm>
+#include <charconv>
 #include <mutex>
 #include <string>
 
@@ -58,6 +59,17 @@ void renumber(std::string &json, const char *name, const std::vector<uint64_t> &
     replace_all(prefix + "\x01" + std::to_string(i) + "\"", prefix + std::to_string(to[i]) + "\"");
 }
 
+// A stored tcp.stream/udp.stream value; anything but an integer means a damaged index.
+int64_t stream_number(const std::string &capture, bool tcp, std::string_view text) {
+  int64_t n = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (error != std::errc() || end != text.data() + text.size())
+    throw UserError("xtractr_dissect(): the index of '" + capture + "' holds a " + (tcp ? "tcp" : "udp") +
+                    ".stream that is not a number (" + std::string(text) + "); rebuild it with xtractr_index('" +
+                    capture + "', 1)");
+  return n;
+}
+
 struct FrameStreams {
   std::vector<int64_t> tcp, udp;  // every tcp.stream / udp.stream value of the frame, in tree order
 };
@@ -65,23 +77,17 @@ struct FrameStreams {
 // The frame's stored tcp.stream and udp.stream values (through `db`, which has this extension).
 FrameStreams frame_streams(sqlite3 *db, const std::string &capture, int64_t id) {
   FrameStreams out;
-  sqlite3_stmt *raw = nullptr;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT fields(doc, 'tcp.stream'), fields(doc, 'udp.stream') FROM packets(?1) WHERE id = ?2",
-                         -1, &raw, nullptr) == SQLITE_OK) {
-    sqlite3_bind_text(raw, 1, capture.data(), int(capture.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_int64(raw, 2, id);
-    if (sqlite3_step(raw) == SQLITE_ROW) {
-      for (int column : {0, 1}) {
-        const char *text = reinterpret_cast<const char *>(sqlite3_column_text(raw, column));
-        if (!text) continue;
-        for (std::string_view element : json_elements(text))
-          if (!element.empty() && element != "null")
-            (column == 0 ? out.tcp : out.udp).push_back(std::stoll(std::string(element)));
-      }
-    }
+  Statement s(db, "SELECT fields(doc, 'tcp.stream'), fields(doc, 'udp.stream') FROM packets(?1) WHERE id = ?2",
+              "xtractr_dissect('" + capture + "')");
+  s.bind(1, capture);
+  s.bind(2, id);
+  if (!s.step()) return out;
+  for (int column : {0, 1}) {
+    if (s.is_null(column)) continue;
+    for (std::string_view element : json_elements(s.text(column)))
+      if (!element.empty() && element != "null")
+        (column == 0 ? out.tcp : out.udp).push_back(stream_number(capture, column == 0, element));
   }
-  sqlite3_finalize(raw);
   return out;
 }
 

@@ -98,22 +98,16 @@ std::vector<IndexedPacket> ExtractSource::search_packets(sqlite3 *db, size_t m, 
   if (!db) return out;
   const CollectionMember &c = member(m);
   std::vector<int64_t> found;
-  sqlite3_stmt *raw = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT id FROM packets(?1, ?2)", -1, &raw, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(raw);
-    return out;  // no search on this connection
-  }
-  sqlite3_bind_text(raw, 1, argument_.data(), int(argument_.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(raw, 2, query.data(), int(query.size()), SQLITE_TRANSIENT);
-  int rc;
-  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-    int64_t local = sqlite3_column_int64(raw, 0) - c.id_base;
+  // Errors (SQLITE_INTERRUPT included) propagate: an empty answer would silently drop frames.
+  Statement s(db, "SELECT id FROM packets(?1, ?2)", "searching '" + argument_ + "' for " + query);
+  s.bind(1, argument_);
+  s.bind(2, query);
+  while (s.step()) {
+    int64_t local = s.integer(0) - c.id_base;
     if (local < 1 || local > c.index->summary().frames) continue;
     if (last >= 0 && local > last) continue;
     found.push_back(local);
   }
-  sqlite3_finalize(raw);
-  if (rc != SQLITE_DONE) return out;
   for (int64_t local : found)
     if (auto p = packet(m, local)) out.push_back(*p);
   return out;

@@ -102,17 +102,12 @@ std::optional<std::map<size_t, std::set<int64_t>>> queried_flows(sqlite3 *db, co
                                                                  const std::string &capture, sqlite3_value *query) {
   std::optional<std::string> text = text_argument(query);
   if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
-  sqlite3_stmt *raw = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT id FROM flows(?1, ?2)", -1, &raw, nullptr) != SQLITE_OK)
-    throw UserError(std::string("xtractr_objects(): ") + sqlite3_errmsg(db));
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raw, sqlite3_finalize);
-  sqlite3_bind_text(raw, 1, capture.data(), int(capture.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(raw, 2, text->data(), int(text->size()), SQLITE_TRANSIENT);
+  Statement flows(db, "SELECT id FROM flows(?1, ?2)", "xtractr_objects()");
+  flows.bind(1, capture);
+  flows.bind(2, *text);
   std::map<size_t, std::set<int64_t>> out;
-  int rc;
-  while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
-    if (auto where = source.locate_flow(sqlite3_column_int64(raw, 0))) out[where->member].insert(where->local);
-  if (rc != SQLITE_DONE) throw UserError(std::string("xtractr_objects(): ") + sqlite3_errmsg(db));
+  while (flows.step())
+    if (auto where = source.locate_flow(flows.integer(0))) out[where->member].insert(where->local);
   return out;
 }
 

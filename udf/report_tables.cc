@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/sql_error.h"
+#include "core/sqlite_handles.h"
 #include "udf/doc_object.h"
 #include "udf/js_runtime.h"
 #include "udf/mapreduce_job.h"
@@ -70,44 +71,20 @@ struct ReportCursor {
   size_t row = 0;
 };
 
-// Finalizes on scope exit.
-class Query {
- public:
-  Query(sqlite3 *db, const std::string &sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) throw UserError(sqlite3_errmsg(db));
-  }
-  ~Query() { sqlite3_finalize(stmt_); }
-  Query(const Query &) = delete;
-  Query &operator=(const Query &) = delete;
-  void bind(int i, const std::string &text) {
-    sqlite3_bind_text(stmt_, i, text.data(), int(text.size()), SQLITE_TRANSIENT);
-  }
-  bool step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw UserError(sqlite3_errmsg(db_));
-  }
-  sqlite3_stmt *get() const { return stmt_; }
-
- private:
-  sqlite3 *db_;
-  sqlite3_stmt *stmt_ = nullptr;
-};
-
 // Feeds every doc of the capture (matching the query) to the job made by `make_job`. First
 // from the columns alone, selecting only those the map reads: a read of a column not yet
 // selected starts the job again with it (after one doc, typically); a read of anything else
 // (a Wireshark field, the whole doc) starts it again over the docs' JSON.
 template <typename MakeJob>
-Rows run_job(JsRuntime &runtime, const std::string &capture, const std::string &query, bool flows, MakeJob &&make_job) {
+Rows run_job(JsRuntime &runtime, const char *function, const std::string &capture, const std::string &query, bool flows,
+             MakeJob &&make_job) {
   std::shared_ptr<JsEngine> engine = runtime.engine();
   JsScope scope(*engine);
   Episode episode(*engine);
   const std::string from = std::string(" FROM ") + (flows ? "flows" : "packets") + "(?1, ?2)";
   std::vector<std::string> columns, chosen{"id"};
   {
-    Query all(runtime.db(), "SELECT *" + from);
+    Statement all(runtime.db(), "SELECT *" + from, function);
     for (int i = 0; i < sqlite3_column_count(all.get()); ++i) columns.emplace_back(sqlite3_column_name(all.get(), i));
   }
   for (;;) {
@@ -115,7 +92,7 @@ Rows run_job(JsRuntime &runtime, const std::string &capture, const std::string &
       MapReduceJob job = make_job(*engine);
       std::string list;
       for (const std::string &c : chosen) list += (list.empty() ? "\"" : ", \"") + c + "\"";
-      Query rows(runtime.db(), "SELECT " + list + from);
+      Statement rows(runtime.db(), "SELECT " + list + from, function);
       rows.bind(1, capture);
       rows.bind(2, query);
       job.drain(runtime.db(), rows.get(), &chosen);
@@ -129,7 +106,7 @@ Rows run_job(JsRuntime &runtime, const std::string &capture, const std::string &
     }
   }
   MapReduceJob job = make_job(*engine);
-  Query docs(runtime.db(), "SELECT doc" + from);
+  Statement docs(runtime.db(), "SELECT doc" + from, function);
   docs.bind(1, capture);
   docs.bind(2, query);
   job.drain(runtime.db(), docs.get(), nullptr);
@@ -149,7 +126,7 @@ Rows run_mapreduce(JsRuntime &runtime, const Arguments &args) {
     throw UserError("xtractr_mapreduce(capture, query, map [, reduce]): the map function is missing");
   std::string query = args[1].value_or("");
   bool flows = mentions_flow_names(query) || mentions_flow_names(*args[2]);
-  return run_job(runtime, capture, query, flows,
+  return run_job(runtime, "xtractr_mapreduce", capture, query, flows,
                  [&](JsEngine &engine) { return MapReduceJob::from_source(engine, *args[2], args[3]); });
 }
 
@@ -160,7 +137,7 @@ Rows run_report(JsRuntime &runtime, const Arguments &args) {
         "xtractr_report(capture, 'QUERY > REPORT'): the report is missing, e.g. 'http.request:* > "
         "count(''http.host'')'");
   ReportSpec spec = parse_report(*args[1]);
-  return run_job(runtime, capture, spec.query, spec.flows,
+  return run_job(runtime, "xtractr_report", capture, spec.query, spec.flows,
                  [&](JsEngine &engine) { return MapReduceJob::from_report(engine, spec.name, spec.args); });
 }
 
