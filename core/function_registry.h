@@ -1,10 +1,19 @@
-// function_registry.h — table-driven registration of xtractr's SQL functions and tables.
+// function_registry.h — what a library adds to SQL, as data: its functions and its
+// table-valued functions, registered by the extension's one list (extension/xtractr.cc).
 //
-// Each feature file exports a null-terminated FunctionSpec array; xtractr.cc lists the arrays
-// and registers them all on every connection that loads the extension.
+// Usage (C++), in a library's own header and one of its files:
+//   extern const SqlExports search_sql;                           // search/search_sql.h
+//   const SqlExports search_sql = {"search", nullptr, kTables, nullptr};
+// and in xtractr.cc:  const SqlExports *const kExports[] = {&search_sql, ...};
+//
+// How it works: register_exports() creates each function (FunctionSpec arrays, null-terminated)
+// and each table-valued function (table_function.h) on the connection; a library whose SQL
+// shares per-connection state (the JavaScript runtime) registers that part itself in `connect`.
+// core knows no library above it: each declares its own SqlExports.
 #pragma once
 
 #include "core/sqlite_api.h"
+#include "core/table_function.h"
 
 namespace xtractr {
 
@@ -17,27 +26,20 @@ struct FunctionSpec {
   void (*final)(sqlite3_context *);
 };
 
-// The arrays each feature file exports (declared here so they have external linkage).
-extern const FunctionSpec field_functions[];
-extern const FunctionSpec index_functions[];
-extern const FunctionSpec version_functions[];
-// extraction (extension/extract/)
-extern const FunctionSpec dissect_functions[];
-extern const FunctionSpec write_pcap_functions[];
-extern const FunctionSpec write_flows_functions[];
+// A table-valued function, made on first use (so no static object depends on another file's).
+using TableFunctionGetter = const TableFunction &(*)();
 
-// A table-valued function with its own sqlite3_module (client data: `aux`).
-struct ModuleSpec {
-  const char *name;
-  const sqlite3_module *module;
-  const void *aux;
+struct SqlExports {
+  const char *library;                   // "search", for readers of the list
+  const FunctionSpec *const *functions;  // null-terminated list of null-terminated arrays, or nullptr
+  const TableFunctionGetter *tables;     // null-terminated, or nullptr
+  int (*connect)(sqlite3 *db);           // per-connection registration, or nullptr
 };
-// xtractr_stream, xtractr_objects, xtractr_credentials (extension/extract/), null-terminated.
-extern const ModuleSpec extract_modules[];
-// xtractr_fields, xtractr_terms (extension/search/catalog_tables.cc), null-terminated.
-extern const ModuleSpec search_modules[];
 
 // Registers every function of a null-terminated array; returns an SQLite result code.
 int register_functions(sqlite3 *db, const FunctionSpec *specs, void *user_data = nullptr);
+
+// Registers everything `exports` lists; returns an SQLite result code.
+int register_exports(sqlite3 *db, const SqlExports &exports);
 
 }  // namespace xtractr

@@ -1,4 +1,5 @@
-// index_table.cc — the sqlite3_module methods behind `packets` and `flows` (see index_table.h).
+// capture_tables.cc — the cursor behind `packets` and `flows` (see capture_tables.h), a
+// TableFunction (core/table_function.h) with the id/flow/time pushdowns of scan_plan.h.
 //
 // How it works: xFilter decodes the plan (scan_plan.h), opens the collection (indexing any
 // file that has no valid index yet), and prepares, file by file, one statement over the
@@ -9,7 +10,6 @@
 #include <algorithm>
 #include <memory>
 
-#include "core/interruption.h"
 #include "core/sql_error.h"
 #include "extension/scan_plan.h"
 #include "index/doc_builder.h"
@@ -19,20 +19,20 @@ namespace xtractr {
 
 namespace {
 
-struct IndexTable {
-  sqlite3_vtab base{};
-  const TableSpec *spec;
-  sqlite3 *db;  // for check_interrupted() during an index build
-};
+struct IndexCursor : TableCursor {
+  explicit IndexCursor(const TableSpec &s) : spec(&s) {}
+  void filter(const TableCall &call) override;
+  void next() override;
+  bool eof() const override { return eof_; }
+  void column(sqlite3_context *ctx, int column) override;
+  int64_t rowid() const override;
 
-struct IndexCursor {
-  sqlite3_vtab_cursor base{};
   const TableSpec *spec;
   ScanArguments args;
   CaptureCollection collection;
   size_t member = 0;
   Statement rows;
-  bool eof = true;
+  bool eof_ = true;
   DocBuilder docs;
   // query/filter: the matching local ids of the current member, scanned one by one
   std::shared_ptr<const CompiledSearch> search;
@@ -64,45 +64,6 @@ bool step_search(IndexCursor &c) {
     if (c.rows.step()) return true;
   }
   return false;
-}
-
-const TableSpec &spec_of(sqlite3_vtab *vtab) { return *reinterpret_cast<IndexTable *>(vtab)->spec; }
-
-int table_connect(sqlite3 *db, void *aux, int, const char *const *, sqlite3_vtab **out, char **) {
-  const auto *spec = static_cast<const TableSpec *>(aux);
-  int rc = sqlite3_declare_vtab(db, spec->schema);
-  if (rc != SQLITE_OK) return rc;
-  auto *table = new (std::nothrow) IndexTable();
-  if (!table) return SQLITE_NOMEM;
-  table->spec = spec;
-  table->db = db;
-  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-  *out = &table->base;
-  return SQLITE_OK;
-}
-
-int table_disconnect(sqlite3_vtab *vtab) {
-  delete reinterpret_cast<IndexTable *>(vtab);
-  return SQLITE_OK;
-}
-
-int table_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
-  const TableSpec &s = spec_of(vtab);
-  return plan_scan(
-      info, ScanColumns{s.id_column, s.capture_column, s.query_column, s.filter_column, s.flow_column, s.time_column});
-}
-
-int table_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
-  auto *cursor = new (std::nothrow) IndexCursor();
-  if (!cursor) return SQLITE_NOMEM;
-  cursor->spec = &spec_of(vtab);
-  *out = &cursor->base;
-  return SQLITE_OK;
-}
-
-int table_close(sqlite3_vtab_cursor *cur) {
-  delete reinterpret_cast<IndexCursor *>(cur);
-  return SQLITE_OK;
 }
 
 // Prepares the statement for the current member, moving past members with no rows.
@@ -139,7 +100,7 @@ void start_member(IndexCursor &c) {
     c.rows = Statement(m.index->db(), sql);
     if (c.search && !c.dense) {
       if (step_search(c)) {
-        c.eof = false;
+        c.eof_ = false;
         return;
       }
       continue;
@@ -150,53 +111,36 @@ void start_member(IndexCursor &c) {
     if (c.args.time_min) c.rows.bind(4, *c.args.time_min);
     if (c.args.time_max) c.rows.bind(5, *c.args.time_max);
     if (c.search ? step_search(c) : c.rows.step()) {
-      c.eof = false;
+      c.eof_ = false;
       return;
     }
   }
   c.rows = Statement();
-  c.eof = true;
+  c.eof_ = true;
 }
 
-int table_filter(sqlite3_vtab_cursor *cur, int, const char *idx_str, int argc, sqlite3_value **argv) {
-  auto &c = *reinterpret_cast<IndexCursor *>(cur);
-  return guard_vtab(cur->pVtab, [&] {
-    const char *name = c.spec->name;
-    c.args = decode_scan(idx_str, argc, argv);
-    c.collection = CaptureCollection();
-    c.member = 0;
-    c.eof = true;
-    if (!c.args.capture)
-      throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng')");
-    c.search = compile_search(c.args.query, c.args.filter);  // syntax errors before any indexing
-    ConnectionScope scope(reinterpret_cast<IndexTable *>(cur->pVtab)->db);
-    c.collection = open_collection(*c.args.capture);
-    if (!c.args.empty) start_member(c);
-    return SQLITE_OK;
-  });
+void IndexCursor::filter(const TableCall &call) {
+  const char *name = spec->name;
+  args = scan_arguments(call);
+  collection = CaptureCollection();
+  member = 0;
+  eof_ = true;
+  if (!args.capture)
+    throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng')");
+  search = compile_search(args.query, args.filter);  // syntax errors before any indexing
+  collection = open_collection(*args.capture);
+  if (!args.empty) start_member(*this);
 }
 
-int table_next(sqlite3_vtab_cursor *cur) {
-  auto &c = *reinterpret_cast<IndexCursor *>(cur);
-  return guard_vtab(cur->pVtab, [&] {
-    if (c.search ? step_search(c) : c.rows.step()) return SQLITE_OK;
-    ++c.member;
-    ConnectionScope scope(
-        reinterpret_cast<IndexTable *>(cur->pVtab)->db);  // its display filter may re-check many frames
-    start_member(c);
-    return SQLITE_OK;
-  });
+void IndexCursor::next() {
+  if (search ? step_search(*this) : rows.step()) return;
+  ++member;
+  start_member(*this);  // its display filter may re-check many frames
 }
 
-int table_eof(sqlite3_vtab_cursor *cur) { return reinterpret_cast<IndexCursor *>(cur)->eof; }
-
-void result_optional_text(sqlite3_context *ctx, const std::optional<std::string> &text) {
-  if (text) sqlite3_result_text(ctx, text->data(), int(text->size()), SQLITE_TRANSIENT);
-}
-
-int table_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
-  auto &c = *reinterpret_cast<IndexCursor *>(cur);
-  return guard_vtab(cur->pVtab, [&] {
+void IndexCursor::column(sqlite3_context *ctx, int column) {
+  IndexCursor &c = *this;
+  {
     const CollectionMember &m = c.collection.members[c.member];
     const ColumnSpec &spec = c.spec->columns.at(size_t(column));
     sqlite3_stmt *row = c.rows.get();
@@ -224,54 +168,53 @@ int table_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
         sqlite3_result_text(ctx, text.data(), int(text.size()), SQLITE_TRANSIENT);
         break;
       }
-      case ColumnSource::CaptureArg:
-        result_optional_text(ctx, c.args.capture);
-        break;
+      case ColumnSource::CaptureArg:  // the arguments: echoed by table_function.cc
       case ColumnSource::QueryArg:
-        result_optional_text(ctx, c.args.query);
-        break;
       case ColumnSource::FilterArg:
-        result_optional_text(ctx, c.args.filter);
         break;
     }
-    return SQLITE_OK;
-  });
+  }
 }
 
-int table_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid) {
-  auto &c = *reinterpret_cast<IndexCursor *>(cur);
-  const CollectionMember &m = c.collection.members[c.member];
-  *rowid = (c.spec->rows_are_flows ? m.flow_base : m.id_base) + sqlite3_column_int64(c.rows.get(), 0);
-  return SQLITE_OK;
+int64_t IndexCursor::rowid() const {
+  const CollectionMember &m = collection.members[member];
+  return (spec->rows_are_flows ? m.flow_base : m.id_base) + sqlite3_column_int64(rows.get(), 0);
 }
+
+class CaptureFunction : public TableFunction {
+ public:
+  explicit CaptureFunction(const TableSpec &spec)
+      : spec_(spec),
+        missing_(std::string(spec.name) + "(): name a capture, e.g. SELECT * FROM " + spec.name + "('day1.pcapng')"),
+        arguments_{{"capture", 'c', missing_.c_str()}, {"query", 'q', nullptr}, {"filter", 'f', nullptr}} {}
+  TableShape shape() const override { return {spec_.name, spec_.schema, spec_.capture_column, arguments_, 3}; }
+  std::unique_ptr<TableCursor> open(sqlite3 *) const override { return std::make_unique<IndexCursor>(spec_); }
+  char push_down(const IndexConstraint &c, bool &omit) const override { return scan_pushdown(c, columns(), omit); }
+  void estimate(sqlite3_index_info *info, const std::string &plan, bool complete) const override {
+    scan_cost(info, plan, columns(), complete);
+  }
+  bool innocuous() const override { return true; }
+
+ private:
+  ScanColumns columns() const {
+    return {spec_.id_column,     spec_.capture_column, spec_.query_column,
+            spec_.filter_column, spec_.flow_column,    spec_.time_column};
+  }
+  const TableSpec &spec_;
+  std::string missing_;
+  TableArgument arguments_[3];
+};
 
 }  // namespace
 
-const sqlite3_module index_table_module = {
-    /* iVersion    */ 0,
-    /* xCreate     */ nullptr,  // eponymous-only: packets('x.pcap'), never CREATE VIRTUAL TABLE
-    /* xConnect    */ table_connect,
-    /* xBestIndex  */ table_best_index,
-    /* xDisconnect */ table_disconnect,
-    /* xDestroy    */ nullptr,
-    /* xOpen       */ table_open,
-    /* xClose      */ table_close,
-    /* xFilter     */ table_filter,
-    /* xNext       */ table_next,
-    /* xEof        */ table_eof,
-    /* xColumn     */ table_column,
-    /* xRowid      */ table_rowid,
-    /* xUpdate     */ nullptr,
-    /* xBegin      */ nullptr,
-    /* xSync       */ nullptr,
-    /* xCommit     */ nullptr,
-    /* xRollback   */ nullptr,
-    /* xFindMethod */ nullptr,
-    /* xRename     */ nullptr,
-    /* xSavepoint  */ nullptr,
-    /* xRelease    */ nullptr,
-    /* xRollbackTo */ nullptr,
-    /* xShadowName */ nullptr,
-};
+const TableFunction &packets_table() {
+  static const CaptureFunction function(packets_spec);
+  return function;
+}
+
+const TableFunction &flows_table() {
+  static const CaptureFunction function(flows_spec);
+  return function;
+}
 
 }  // namespace xtractr

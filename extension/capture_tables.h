@@ -1,17 +1,18 @@
-// index_table.h — the machinery shared by the `packets` and `flows` table-valued functions.
+// capture_tables.h — the machinery shared by the `packets` and `flows` table-valued functions.
 //
 // Both are eponymous-only virtual tables over a table of every capture index in a
 // collection: hidden argument columns (capture, query, filter — the table-valued function's
 // arguments, so they come first among the hidden columns), an id with range pushdown,
 // an optional flow/time pushdown (packets), and a lazily built `doc` column. A TableSpec
-// says how one of them maps its columns; index_table.cc holds the one implementation of
-// the sqlite3_module methods.
+// says how one of them maps its columns; capture_tables.cc makes each a TableFunction
+// (core/table_function.h) with the pushdowns of scan_plan.h.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "core/sqlite_api.h"
+#include "core/table_function.h"
 #include "index/capture_collection.h"
 
 namespace xtractr {
@@ -26,7 +27,7 @@ enum class ColumnSource {
   Pcap,        // the capture file's path
   Doc,         // the JSON doc
   BlockText,   // a packet's src, dst or title, kept in its field block (statement_column: which)
-  CaptureArg,  // the hidden arguments, echoed back
+  CaptureArg,  // the hidden arguments, echoed back by table_function.cc
   QueryArg,
   FilterArg,
 };
@@ -48,10 +49,11 @@ struct TableSpec {
   std::string (*doc)(DocBuilder &builder, const CollectionMember &member, sqlite3_stmt *row);
 };
 
-// A sqlite3_module whose xConnect is given the TableSpec as its client data.
-extern const sqlite3_module index_table_module;
-
 extern const TableSpec packets_spec;
 extern const TableSpec flows_spec;
+
+// The table functions, made on first use.
+const TableFunction &packets_table();
+const TableFunction &flows_table();
 
 }  // namespace xtractr

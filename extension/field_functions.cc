@@ -14,9 +14,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/function_registry.h"
 #include "core/json_lookup.h"
 #include "core/sql_error.h"
+#include "extension/extension_sql.h"
 
 namespace xtractr {
 

@@ -18,8 +18,8 @@
 */
 #include <string>
 
-#include "core/function_registry.h"
 #include "core/sql_error.h"
+#include "extension/extension_sql.h"
 #include "index/block_codec.h"
 #include "index/capture_collection.h"
 #include "index/doc_builder.h"

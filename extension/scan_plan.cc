@@ -6,78 +6,44 @@
 
 namespace xtractr {
 
-int plan_scan(sqlite3_index_info *info, const ScanColumns &columns) {
-  std::string plan;
-  int argv_index = 0;
-  bool have_capture = false, capture_unusable = false, by_id = false, by_flow = false, by_time = false;
-  for (int i = 0; i < info->nConstraint; ++i) {
-    const auto &c = info->aConstraint[i];
-    char code = 0;
-    bool omit = true;
-    if (c.iColumn == columns.capture && c.op == SQLITE_INDEX_CONSTRAINT_EQ) {
-      if (!c.usable) {
-        capture_unusable = true;
-        continue;
-      }
-      if (have_capture) continue;
-      code = 'c';
-      have_capture = true;
-    } else if (!c.usable) {
-      continue;
-    } else if (c.iColumn == columns.query && c.op == SQLITE_INDEX_CONSTRAINT_EQ) {
-      code = 'q';
-    } else if (c.iColumn == columns.filter && c.op == SQLITE_INDEX_CONSTRAINT_EQ) {
-      code = 'f';
-    } else if (c.iColumn == columns.id || c.iColumn == -1) {
-      switch (c.op) {
-        case SQLITE_INDEX_CONSTRAINT_EQ:
-          code = '=';
-          break;
-        case SQLITE_INDEX_CONSTRAINT_GT:
-          code = '>';
-          break;
-        case SQLITE_INDEX_CONSTRAINT_GE:
-          code = 'g';
-          break;
-        case SQLITE_INDEX_CONSTRAINT_LT:
-          code = '<';
-          break;
-        case SQLITE_INDEX_CONSTRAINT_LE:
-          code = 'l';
-          break;
-        default:
-          break;
-      }
-      if (code) by_id = true;
-    } else if (columns.flow >= 0 && c.iColumn == columns.flow && c.op == SQLITE_INDEX_CONSTRAINT_EQ) {
-      code = 'F';
-      by_flow = true;
-    } else if (columns.time >= 0 && c.iColumn == columns.time) {
-      if (c.op == SQLITE_INDEX_CONSTRAINT_GT || c.op == SQLITE_INDEX_CONSTRAINT_GE)
-        code = 't';
-      else if (c.op == SQLITE_INDEX_CONSTRAINT_LT || c.op == SQLITE_INDEX_CONSTRAINT_LE)
-        code = 'T';
-      omit = false;  // bounds are applied inclusively; SQLite re-checks strictness
-      if (code) by_time = true;
+char scan_pushdown(const IndexConstraint &c, const ScanColumns &columns, bool &omit) {
+  if (c.iColumn == columns.id || c.iColumn == -1) {
+    switch (c.op) {
+      case SQLITE_INDEX_CONSTRAINT_EQ:
+        return '=';
+      case SQLITE_INDEX_CONSTRAINT_GT:
+        return '>';
+      case SQLITE_INDEX_CONSTRAINT_GE:
+        return 'g';
+      case SQLITE_INDEX_CONSTRAINT_LT:
+        return '<';
+      case SQLITE_INDEX_CONSTRAINT_LE:
+        return 'l';
+      default:
+        return 0;
     }
-    if (!code) continue;
-    info->aConstraintUsage[i].argvIndex = ++argv_index;
-    info->aConstraintUsage[i].omit = omit;
-    plan.push_back(code);
   }
+  if (columns.flow >= 0 && c.iColumn == columns.flow && c.op == SQLITE_INDEX_CONSTRAINT_EQ) return 'F';
+  if (columns.time >= 0 && c.iColumn == columns.time) {
+    omit = false;  // bounds are applied inclusively; SQLite re-checks strictness
+    if (c.op == SQLITE_INDEX_CONSTRAINT_GT || c.op == SQLITE_INDEX_CONSTRAINT_GE) return 't';
+    if (c.op == SQLITE_INDEX_CONSTRAINT_LT || c.op == SQLITE_INDEX_CONSTRAINT_LE) return 'T';
+  }
+  return 0;
+}
+
+void scan_cost(sqlite3_index_info *info, const std::string &plan, const ScanColumns &columns, bool have_capture) {
+  auto has = [&](const char *codes) { return plan.find_first_of(codes) != std::string::npos; };
   if (!have_capture) {
-    // Without a capture there is nothing to scan; make such plans unattractive, and
-    // impossible when the capture is there but not yet usable (a join).
-    if (capture_unusable) return SQLITE_CONSTRAINT;
-    info->estimatedCost = 1e30;
-  } else if (plan.find('=') != std::string::npos) {
+    info->estimatedCost = 1e30;  // nothing to scan: unattractive (xFilter says why)
+  } else if (has("=")) {
     info->estimatedCost = 1;
     info->estimatedRows = 1;
     info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
-  } else if (by_flow) {
+  } else if (has("F")) {
     info->estimatedCost = 100;
     info->estimatedRows = 100;
-  } else if (by_id || by_time) {
+  } else if (has("><glTt")) {
     info->estimatedCost = 10000;
     info->estimatedRows = 10000;
   } else {
@@ -88,18 +54,9 @@ int plan_scan(sqlite3_index_info *info, const ScanColumns &columns) {
     info->orderByConsumed = 1;
     info->idxNum = 1;
   }
-  info->idxStr = sqlite3_mprintf("%s", plan.c_str());
-  info->needToFreeIdxStr = 1;
-  return SQLITE_OK;
 }
 
 namespace {
-
-std::optional<std::string> text_of(sqlite3_value *v) {
-  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
-  const unsigned char *t = sqlite3_value_text(v);
-  return std::string(reinterpret_cast<const char *>(t), size_t(sqlite3_value_bytes(v)));
-}
 
 // An id bound as an integer; a REAL bound is rounded the way the comparison needs.
 bool integer_bound(sqlite3_value *v, char code, int64_t &out) {
@@ -137,22 +94,14 @@ bool integer_bound(sqlite3_value *v, char code, int64_t &out) {
 
 }  // namespace
 
-ScanArguments decode_scan(const char *idx_str, int argc, sqlite3_value **argv) {
+ScanArguments scan_arguments(const TableCall &call) {
   ScanArguments a;
-  for (int i = 0; i < argc && idx_str && idx_str[i]; ++i) {
-    char code = idx_str[i];
-    sqlite3_value *v = argv[i];
+  a.capture = call.text(0);
+  a.query = call.text(1);
+  a.filter = call.text(2);
+  for (const auto &[code, v] : call.pushdowns()) {
     int64_t n = 0;
     switch (code) {
-      case 'c':
-        a.capture = text_of(v);
-        break;
-      case 'q':
-        a.query = text_of(v);
-        break;
-      case 'f':
-        a.filter = text_of(v);
-        break;
       case '=':
       case '>':
       case 'g':

@@ -1,6 +1,8 @@
 // scan_plan.h — the xBestIndex/xFilter contract shared by the `packets` and `flows` tables.
 //
-// Plan encoding: idxStr holds one character per argv[] value passed to xFilter, in order:
+// Layered on core/table_function.h: the arguments (capture, query, filter) are the table
+// function's; the id/flow/time bounds are its pushdowns. Plan encoding: idxStr holds one
+// character per argv[] value passed to xFilter, in constraint order:
 //
 //   char | constraint             | use
 //   -----+------------------------+-------------------------------------------------
@@ -25,6 +27,7 @@
 #include <string>
 
 #include "core/sqlite_api.h"
+#include "core/table_function.h"
 
 namespace xtractr {
 
@@ -33,8 +36,10 @@ struct ScanColumns {
   int flow = -1, time = -1;  // -1 when the table has no such pushdown
 };
 
-// Fills the plan for xBestIndex; returns SQLITE_CONSTRAINT for unusable capture arguments.
-int plan_scan(sqlite3_index_info *info, const ScanColumns &columns);
+// xBestIndex: the code of a usable constraint that is not an argument (0: not pushed down).
+char scan_pushdown(const IndexConstraint &c, const ScanColumns &columns, bool &omit);
+// xBestIndex: costs and ORDER BY id, once the plan string is known.
+void scan_cost(sqlite3_index_info *info, const std::string &plan, const ScanColumns &columns, bool have_capture);
 
 // The decoded arguments of one xFilter call.
 struct ScanArguments {
@@ -45,6 +50,7 @@ struct ScanArguments {
   std::optional<double> time_min, time_max;
   bool empty = false;  // a constraint no row can meet (e.g. id = NULL)
 };
-ScanArguments decode_scan(const char *idx_str, int argc, sqlite3_value **argv);
+// xFilter: the arguments and the pushed-down bounds.
+ScanArguments scan_arguments(const TableCall &call);
 
 }  // namespace xtractr

@@ -12,9 +12,9 @@
 
 #include <string>
 
-#include "core/function_registry.h"
 #include "core/sql_error.h"
 #include "dissect/wireshark_runtime.h"
+#include "extension/extension_sql.h"
 #include "index/block_codec.h"
 
 #ifndef XTRACTR_VERSION

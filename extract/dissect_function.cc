@@ -29,7 +29,6 @@
 #include <mutex>
 #include <string>
 
-#include "core/function_registry.h"
 #include "core/json_lookup.h"
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
@@ -38,6 +37,7 @@
 #include "dissect/extract/replay_session.h"
 #include "dissect/wireshark_runtime.h"
 #include "extract/extract_source.h"
+#include "extract/extract_sql.h"
 
 namespace xtractr {
 

@@ -1,13 +1,13 @@
-// extract_table.h — the one sqlite3_module behind xtractr's extraction table functions
-// (xtractr_stream, xtractr_objects, xtractr_credentials).
+// extract_table.h — xtractr's extraction table functions (xtractr_stream, xtractr_objects,
+// xtractr_credentials) as TableFunctions (core/table_function.h).
 //
 // Usage (C++): a feature file defines an ExtractTableSpec (schema with its arguments as the
-// last, HIDDEN columns, and a `produce` function) and lists it in extract_modules[].
+// last, HIDDEN columns, and a `produce` function); extract_table.cc makes it a TableFunction
+// and extract_sql.cc lists it.
 //
-// How it works: eponymous-only virtual tables whose arguments are equality constraints on
-// the hidden columns (xBestIndex hands them to xFilter in column order). xFilter calls
-// produce(), which computes every row at once (re-dissection needs one pass in frame order
-// anyway); the cursor then walks the rows.
+// How it works: the arguments are the table function's arguments (table_function.h checks
+// the required ones). xFilter calls produce(), which computes every row at once
+// (re-dissection needs one pass in frame order anyway); the cursor then walks the rows.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/sqlite_api.h"
+#include "core/table_function.h"
 
 namespace xtractr {
 
@@ -62,11 +63,13 @@ struct ExtractTableSpec {
   void (*produce)(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &rows);
 };
 
-// Client data: the ExtractTableSpec.
-extern const sqlite3_module extract_table_module;
-
 extern const ExtractTableSpec stream_table_spec;
 extern const ExtractTableSpec objects_table_spec;
 extern const ExtractTableSpec credentials_table_spec;
+
+// The table functions, made on first use.
+const TableFunction &stream_table();
+const TableFunction &objects_table();
+const TableFunction &credentials_table();
 
 }  // namespace xtractr

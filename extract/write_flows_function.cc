@@ -12,7 +12,7 @@
 ** come from the index (packets.flow); the file holds them all in frame order, each once.
 ** SQLITE_DIRECTONLY; refuses to overwrite unless 'overwrite'; unknown flows are skipped.
 */
-#include "core/function_registry.h"
+#include "extract/extract_sql.h"
 #include "extract/slice_writer.h"
 
 namespace xtractr {

@@ -17,7 +17,7 @@
 ** on error, and is SQLITE_DIRECTONLY: a schema, view or trigger cannot make it write files.
 ** Ids that do not exist are skipped; the result is the number of frames written.
 */
-#include "core/function_registry.h"
+#include "extract/extract_sql.h"
 #include "extract/slice_writer.h"
 
 namespace xtractr {

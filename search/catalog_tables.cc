@@ -26,14 +26,14 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/function_registry.h"
-#include "core/interruption.h"
 #include "core/sql_error.h"
+#include "core/table_function.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/capture_collection.h"
 #include "search/query_evaluator.h"
 #include "search/query_parser.h"
 #include "search/search_index.h"
+#include "search/search_sql.h"
 #include "search/stored_fields.h"
 
 extern "C" {
@@ -57,16 +57,17 @@ const char kFieldsSchema[] =
     "CREATE TABLE x(name TEXT, type TEXT, description TEXT, packets INTEGER, \"distinct\" INTEGER, capture HIDDEN)";
 const char kTermsSchema[] = "CREATE TABLE x(value, packets INTEGER, capture HIDDEN, field HIDDEN, query HIDDEN)";
 constexpr int kFieldsCapture = 5, kFieldsDistinct = 4;
-constexpr int kTermsCapture = 2, kTermsField = 3, kTermsQuery = 4;
+constexpr int kTermsCapture = 2;  // then field, query
+constexpr int kWantDistinct = 1;  // idxNum: the `distinct` column is read
 
-struct CatalogTable {
-  sqlite3_vtab base{};
-  Catalog kind;
-  sqlite3 *db;  // for check_interrupted() during an index build
-};
+struct CatalogCursor : TableCursor {
+  explicit CatalogCursor(Catalog k) : kind(k) {}
+  void filter(const TableCall &call) override;
+  void next() override { ++at; }
+  bool eof() const override { return at >= (kind == Catalog::Fields ? rows.size() : terms.size()); }
+  void column(sqlite3_context *ctx, int column) override;
+  int64_t rowid() const override { return int64_t(at) + 1; }
 
-struct CatalogCursor {
-  sqlite3_vtab_cursor base{};
   Catalog kind;
   std::vector<std::pair<std::string, int64_t>> terms;  // terms: value, packets
   std::vector<Row> rows;                               // fields
@@ -184,120 +185,30 @@ void fill_fields(CatalogCursor &c, bool want_distinct) {
   }
 }
 
-template <Catalog kind>
-int catalog_connect(sqlite3 *db, void *, int, const char *const *, sqlite3_vtab **out, char **) {
-  int rc = sqlite3_declare_vtab(db, kind == Catalog::Fields ? kFieldsSchema : kTermsSchema);
-  if (rc != SQLITE_OK) return rc;
-  auto *t = new (std::nothrow) CatalogTable();
-  if (!t) return SQLITE_NOMEM;
-  t->kind = kind;
-  t->db = db;
-  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-  *out = &t->base;
-  return SQLITE_OK;
-}
-
-int catalog_disconnect(sqlite3_vtab *vtab) {
-  delete reinterpret_cast<CatalogTable *>(vtab);
-  return SQLITE_OK;
-}
-
-// idxNum bits: 1 capture, 2 field, 4 query, 8 distinct wanted; argv in that order.
-int catalog_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
-  Catalog kind = reinterpret_cast<CatalogTable *>(vtab)->kind;
-  const int columns[3] = {kind == Catalog::Fields ? kFieldsCapture : kTermsCapture,
-                          kind == Catalog::Fields ? -2 : kTermsField, kind == Catalog::Fields ? -2 : kTermsQuery};
-  int slot[3] = {-1, -1, -1};
-  for (int i = 0; i < info->nConstraint; ++i) {
-    const auto &c = info->aConstraint[i];
-    if (c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-    for (int k = 0; k < 3; ++k) {
-      if (c.iColumn != columns[k]) continue;
-      if (!c.usable) return SQLITE_CONSTRAINT;
-      slot[k] = i;
-    }
-  }
-  int n = 0, mask = 0;
-  for (int k = 0; k < 3; ++k) {
-    if (slot[k] < 0) continue;
-    info->aConstraintUsage[slot[k]].argvIndex = ++n;
-    info->aConstraintUsage[slot[k]].omit = 1;
-    mask |= 1 << k;
-  }
-  if (kind == Catalog::Fields && (info->colUsed & (sqlite3_uint64(1) << kFieldsDistinct))) mask |= 8;
-  info->idxNum = mask;
-  info->estimatedCost = (mask & 1) ? 1000 : 1e30;
-  return SQLITE_OK;
-}
-
-int catalog_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
-  auto *c = new (std::nothrow) CatalogCursor();
-  if (!c) return SQLITE_NOMEM;
-  c->kind = reinterpret_cast<CatalogTable *>(vtab)->kind;
-  *out = &c->base;
-  return SQLITE_OK;
-}
-
-int catalog_close(sqlite3_vtab_cursor *cur) {
-  delete reinterpret_cast<CatalogCursor *>(cur);
-  return SQLITE_OK;
-}
-
-std::string text_arg(sqlite3_value *v) {
-  if (sqlite3_value_type(v) == SQLITE_NULL) return {};
-  return std::string(reinterpret_cast<const char *>(sqlite3_value_text(v)), size_t(sqlite3_value_bytes(v)));
-}
-
-int catalog_filter(sqlite3_vtab_cursor *cur, int mask, const char *, int argc, sqlite3_value **argv) {
-  auto &c = *reinterpret_cast<CatalogCursor *>(cur);
-  return guard_vtab(cur->pVtab, [&] {
-    const char *name = c.kind == Catalog::Fields ? "xtractr_fields" : "xtractr_terms";
-    ConnectionScope scope(reinterpret_cast<CatalogTable *>(cur->pVtab)->db);
-    c.rows.clear();
-    c.terms.clear();
-    c.at = 0;
-    int k = 0;
-    bool has_capture = mask & 1, has_field = mask & 2, has_query = mask & 4;
-    if (has_capture) c.capture = text_arg(argv[k++]);
-    if (has_field) c.field = text_arg(argv[k++]);
-    if (has_query) c.query = text_arg(argv[k++]);
-    (void)argc;
-    if (!has_capture || c.capture.empty())
-      throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng'" +
-                      (c.kind == Catalog::Terms ? ", 'http.host')" : ")"));
-    if (c.kind == Catalog::Fields) {
-      fill_fields(c, mask & 8);
-    } else {
-      if (!has_field || c.field.empty())
-        throw UserError("xtractr_terms(): name a field, e.g. SELECT * FROM xtractr_terms('day1.pcapng', 'http.host')");
-      fill_terms(c, has_query && !c.query.empty());
-    }
-    return SQLITE_OK;
-  });
-}
-
-int catalog_next(sqlite3_vtab_cursor *cur) {
-  ++reinterpret_cast<CatalogCursor *>(cur)->at;
-  return SQLITE_OK;
-}
-
-int catalog_eof(sqlite3_vtab_cursor *cur) {
-  auto &c = *reinterpret_cast<CatalogCursor *>(cur);
-  return c.at >= (c.kind == Catalog::Fields ? c.rows.size() : c.terms.size());
+void CatalogCursor::filter(const TableCall &call) {
+  const char *name = kind == Catalog::Fields ? "xtractr_fields" : "xtractr_terms";
+  rows.clear();
+  terms.clear();
+  at = 0;
+  capture = call.text(0).value_or("");
+  field = kind == Catalog::Terms ? call.text(1).value_or("") : "";
+  query = kind == Catalog::Terms ? call.text(2).value_or("") : "";
+  if (capture.empty())
+    throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng'" +
+                    (kind == Catalog::Terms ? ", 'http.host')" : ")"));
+  if (kind == Catalog::Fields) return fill_fields(*this, call.plan_number & kWantDistinct);
+  if (field.empty())
+    throw UserError("xtractr_terms(): name a field, e.g. SELECT * FROM xtractr_terms('day1.pcapng', 'http.host')");
+  fill_terms(*this, !query.empty());
 }
 
 void result_text(sqlite3_context *ctx, const std::string &s) {
   sqlite3_result_text(ctx, s.data(), int(s.size()), SQLITE_TRANSIENT);
 }
 
-int catalog_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
-  auto &c = *reinterpret_cast<CatalogCursor *>(cur);
-  if (c.kind == Catalog::Fields) {
-    if (column == kFieldsCapture) {
-      result_text(ctx, c.capture);
-      return SQLITE_OK;
-    }
-    const Row &row = c.rows[c.at];
+void CatalogCursor::column(sqlite3_context *ctx, int column) {
+  if (kind == Catalog::Fields) {
+    const Row &row = rows[at];
     const std::string &t = row.text[size_t(column)];
     if (row.integer[size_t(column)])
       sqlite3_result_int64(ctx, std::stoll(t));
@@ -305,74 +216,59 @@ int catalog_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
       sqlite3_result_null(ctx);
     else
       result_text(ctx, t);
-    return SQLITE_OK;
+    return;
   }
-  const auto &term = c.terms[c.at];
-  switch (column) {
-    case 0:
-      if (c.value_is_integer)
-        sqlite3_result_int64(ctx, std::stoll(term.first));
-      else
-        result_text(ctx, term.first);
-      break;
-    case 1:
-      sqlite3_result_int64(ctx, term.second);
-      break;
-    case kTermsCapture:
-      result_text(ctx, c.capture);
-      break;
-    case kTermsField:
-      result_text(ctx, c.field);
-      break;
-    case kTermsQuery:
-      if (!c.query.empty()) result_text(ctx, c.query);
-      break;
+  const auto &term = terms[at];
+  if (column == 0 && value_is_integer)
+    sqlite3_result_int64(ctx, std::stoll(term.first));
+  else if (column == 0)
+    result_text(ctx, term.first);
+  else
+    sqlite3_result_int64(ctx, term.second);
+}
+
+constexpr TableArgument kFieldsArguments[] = {
+    {"capture", 'c', "xtractr_fields(): name a capture, e.g. SELECT * FROM xtractr_fields('day1.pcapng')"},
+};
+constexpr TableArgument kTermsArguments[] = {
+    {"capture", 'c', "xtractr_terms(): name a capture, e.g. SELECT * FROM xtractr_terms('day1.pcapng', 'http.host')"},
+    {"field", 'f', "xtractr_terms(): name a field, e.g. SELECT * FROM xtractr_terms('day1.pcapng', 'http.host')"},
+    {"query", 'q', nullptr},
+};
+
+class CatalogFunction : public TableFunction {
+ public:
+  explicit CatalogFunction(Catalog kind) : kind_(kind) {}
+  TableShape shape() const override {
+    if (kind_ == Catalog::Fields) return {"xtractr_fields", kFieldsSchema, kFieldsCapture, kFieldsArguments, 1};
+    return {"xtractr_terms", kTermsSchema, kTermsCapture, kTermsArguments, 3};
   }
-  return SQLITE_OK;
+  std::unique_ptr<TableCursor> open(sqlite3 *) const override { return std::make_unique<CatalogCursor>(kind_); }
+  // `distinct` may need a scan of the stored values: only when the column is read.
+  void estimate(sqlite3_index_info *info, const std::string &, bool complete) const override {
+    info->estimatedCost = complete ? 1000 : 1e30;
+    if (kind_ == Catalog::Fields && (info->colUsed & (sqlite3_uint64(1) << kFieldsDistinct)))
+      info->idxNum = kWantDistinct;
+  }
+  bool innocuous() const override { return true; }
+
+ private:
+  Catalog kind_;
+};
+
+const TableFunction &fields_table() {
+  static const CatalogFunction function(Catalog::Fields);
+  return function;
+}
+const TableFunction &terms_table() {
+  static const CatalogFunction function(Catalog::Terms);
+  return function;
 }
 
-int catalog_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid) {
-  *rowid = sqlite3_int64(reinterpret_cast<CatalogCursor *>(cur)->at) + 1;
-  return SQLITE_OK;
-}
-
-template <Catalog kind>
-constexpr sqlite3_module catalog_module() {
-  return sqlite3_module{0,
-                        nullptr,
-                        catalog_connect<kind>,
-                        catalog_best_index,
-                        catalog_disconnect,
-                        nullptr,
-                        catalog_open,
-                        catalog_close,
-                        catalog_filter,
-                        catalog_next,
-                        catalog_eof,
-                        catalog_column,
-                        catalog_rowid,
-                        nullptr,
-                        nullptr,
-                        nullptr,
-                        nullptr,
-                        nullptr,
-                        nullptr,
-                        nullptr,
-                        nullptr,
-                        nullptr,
-                        nullptr,
-                        nullptr};
-}
-
-const sqlite3_module fields_module = catalog_module<Catalog::Fields>();
-const sqlite3_module terms_module = catalog_module<Catalog::Terms>();
+const TableFunctionGetter kTables[] = {fields_table, terms_table, nullptr};
 
 }  // namespace
 
-const ModuleSpec search_modules[] = {
-    {"xtractr_fields", &fields_module, nullptr},
-    {"xtractr_terms", &terms_module, nullptr},
-    {nullptr, nullptr, nullptr},
-};
+const SqlExports search_sql = {"search", nullptr, kTables, nullptr};
 
 }  // namespace xtractr

@@ -349,4 +349,6 @@ int register_udf(sqlite3 *db) {
   return register_report_tables(db, runtime);
 }
 
+const SqlExports udf_sql = {"udf", nullptr, nullptr, register_udf};
+
 }  // namespace xtractr

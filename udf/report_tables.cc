@@ -32,6 +32,7 @@
 
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
+#include "core/table_function.h"
 #include "udf/doc_object.h"
 #include "udf/js_runtime.h"
 #include "udf/mapreduce_job.h"
@@ -46,30 +47,11 @@ using Rows = std::vector<std::pair<SqlValue, SqlValue>>;
 using Arguments = std::vector<std::optional<std::string>>;
 
 struct ReportTableSpec {
-  const char *name;
-  const char *schema;  // key, value, then the hidden arguments
-  int arguments;       // hidden argument columns
+  TableShape shape;  // key, value, then the arguments
   Rows (*run)(JsRuntime &runtime, const Arguments &args);
 };
 
 enum Column { COL_KEY, COL_VALUE, COL_FIRST_ARGUMENT };
-
-struct ClientData {
-  std::shared_ptr<JsRuntime> runtime;
-  const ReportTableSpec *spec;
-};
-
-struct ReportTable {
-  sqlite3_vtab base{};
-  ClientData *client;
-};
-
-struct ReportCursor {
-  sqlite3_vtab_cursor base{};
-  Arguments args;
-  Rows rows;
-  size_t row = 0;
-};
 
 // Feeds every doc of the capture (matching the query) to the job made by `make_job`. First
 // from the columns alone, selecting only those the map reads: a read of a column not yet
@@ -141,150 +123,71 @@ Rows run_report(JsRuntime &runtime, const Arguments &args) {
                  [&](JsEngine &engine) { return MapReduceJob::from_report(engine, spec.name, spec.args); });
 }
 
+// The capture is checked by run_*: an empty one gets the same message as a missing one.
+constexpr TableArgument kMapReduceArguments[] = {
+    {"capture", 'c', nullptr}, {"query", 'q', nullptr}, {"map", 'm', nullptr}, {"reduce", 'r', nullptr}};
+constexpr TableArgument kReportArguments[] = {{"capture", 'c', nullptr}, {"report", 'p', nullptr}};
+
 const ReportTableSpec kMapReduceSpec = {
-    "xtractr_mapreduce", "CREATE TABLE x(key, value, capture HIDDEN, query HIDDEN, map HIDDEN, reduce HIDDEN)", 4,
+    {"xtractr_mapreduce", "CREATE TABLE x(key, value, capture HIDDEN, query HIDDEN, map HIDDEN, reduce HIDDEN)",
+     COL_FIRST_ARGUMENT, kMapReduceArguments, 4},
     run_mapreduce};
-const ReportTableSpec kReportSpec = {"xtractr_report", "CREATE TABLE x(key, value, capture HIDDEN, report HIDDEN)", 2,
+const ReportTableSpec kReportSpec = {{"xtractr_report", "CREATE TABLE x(key, value, capture HIDDEN, report HIDDEN)",
+                                      COL_FIRST_ARGUMENT, kReportArguments, 2},
                                      run_report};
 
-ClientData &client_of(sqlite3_vtab *vtab) { return *reinterpret_cast<ReportTable *>(vtab)->client; }
-
-int table_connect(sqlite3 *db, void *aux, int, const char *const *, sqlite3_vtab **out, char **) {
-  auto *client = static_cast<ClientData *>(aux);
-  int rc = sqlite3_declare_vtab(db, client->spec->schema);
-  if (rc != SQLITE_OK) return rc;
-  auto *table = new (std::nothrow) ReportTable();
-  if (!table) return SQLITE_NOMEM;
-  table->client = client;
-  *out = &table->base;
-  return SQLITE_OK;
-}
-
-int table_disconnect(sqlite3_vtab *vtab) {
-  delete reinterpret_cast<ReportTable *>(vtab);
-  return SQLITE_OK;
-}
-
-// Every hidden argument given by equality is passed to xFilter; idxNum has a bit per argument.
-int table_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
-  const ReportTableSpec &spec = *client_of(vtab).spec;
-  int slot[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
-  for (int i = 0; i < info->nConstraint; ++i) {
-    const auto &c = info->aConstraint[i];
-    int arg = c.iColumn - COL_FIRST_ARGUMENT;
-    if (arg < 0 || arg >= spec.arguments || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-    if (!c.usable) return SQLITE_CONSTRAINT;
-    slot[arg] = i;
+class ReportCursor : public TableCursor {
+ public:
+  ReportCursor(std::shared_ptr<JsRuntime> runtime, const ReportTableSpec &spec)
+      : runtime_(std::move(runtime)), spec_(spec) {}
+  // The whole job runs here; the cursor walks its rows.
+  void filter(const TableCall &call) override {
+    rows_.clear();
+    row_ = 0;
+    Arguments args;
+    for (int k = 0; k < spec_.shape.argument_count; ++k) args.push_back(call.text(k));
+    rows_ = spec_.run(*runtime_, args);
   }
-  int next = 1, mask = 0;
-  for (int arg = 0; arg < spec.arguments; ++arg) {
-    if (slot[arg] < 0) continue;
-    info->aConstraintUsage[slot[arg]].argvIndex = next++;
-    info->aConstraintUsage[slot[arg]].omit = 1;
-    mask |= 1 << arg;
+  void next() override { ++row_; }
+  bool eof() const override { return row_ >= rows_.size(); }
+  void column(sqlite3_context *ctx, int column) override {
+    if (column == COL_KEY) rows_[row_].first.result(ctx);
+    if (column == COL_VALUE) rows_[row_].second.result(ctx);
   }
-  info->idxNum = mask;
-  info->estimatedCost = (mask & 1) ? 1e6 : 1e12;
-  info->estimatedRows = 1000;
-  return SQLITE_OK;
-}
+  int64_t rowid() const override { return int64_t(row_ + 1); }
 
-int table_open(sqlite3_vtab *, sqlite3_vtab_cursor **out) {
-  auto *cursor = new (std::nothrow) ReportCursor();
-  if (!cursor) return SQLITE_NOMEM;
-  *out = &cursor->base;
-  return SQLITE_OK;
-}
-
-int table_close(sqlite3_vtab_cursor *cur) {
-  delete reinterpret_cast<ReportCursor *>(cur);
-  return SQLITE_OK;
-}
-
-int table_filter(sqlite3_vtab_cursor *cur, int mask, const char *, int argc, sqlite3_value **argv) {
-  auto &c = *reinterpret_cast<ReportCursor *>(cur);
-  ClientData &client = client_of(cur->pVtab);
-  return guard_vtab(cur->pVtab, [&] {
-    c.rows.clear();
-    c.row = 0;
-    c.args.assign(size_t(client.spec->arguments), std::nullopt);
-    int next = 0;
-    for (int arg = 0; arg < client.spec->arguments; ++arg) {
-      if (!(mask & (1 << arg)) || next >= argc) continue;
-      sqlite3_value *v = argv[next++];
-      if (sqlite3_value_type(v) == SQLITE_NULL) continue;
-      const char *text = reinterpret_cast<const char *>(sqlite3_value_text(v));
-      c.args[size_t(arg)] = std::string(text ? text : "", size_t(sqlite3_value_bytes(v)));
-    }
-    c.rows = client.spec->run(*client.runtime, c.args);
-    return SQLITE_OK;
-  });
-}
-
-int table_next(sqlite3_vtab_cursor *cur) {
-  ++reinterpret_cast<ReportCursor *>(cur)->row;
-  return SQLITE_OK;
-}
-
-int table_eof(sqlite3_vtab_cursor *cur) {
-  auto &c = *reinterpret_cast<ReportCursor *>(cur);
-  return c.row >= c.rows.size();
-}
-
-int table_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int column) {
-  auto &c = *reinterpret_cast<ReportCursor *>(cur);
-  if (column == COL_KEY)
-    c.rows[c.row].first.result(ctx);
-  else if (column == COL_VALUE)
-    c.rows[c.row].second.result(ctx);
-  else {
-    const auto &arg = c.args[size_t(column - COL_FIRST_ARGUMENT)];
-    if (arg) sqlite3_result_text(ctx, arg->data(), int(arg->size()), SQLITE_TRANSIENT);
-  }
-  return SQLITE_OK;
-}
-
-int table_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid) {
-  *rowid = sqlite3_int64(reinterpret_cast<ReportCursor *>(cur)->row + 1);
-  return SQLITE_OK;
-}
-
-const sqlite3_module kReportModule = {
-    /* iVersion    */ 0,
-    /* xCreate     */ nullptr,  // eponymous-only
-    /* xConnect    */ table_connect,
-    /* xBestIndex  */ table_best_index,
-    /* xDisconnect */ table_disconnect,
-    /* xDestroy    */ nullptr,
-    /* xOpen       */ table_open,
-    /* xClose      */ table_close,
-    /* xFilter     */ table_filter,
-    /* xNext       */ table_next,
-    /* xEof        */ table_eof,
-    /* xColumn     */ table_column,
-    /* xRowid      */ table_rowid,
-    /* xUpdate     */ nullptr,
-    /* xBegin      */ nullptr,
-    /* xSync       */ nullptr,
-    /* xCommit     */ nullptr,
-    /* xRollback   */ nullptr,
-    /* xFindMethod */ nullptr,
-    /* xRename     */ nullptr,
-    /* xSavepoint  */ nullptr,
-    /* xRelease    */ nullptr,
-    /* xRollbackTo */ nullptr,
-    /* xShadowName */ nullptr,
+ private:
+  std::shared_ptr<JsRuntime> runtime_;
+  const ReportTableSpec &spec_;
+  Rows rows_;
+  size_t row_ = 0;
 };
 
-void destroy_client(void *p) { delete static_cast<ClientData *>(p); }
+// One per connection: the connection's JavaScript runtime runs the jobs.
+class ReportFunction : public TableFunction {
+ public:
+  ReportFunction(std::shared_ptr<JsRuntime> runtime, const ReportTableSpec &spec)
+      : runtime_(std::move(runtime)), spec_(spec) {}
+  TableShape shape() const override { return spec_.shape; }
+  std::unique_ptr<TableCursor> open(sqlite3 *) const override {
+    return std::make_unique<ReportCursor>(runtime_, spec_);
+  }
+  void estimate(sqlite3_index_info *info, const std::string &plan, bool) const override {
+    info->estimatedCost = plan.find('c') != std::string::npos ? 1e6 : 1e12;
+    info->estimatedRows = 1000;
+  }
+
+ private:
+  std::shared_ptr<JsRuntime> runtime_;
+  const ReportTableSpec &spec_;
+};
 
 }  // namespace
 
 int register_report_tables(sqlite3 *db, const std::shared_ptr<JsRuntime> &runtime) {
-  for (const ReportTableSpec *spec : {&kMapReduceSpec, &kReportSpec}) {
-    int rc = sqlite3_create_module_v2(db, spec->name, &kReportModule, new ClientData{runtime, spec}, destroy_client);
-    if (rc != SQLITE_OK) return rc;
-  }
+  for (const ReportTableSpec *spec : {&kMapReduceSpec, &kReportSpec})
+    if (int rc = register_table_function(db, std::make_unique<ReportFunction>(runtime, *spec)); rc != SQLITE_OK)
+      return rc;
   return SQLITE_OK;
 }
 

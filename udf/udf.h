@@ -8,11 +8,16 @@
 
 #include <memory>
 
+#include "core/function_registry.h"
 #include "core/sqlite_api.h"
 
 namespace xtractr {
 
 class JsRuntime;
+
+// For the extension's registration list: everything above, registered per connection by
+// register_udf (the functions and tables share the connection's JsRuntime).
+extern const SqlExports udf_sql;
 
 // Returns an SQLite result code.
 int register_udf(sqlite3 *db);
