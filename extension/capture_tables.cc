@@ -91,8 +91,7 @@ void start_member(IndexCursor &c) {
         hi = c.ids.back();
       }
     }
-    std::string sql =
-        std::string(c.spec->select) + (c.search && !c.dense ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
+    std::string sql = c.spec->select + (c.search && !c.dense ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
     if (c.args.flow) sql += " AND flow = ?3";
     if (c.args.time_min) sql += " AND time >= ?4";
     if (c.args.time_max) sql += " AND time <= ?5";
@@ -187,7 +186,7 @@ class CaptureFunction : public TableFunction {
       : spec_(spec),
         missing_(std::string(spec.name) + "(): name a capture, e.g. SELECT * FROM " + spec.name + "('day1.pcapng')"),
         arguments_{{"capture", 'c', missing_.c_str()}, {"query", 'q', nullptr}, {"filter", 'f', nullptr}} {}
-  TableShape shape() const override { return {spec_.name, spec_.schema, spec_.capture_column, arguments_, 3}; }
+  TableShape shape() const override { return {spec_.name, spec_.schema.c_str(), spec_.capture_column, arguments_, 3}; }
   std::unique_ptr<TableCursor> open(sqlite3 *) const override { return std::make_unique<IndexCursor>(spec_); }
   char push_down(const IndexConstraint &c, bool &omit) const override { return scan_pushdown(c, columns(), omit); }
   void estimate(sqlite3_index_info *info, const std::string &plan, bool complete) const override {
@@ -208,13 +207,55 @@ class CaptureFunction : public TableFunction {
 }  // namespace
 
 const TableFunction &packets_table() {
-  static const CaptureFunction function(packets_spec);
+  static const CaptureFunction function(packets_spec());
   return function;
 }
 
 const TableFunction &flows_table() {
-  static const CaptureFunction function(flows_spec);
+  static const CaptureFunction function(flows_spec());
   return function;
+}
+
+TableSpec make_table_spec(const char *name, const TableColumns &columns, bool rows_are_flows,
+                          std::string (*doc)(DocBuilder &, const CollectionMember &, sqlite3_stmt *)) {
+  TableSpec spec{name, vtab_schema(columns), index_select_sql(columns), {}, -1, -1, -1, -1, -1, -1, rows_are_flows,
+                 doc};
+  for (size_t c = 0; c < columns.count; ++c) {
+    const ColumnDef &def = columns.defs[c];
+    const int stored = stored_column(columns, int(c));
+    switch (def.origin) {
+      case ColumnOrigin::Stored:
+        spec.columns.push_back({ColumnSource::Plain, stored});
+        break;
+      case ColumnOrigin::PacketId:
+        spec.columns.push_back({ColumnSource::PacketId, stored});
+        break;
+      case ColumnOrigin::FlowId:
+        spec.columns.push_back({ColumnSource::FlowId, stored});
+        break;
+      case ColumnOrigin::Pcap:
+        spec.columns.push_back({ColumnSource::Pcap, -1});
+        break;
+      case ColumnOrigin::BlockText:
+        spec.columns.push_back({ColumnSource::BlockText, def.block_text});
+        break;
+      case ColumnOrigin::Internal:
+        continue;  // in the doc only
+    }
+    const std::string column = def.name;
+    const int at = int(spec.columns.size()) - 1;
+    if (column == "id") spec.id_column = at;
+    // the pushdowns packets has: its flow and time columns
+    if (!rows_are_flows && column == "flow") spec.flow_column = at;
+    if (!rows_are_flows && column == "time") spec.time_column = at;
+  }
+  spec.capture_column = int(spec.columns.size());
+  spec.query_column = spec.capture_column + 1;
+  spec.filter_column = spec.capture_column + 2;
+  for (ColumnSource hidden :
+       {ColumnSource::CaptureArg, ColumnSource::QueryArg, ColumnSource::FilterArg, ColumnSource::Doc})
+    spec.columns.push_back({hidden, -1});
+  return spec;
 }
 
 }  // namespace xtractr

@@ -14,6 +14,7 @@
 #include "core/sqlite_api.h"
 #include "core/table_function.h"
 #include "index/capture_collection.h"
+#include "index/table_columns.h"
 
 namespace xtractr {
 
@@ -34,13 +35,13 @@ enum class ColumnSource {
 
 struct ColumnSpec {
   ColumnSource source;
-  int statement_column;  // for Plain/PacketId/FlowId
+  int statement_column;  // for Plain/PacketId/FlowId; the BlockTextColumn for BlockText
 };
 
 struct TableSpec {
   const char *name;    // "packets" or "flows", for messages
-  const char *schema;  // CREATE TABLE x(...)
-  const char *select;  // SELECT ... FROM <index table> (no WHERE)
+  std::string schema;  // CREATE TABLE x(...) (vtab_schema of the registry)
+  std::string select;  // SELECT ... FROM <index table> (no WHERE)
   std::vector<ColumnSpec> columns;
   int id_column, capture_column, query_column, filter_column;
   int flow_column = -1, time_column = -1;  // pushdowns only packets has
@@ -49,8 +50,13 @@ struct TableSpec {
   std::string (*doc)(DocBuilder &builder, const CollectionMember &member, sqlite3_stmt *row);
 };
 
-extern const TableSpec packets_spec;
-extern const TableSpec flows_spec;
+// The spec of a table whose columns are `columns` (index/table_columns.h): schema, select and
+// column sources generated from the registry; the hidden arguments follow the visible columns.
+TableSpec make_table_spec(const char *name, const TableColumns &columns, bool rows_are_flows,
+                          std::string (*doc)(DocBuilder &, const CollectionMember &, sqlite3_stmt *));
+
+const TableSpec &packets_spec();
+const TableSpec &flows_spec();
 
 // The table functions, made on first use.
 const TableFunction &packets_table();

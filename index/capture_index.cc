@@ -15,43 +15,11 @@
 #include "dissect/capture_reader.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/index_location.h"
+#include "index/index_meta.h"
 
 namespace xtractr {
 
 namespace {
-
-struct CaptureStamp {
-  int64_t size = -1, mtime_ns = -1, inode = -1;
-  uint64_t head = 0;  // file_head_hash(): checked when an index is opened, not on every query
-  bool operator==(const CaptureStamp &o) const { return size == o.size && mtime_ns == o.mtime_ns && inode == o.inode; }
-};
-
-CaptureStamp stamp_of(const std::string &path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) throw UserError("cannot open capture '" + path + "': " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) throw UserError("capture '" + path + "' is a directory");
-  if (access(path.c_str(), R_OK) != 0) throw UserError("cannot read capture '" + path + "': " + std::strerror(errno));
-  return CaptureStamp{int64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                      int64_t(st.st_ino)};
-}
-
-std::string meta_value(Database &db, const char *key) {
-  Statement s(db.get(), "SELECT value FROM meta WHERE key = ?1");
-  s.bind(1, std::string_view(key));
-  return s.step() ? std::string(s.text(0)) : std::string();
-}
-
-std::vector<std::string> split_lines(const std::string &s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    if (nl > start) out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
 
 // Opens the index in `directory` if it is complete and describes the capture as it is now.
 std::shared_ptr<CaptureIndex> open_if_valid(const std::string &directory, const std::string &capture,
@@ -60,26 +28,10 @@ std::shared_ptr<CaptureIndex> open_if_valid(const std::string &directory, const 
   if (access(path.c_str(), R_OK) != 0) return nullptr;
   try {
     Database db(path, SQLITE_OPEN_READONLY);
-    if (meta_value(db, "schema_version") != std::to_string(kIndexSchemaVersion)) return nullptr;
-    if (meta_value(db, "wireshark_version") != wireshark_version()) return nullptr;
-    if (meta_value(db, "capture_path") != capture) return nullptr;
-    CaptureStamp stored{std::stoll(meta_value(db, "capture_size")), std::stoll(meta_value(db, "capture_mtime_ns")),
-                        std::stoll(meta_value(db, "capture_inode"))};
-    if (!(stored == stamp)) return nullptr;
-    if (meta_value(db, "capture_head") != std::to_string(file_head_hash(capture))) return nullptr;
-    IndexSummary summary;
-    summary.capture = capture;
+    IndexMeta meta = read_meta(db);
+    if (!meta.describes(capture, stamp)) return nullptr;
+    IndexSummary summary = std::move(meta.summary);
     summary.directory = directory;
-    summary.format = meta_value(db, "format");
-    summary.compression = meta_value(db, "compression");
-    summary.link_types = split_lines(meta_value(db, "link_types"));
-    summary.frames = std::stoll(meta_value(db, "frames"));
-    summary.bytes = std::stoll(meta_value(db, "bytes"));
-    summary.first_time = std::stod(meta_value(db, "first_time"));
-    summary.last_time = std::stod(meta_value(db, "last_time"));
-    summary.flows = std::stoll(meta_value(db, "flows"));
-    summary.seconds = std::stod(meta_value(db, "seconds"));
-    summary.warnings = split_lines(meta_value(db, "warnings"));
     summary.index_size = tree_size(directory);
     return std::make_shared<CaptureIndex>(std::move(db), std::move(summary));
   } catch (const std::exception &) {
@@ -186,7 +138,7 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
   CaptureStamp stamp = stamp_of(capture);
   std::lock_guard<std::mutex> guard(cache_mutex());
   auto cached = cache().find(capture);
-  if (!rebuild && cached != cache().end() && cached->second.stamp == stamp) return cached->second.index;
+  if (!rebuild && cached != cache().end() && cached->second.stamp.same_file(stamp)) return cached->second.index;
 
   IndexPlaces places = index_places(capture);
   if (!rebuild) {

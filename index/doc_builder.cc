@@ -7,23 +7,6 @@
 
 namespace xtractr {
 
-namespace {
-
-// packets statement columns 0..10; src, dst and title come from the block
-const char *const kPacketKeys[] = {"id",  "offset", "length", "caplen", "time",   "flow",
-                                   "dir", "sport",  "dport",  "proto",  "service"};
-const char *const kFlowKeys[] = {"id",      "src",   "dst",     "sport",    "dport",       "proto",
-                                 "service", "title", "packets", "bytes",    "cmsgs",       "smsgs",
-                                 "first",   "last",  "time",    "duration", "community_id"};
-
-void append_key(std::string &out, const char *key) {
-  out.push_back(',');
-  json_append_string(out, key);
-  out.push_back(':');
-}
-
-}  // namespace
-
 void json_append_double(std::string &out, double value) {
   if (!std::isfinite(value)) {
     out += "null";
@@ -86,51 +69,55 @@ const std::vector<StoredValue> &DocBuilder::fields(const CollectionMember &membe
   return values_;
 }
 
+// The columns of a row as doc keys, in the registry's order (table_columns.h); `text` gives a
+// BlockText column's value.
+template <typename BlockText>
+void append_columns(std::string &out, const TableColumns &t, const CollectionMember &member, sqlite3_stmt *row,
+                    BlockText &&text) {
+  for (size_t c = 0; c < t.count; ++c) {
+    const ColumnDef &def = t.defs[c];
+    const int col = stored_column(t, int(c));
+    if (def.origin == ColumnOrigin::Internal && sqlite3_column_type(row, col) == SQLITE_NULL) continue;
+    if (c > 0) out.push_back(',');
+    json_append_string(out, def.origin == ColumnOrigin::Internal ? def.doc_key : def.name);
+    out.push_back(':');
+    switch (def.origin) {
+      case ColumnOrigin::Stored:
+      case ColumnOrigin::Internal:
+        json_append_sql_value(out, sqlite3_column_value(row, col));
+        break;
+      case ColumnOrigin::PacketId:
+        out += std::to_string(member.id_base + sqlite3_column_int64(row, col));
+        break;
+      case ColumnOrigin::FlowId:
+        out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
+        break;
+      case ColumnOrigin::Pcap:
+        json_append_string(out, member.index->capture());
+        break;
+      case ColumnOrigin::BlockText:
+        json_append_string(out, text(def.block_text));
+        break;
+    }
+  }
+}
+
 std::string DocBuilder::packet_doc(const CollectionMember &member, sqlite3_stmt *row) {
   std::string out;
   out.reserve(4096);
-  int64_t local_id = sqlite3_column_int64(row, 0);
-  out += "{\"id\":" + std::to_string(member.id_base + local_id);
-  append_key(out, "pcap");
-  json_append_string(out, member.index->capture());
-  for (int col = 1; col < int(sizeof kPacketKeys / sizeof *kPacketKeys); ++col) {
-    append_key(out, kPacketKeys[col]);
-    if (col == 5)
-      out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
-    else
-      json_append_sql_value(out, sqlite3_column_value(row, col));
-    if (col == 6) {  // the block's columns go where the table has them: after dir
-      append_key(out, "src");
-      json_append_string(out, block_text(member, local_id, kBlockSrc));
-      append_key(out, "dst");
-      json_append_string(out, block_text(member, local_id, kBlockDst));
-    }
-  }
-  append_key(out, "title");
-  json_append_string(out, block_text(member, local_id, kBlockTitle));
+  const int64_t local_id = sqlite3_column_int64(row, stored_column(packet_columns(), PKT_ID));
+  out.push_back('{');
+  append_columns(out, packet_columns(), member, row, [&](int which) { return block_text(member, local_id, which); });
   json_append_fields(out, fields(member, local_id), member.index->dictionary());
   out.push_back('}');
   return out;
 }
 
 std::string DocBuilder::flow_doc(const CollectionMember &member, sqlite3_stmt *row) {
-  std::string out;
-  out += "{\"id\":" + std::to_string(member.flow_base + sqlite3_column_int64(row, 0));
-  append_key(out, "pcap");
-  json_append_string(out, member.index->capture());
-  for (int col = 1; col < int(sizeof kFlowKeys / sizeof *kFlowKeys); ++col) {
-    append_key(out, kFlowKeys[col]);
-    if (col == 12 || col == 13)
-      out += std::to_string(member.id_base + sqlite3_column_int64(row, col));
-    else
-      json_append_sql_value(out, sqlite3_column_value(row, col));
-  }
-  // Wireshark's own stream number, to go from a flow to `tcp.stream == N` and back
-  for (int col : {17, 18}) {
-    if (sqlite3_column_type(row, col) == SQLITE_NULL) continue;
-    append_key(out, col == 17 ? "tcp.stream" : "udp.stream");
-    out += std::to_string(sqlite3_column_int64(row, col));
-  }
+  std::string out = "{";
+  // tcp_stream / udp_stream (Internal): Wireshark's own stream number, to go from a flow to
+  // `tcp.stream == N` and back
+  append_columns(out, flow_columns(), member, row, [](int) { return std::string_view(); });
   out.push_back('}');
   return out;
 }

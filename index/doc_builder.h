@@ -14,11 +14,9 @@
 #include "core/sqlite_api.h"
 #include "index/block_codec.h"
 #include "index/capture_collection.h"
+#include "index/table_columns.h"
 
 namespace xtractr {
-
-// The text columns every block keeps per frame (DocBuilder::block_text).
-enum BlockTextColumn { kBlockTitle = 0, kBlockSrc = 1, kBlockDst = 2 };
 
 class DocBuilder {
  public:

@@ -12,6 +12,7 @@
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
 #include "dissect/wireshark_runtime.h"
+#include "index/table_columns.h"
 #include "search/stored_fields.h"
 
 extern "C" {
@@ -22,11 +23,18 @@ namespace xtractr {
 
 namespace {
 
-const char *const kFlowColumns[] = {"flow.id",       "flow.src",         "flow.dst",   "flow.sport",   "flow.dport",
-                                    "flow.proto",    "flow.service",     "flow.title", "flow.packets", "flow.bytes",
-                                    "flow.cmsgs",    "flow.smsgs",       "flow.first", "flow.last",    "flow.time",
-                                    "flow.duration", "flow.community_id"};
-constexpr int kFlowColumnCount = 17;
+// The flow columns the query language names `flow.<name>`: the flows table's stored,
+// visible columns (index/table_columns.h), in registry order.
+const std::vector<int> &queried_flow_columns() {
+  static const std::vector<int> columns = [] {
+    std::vector<int> out;
+    const TableColumns &t = flow_columns();
+    for (size_t c = 0; c < t.count; ++c)
+      if (is_stored(t.defs[c]) && is_visible(t.defs[c])) out.push_back(int(c));
+    return out;
+  }();
+  return columns;
+}
 
 std::optional<double> number_of(std::string_view text) {
   if (text.empty()) return std::nullopt;
@@ -208,30 +216,40 @@ class Evaluator {
   // ---- flow columns -------------------------------------------------------------------
   void load_flows() {
     if (flow_rows_loaded_) return;
-    Statement q(s_.member().index->db(),
-                "SELECT id, src, dst, sport, dport, proto, service, title, packets, bytes, cmsgs, smsgs, first,"
-                " last, time, duration, community_id FROM flows ORDER BY id");
+    const TableColumns &t = flow_columns();
+    Statement q(s_.member().index->db(), index_select_sql(t) + " ORDER BY id");
     const CollectionMember &m = s_.member();
+    const std::vector<int> &columns = queried_flow_columns();
     while (q.step()) {
-      std::vector<std::optional<std::string>> row(kFlowColumnCount);
-      for (int c = 0; c < kFlowColumnCount; ++c)
-        if (!q.is_null(c)) row[size_t(c)] = lower_ascii(q.text(c));
-      // ids as the table shows them (a collection continues them from file to file)
-      row[0] = std::to_string(m.flow_base + q.integer(0));
-      if (!q.is_null(12)) row[12] = std::to_string(m.id_base + q.integer(12));
-      if (!q.is_null(13)) row[13] = std::to_string(m.id_base + q.integer(13));
+      std::vector<std::optional<std::string>> row(columns.size());
+      for (size_t i = 0; i < columns.size(); ++i) {
+        const int col = stored_column(t, columns[i]);
+        if (q.is_null(col)) continue;
+        // ids as the table shows them (a collection continues them from file to file)
+        switch (t.defs[columns[i]].origin) {
+          case ColumnOrigin::FlowId:
+            row[i] = std::to_string(m.flow_base + q.integer(col));
+            break;
+          case ColumnOrigin::PacketId:
+            row[i] = std::to_string(m.id_base + q.integer(col));
+            break;
+          default:
+            row[i] = lower_ascii(q.text(col));
+        }
+      }
       flow_rows_.push_back(std::move(row));
     }
     flow_rows_loaded_ = true;
   }
 
   IdSet flow_term(const std::string &field, const QueryNode &n) {
+    const std::vector<int> &columns = queried_flow_columns();
     int column = -1;
-    for (int c = 0; c < kFlowColumnCount; ++c)
-      if (field == kFlowColumns[c]) column = c;
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (field == std::string("flow.") + flow_columns().defs[columns[i]].name) column = int(i);
     if (column < 0) {
       std::string names;
-      for (const char *c : kFlowColumns) names += std::string(names.empty() ? "" : ", ") + c;
+      for (int c : columns) names += std::string(names.empty() ? "flow." : ", flow.") + flow_columns().defs[c].name;
       fail(n.column, "unknown flow column '" + field + "' (flow columns: " + names + ")");
     }
     std::vector<ValueTest> tests;
