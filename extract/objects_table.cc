@@ -24,11 +24,11 @@
 ** How it works: the index says which flows carry a protocol with objects (packets.service);
 ** only their frames are re-dissected, in frame order, with Wireshark's export-object taps
 ** (object_collector.h) — so count, sizes and hashes are tshark's, plus the undecodable HTTP
-** bodies tshark drops. FTP-DATA, which tshark 4.0 cannot export, is rebuilt here: the
-** control connection's PASV/EPSV replies and PORT/EPRT requests (stored ftp.* fields, only
-** those decoded from the index blocks, in one pass over each file's FTP frames) say which
-** data connection follows each RETR/STOR/STOU/APPE, whose file name it is, and the data
-** connection's bytes are its reassembled TCP stream.
+** bodies tshark drops. FTP-DATA, which tshark 4.0 cannot export, is rebuilt by
+** dissect/extract/ftp_data.h, fed here from the index: the control connections' stored ftp.*
+** fields (only those decoded from the index blocks, in one pass over each file's FTP frames)
+** say which data connection follows each RETR/STOR/STOU/APPE and whose file name it is; the
+** data connection's bytes are its reassembled TCP stream.
 ** `query` (the search language, extension/search) narrows the flows: SELECT id FROM flows(capture, query).
 */
 #include <algorithm>
@@ -40,6 +40,7 @@
 
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
+#include "dissect/extract/ftp_data.h"
 #include "dissect/extract/object_collector.h"
 #include "dissect/wireshark_runtime.h"
 #include "extract/extract_source.h"
@@ -111,28 +112,7 @@ std::optional<std::map<size_t, std::set<int64_t>>> queried_flows(sqlite3 *db, co
   return out;
 }
 
-// ---- FTP-DATA -------------------------------------------------------------------------
-
-struct FtpTransfer {
-  int64_t command_frame;  // global packet ids
-  std::string command, argument;
-  int64_t port;  // the data connection's listening port
-  int64_t setup_frame;
-};
-
-// Runs `sql` with ?1 = capture on the user's connection; calls row(stmt) per row.
-template <typename Row>
-void each_row(sqlite3 *db, const char *sql, const std::string &capture, int64_t flow, Row &&row) {
-  sqlite3_stmt *raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK)
-    throw UserError(std::string("xtractr: xtractr_objects(): ") + sqlite3_errmsg(db));
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raw, sqlite3_finalize);
-  sqlite3_bind_text(raw, 1, capture.data(), int(capture.size()), SQLITE_TRANSIENT);
-  if (flow >= 0) sqlite3_bind_int64(raw, 2, flow);
-  int rc;
-  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) row(raw);
-  if (rc != SQLITE_DONE) throw UserError(std::string("xtractr: xtractr_objects(): ") + sqlite3_errmsg(db));
-}
+// ---- FTP-DATA (reconstruction: dissect/extract/ftp_data.h; fed here from the index) -----
 
 enum FtpField {
   FTP_COMMAND,
@@ -165,118 +145,110 @@ std::optional<int64_t> stored_integer(const StoredValue *v) {
   return int64_t(n);
 }
 
-// FTP-DATA objects of the whole collection; ids are global. The control connections' requests
-// and replies are read from the index (stored ftp.* fields).
-void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &capture,
-                         const std::optional<std::map<size_t, std::set<int64_t>>> &chosen,
-                         std::vector<ExtractRow> &rows) {
-  // The control connections' requests and replies, in frame order: one pass over each file's
-  // FTP frames, only their stored ftp.* fields decoded from the index blocks
-  // (BlockDecoder::select) — not a packets() query per connection, which decodes every field
-  // and builds and re-parses a JSON doc per value.
-  std::vector<FtpTransfer> transfers;
-  std::set<int64_t> controls;  // global flow ids
+// One file's FTP frames with only their stored ftp.* fields decoded from the index blocks
+// (BlockDecoder::select) — not a packets() query per connection, which decodes every field
+// and builds and re-parses a JSON doc per value.
+class FtpFieldReader {
+ public:
+  explicit FtpFieldReader(const CollectionMember &member)
+      : member_(member), dictionary_(member.index->dictionary()), wanted_(dictionary_.size(), -1) {
+    for (size_t id = 0; id < dictionary_.size(); ++id)
+      for (int f = 0; f < FTP_FIELDS; ++f)
+        if (dictionary_[id].name == kFtpFields[f]) wanted_[id] = f;
+    selected_.resize(dictionary_.size());
+    for (size_t id = 0; id < dictionary_.size(); ++id) selected_[id] = wanted_[id] >= 0;
+  }
+
+  // Frame `local`'s fields as field(doc, name) gives them (the first value of each).
+  FtpControlFrame read(int64_t local) {
+    const std::vector<StoredValue> *values = &block_values(local);
+    if (std::any_of(values->begin(), values->end(), [](const StoredValue &v) { return v.source >= 0; }))
+      values = &docs_.fields(member_, local);  // a value stored as a reference: every field, resolved
+    const StoredValue *first[FTP_FIELDS] = {};
+    for (const StoredValue &v : *values)
+      if (v.id < wanted_.size() && wanted_[v.id] >= 0 && !first[wanted_[v.id]]) first[wanted_[v.id]] = &v;
+    FtpControlFrame f;
+    f.command = stored_text(first[FTP_COMMAND]);
+    f.argument = stored_text(first[FTP_ARG]);
+    f.code = stored_integer(first[FTP_CODE]);
+    f.passive_port = stored_integer(first[FTP_PASSIVE_PORT]);
+    f.epsv_port = stored_integer(first[FTP_EPSV_PORT]);
+    f.active_port = stored_integer(first[FTP_ACTIVE_PORT]);
+    f.eprt_port = stored_integer(first[FTP_EPRT_PORT]);
+    return f;
+  }
+
+ private:
+  const CollectionMember &member_;
+  const std::vector<DictionaryEntry> &dictionary_;
+  std::vector<int> wanted_;  // dictionary id -> FtpField, or -1
+  std::vector<bool> selected_;
+  BlockDecoder block_;
+  int64_t loaded_ = -1;
+  std::vector<std::vector<StoredValue>> values_;  // the loaded block's ftp.* values, by frame
+  DocBuilder docs_;
+  const std::vector<StoredValue> no_values_;
+
+  const std::vector<StoredValue> &block_values(int64_t local) {
+    if ((local - 1) / kFramesPerBlock != loaded_) {
+      loaded_ = (local - 1) / kFramesPerBlock;
+      std::string data = member_.index->block(loaded_);
+      if (data.empty())
+        throw std::runtime_error("index of '" + member_.index->capture() + "' lacks block " + std::to_string(loaded_));
+      block_.load(data);
+      values_ = block_.select(dictionary_, selected_);
+    }
+    const size_t n = size_t((local - 1) % kFramesPerBlock);
+    return n < values_.size() ? values_[n] : no_values_;
+  }
+};
+
+// The transfers of every control connection of the collection (ids global), in one pass over
+// each file's FTP frames; `controls` receives the control connections.
+std::vector<FtpTransfer> ftp_transfers(ExtractSource &source, std::set<int64_t> &controls) {
+  FtpControlReader reader;
   for (size_t m = 0; m < source.collection().members.size(); ++m) {
     const CollectionMember &member = source.member(m);
-    const std::vector<DictionaryEntry> &dictionary = member.index->dictionary();
-    std::vector<int> wanted(dictionary.size(), -1);  // dictionary id -> FtpField
-    for (size_t id = 0; id < dictionary.size(); ++id)
-      for (int f = 0; f < FTP_FIELDS; ++f)
-        if (dictionary[id].name == kFtpFields[f]) wanted[id] = f;
-    std::vector<bool> selected(dictionary.size());
-    for (size_t id = 0; id < dictionary.size(); ++id) selected[id] = wanted[id] >= 0;
-    struct Setup {
-      bool have = false;
-      int64_t port = 0, frame = 0;
-    };
-    std::map<int64_t, Setup> setups;  // by control connection
-    BlockDecoder block;
-    int64_t loaded = -1;
-    std::vector<std::vector<StoredValue>> block_values;  // the loaded block's ftp.* values, by frame
-    DocBuilder docs;  // a frame with a value stored as a reference: every field, resolved
-    const std::vector<StoredValue> no_values;
+    FtpFieldReader fields(member);
     Statement s(member.index->db(), "SELECT id, flow FROM packets WHERE service = 'FTP' ORDER BY id");
     while (s.step()) {
-      const int64_t local = s.integer(0), id = member.id_base + local, control = member.flow_base + s.integer(1);
+      const int64_t local = s.integer(0), control = member.flow_base + s.integer(1);
       controls.insert(control);
       if (local < 1) continue;
-      if ((local - 1) / kFramesPerBlock != loaded) {
-        loaded = (local - 1) / kFramesPerBlock;
-        std::string data = member.index->block(loaded);
-        if (data.empty())
-          throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(loaded));
-        block.load(data);
-        block_values = block.select(dictionary, selected);
-      }
-      const size_t n = size_t((local - 1) % kFramesPerBlock);
-      const std::vector<StoredValue> *values = n < block_values.size() ? &block_values[n] : &no_values;
-      if (std::any_of(values->begin(), values->end(), [](const StoredValue &v) { return v.source >= 0; }))
-        values = &docs.fields(member, local);
-      const StoredValue *first[FTP_FIELDS] = {};  // the first value of each field, as field(doc, name)
-      for (const StoredValue &v : *values)
-        if (v.id < wanted.size() && wanted[v.id] >= 0 && !first[wanted[v.id]]) first[wanted[v.id]] = &v;
-      std::string command = stored_text(first[FTP_COMMAND]);
-      for (char &c : command) c = char(std::toupper(static_cast<unsigned char>(c)));
-      const std::optional<int64_t> code = stored_integer(first[FTP_CODE]);
-      std::optional<int64_t> passive = stored_integer(first[FTP_PASSIVE_PORT]);
-      if (!passive) passive = stored_integer(first[FTP_EPSV_PORT]);
-      std::optional<int64_t> active = stored_integer(first[FTP_ACTIVE_PORT]);
-      if (!active) active = stored_integer(first[FTP_EPRT_PORT]);
-      Setup &setup = setups[control];
-      if ((code == 227 || code == 229) && passive) {
-        setup = Setup{true, *passive, id};
-      } else if ((command == "PORT" || command == "EPRT") && active) {
-        setup = Setup{true, *active, id};
-      } else if (setup.have && (command == "RETR" || command == "STOR" || command == "STOU" || command == "APPE")) {
-        transfers.push_back(FtpTransfer{id, command, stored_text(first[FTP_ARG]), setup.port, setup.frame});
-        setup.have = false;  // one data connection per PASV/PORT
-      }
+      FtpControlFrame frame = fields.read(local);
+      frame.frame = member.id_base + local;
+      frame.control = control;
+      reader.add(frame);
     }
   }
-  if (transfers.empty()) return;
-  std::sort(transfers.begin(), transfers.end(),
-            [](const FtpTransfer &a, const FtpTransfer &b) { return a.command_frame < b.command_frame; });
-  struct DataFlow {
-    int64_t id, dport, first;
-    bool used;
-  };
-  std::vector<DataFlow> candidates;
-  each_row(db, "SELECT id, dport, first FROM flows(?1) WHERE proto = 6 ORDER BY first", capture, -1,
-           [&](sqlite3_stmt *s) {
-             if (!controls.count(sqlite3_column_int64(s, 0)))
-               candidates.push_back(
-                   DataFlow{sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), false});
-           });
-  // Pair each transfer with its data connection, then follow all of a file's data
-  // connections in one session.
-  struct Match {
-    const FtpTransfer *transfer;
-    int64_t flow;
-    LocalId where;
-  };
-  std::vector<Match> matches;
-  for (const FtpTransfer &t : transfers) {
-    // passive: the client connects to the server's port; active: the server to the client's
-    DataFlow *chosen_flow = nullptr;
-    for (DataFlow &d : candidates)
-      if (!d.used && d.first > t.setup_frame && d.dport == t.port) {
-        chosen_flow = &d;
-        break;
-      }
-    if (!chosen_flow) continue;
-    chosen_flow->used = true;
-    std::optional<LocalId> where = source.locate_flow(chosen_flow->id);
-    if (!where) continue;
-    if (chosen) {
-      auto found = chosen->find(where->member);
-      if (found == chosen->end() || !found->second.count(where->local)) continue;
-    }
-    matches.push_back(Match{&t, chosen_flow->id, *where});
-  }
-  std::map<int64_t, FollowResult> followed;  // by global flow id
+  return reader.transfers();
+}
+
+// The TCP connections that are not FTP control connections, by first packet (ids global).
+std::vector<TcpConnection> data_connection_candidates(sqlite3 *db, const std::string &capture,
+                                                      const std::set<int64_t> &controls) {
+  Statement flows(db, "SELECT id, dport, first FROM flows(?1) WHERE proto = 6 ORDER BY first", "xtractr_objects()");
+  flows.bind(1, capture);
+  std::vector<TcpConnection> out;
+  while (flows.step())
+    if (!controls.count(flows.integer(0)))
+      out.push_back(TcpConnection{flows.integer(0), flows.integer(1), flows.integer(2)});
+  return out;
+}
+
+struct FtpMatch {
+  const FtpTransfer *transfer;
+  int64_t flow;  // global
+  LocalId where;
+};
+
+// The followed TCP streams of the matched data connections, by global flow id: all of a
+// file's data connections in one session.
+std::map<int64_t, FollowResult> follow_data_connections(ExtractSource &source, const std::vector<FtpMatch> &matches) {
+  std::map<int64_t, FollowResult> followed;
   for (size_t m = 0; m < source.collection().members.size(); ++m) {
     std::vector<int64_t> flows;
-    for (const Match &x : matches)
+    for (const FtpMatch &x : matches)
       if (x.where.member == m) flows.push_back(x.where.local);
     if (flows.empty()) continue;
     const CollectionMember &member = source.member(m);
@@ -291,29 +263,37 @@ void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &
       if (f != flow_of.end()) followed[member.flow_base + f->second] = std::move(result);
     }
   }
-  for (const Match &x : matches) {
-    const FtpTransfer &t = *x.transfer;
-    const CollectionMember &member = source.member(x.where.member);
-    std::string sent[2];
-    int64_t missing[2] = {0, 0};
-    uint32_t last_packet[2] = {0, 0};
-    for (const StreamChunk &c : followed[x.flow].chunks) {
-      sent[c.from_server] += c.data;
-      missing[c.from_server] += c.gap;
-      if (!c.data.empty()) last_packet[c.from_server] = std::max(last_packet[c.from_server], c.packet);
+  return followed;
+}
+
+// FTP-DATA objects of the whole collection; ids are global.
+void produce_ftp_objects(sqlite3 *db, ExtractSource &source, const std::string &capture,
+                         const std::optional<std::map<size_t, std::set<int64_t>>> &chosen,
+                         std::vector<ExtractRow> &rows) {
+  std::set<int64_t> controls;
+  const std::vector<FtpTransfer> transfers = ftp_transfers(source, controls);
+  if (transfers.empty()) return;
+  const std::vector<TcpConnection> candidates = data_connection_candidates(db, capture, controls);
+  const std::vector<std::optional<size_t>> data = match_data_connections(transfers, candidates);
+  std::vector<FtpMatch> matches;
+  for (size_t i = 0; i < transfers.size(); ++i) {
+    if (!data[i]) continue;
+    const int64_t flow = candidates[*data[i]].id;
+    std::optional<LocalId> where = source.locate_flow(flow);
+    if (!where) continue;
+    if (chosen) {  // `query` narrows the data connections, after the pairing
+      auto found = chosen->find(where->member);
+      if (found == chosen->end() || !found->second.count(where->local)) continue;
     }
-    const int side = sent[1].size() > sent[0].size() ? 1 : 0;
-    if (sent[side].empty() && !missing[side]) continue;  // nothing crossed (a refused transfer)
-    std::string note;
-    if (missing[side]) note = "incomplete: " + std::to_string(missing[side]) + " bytes missing from the capture";
-    ExtractedObject named;
-    named.filename = t.argument;
-    size_t slash = named.filename.find_last_of('/');
-    if (slash != std::string::npos && slash + 1 < named.filename.size())
-      named.filename = named.filename.substr(slash + 1);
-    const int64_t packet = last_packet[side] ? member.id_base + last_packet[side] : t.command_frame;
-    rows.push_back(
-        object_row(x.flow, packet, "FTP-DATA", safe_object_name(named), "", std::move(sent[side]), note, ""));
+    matches.push_back(FtpMatch{&transfers[i], flow, *where});
+  }
+  std::map<int64_t, FollowResult> followed = follow_data_connections(source, matches);
+  for (const FtpMatch &x : matches) {
+    std::optional<FtpFile> file = assemble_ftp_file(*x.transfer, followed[x.flow].chunks);
+    if (!file) continue;
+    const int64_t packet =
+        file->last_packet ? source.member(x.where.member).id_base + file->last_packet : x.transfer->command_frame;
+    rows.push_back(object_row(x.flow, packet, "FTP-DATA", file->filename, "", std::move(file->data), file->note, ""));
   }
 }
 

@@ -5,7 +5,8 @@
 // How it works: every expectation is derived in the same run from an independent reading of
 // the capture (a sequential CaptureReader pass), never typed in by hand: random reads must
 // return the records the sequential pass saw, a written slice must read back as the same
-// records, and the writer's refusals must leave the file system as it was.
+// records, and the writer's refusals must leave the file system as it was. The FTP-DATA rules
+// (ftp_data.h) are checked on a small control conversation and stream written out in the test.
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
@@ -22,6 +23,7 @@
 
 #include "dissect/capture_reader.h"
 #include "dissect/extract/capture_writer.h"
+#include "dissect/extract/ftp_data.h"
 #include "dissect/extract/object_collector.h"
 #include "dissect/extract/random_reader.h"
 #include "dissect/extract/stream_follower.h"
@@ -224,4 +226,93 @@ TEST_CASE("an undecodable body's note says why zlib rejects it", "[extract]") {
   CHECK(undecodable_reason("compress", gz) == "Wireshark 4.0 does not decode this content coding");
   // deflate: zlib-wrapped first, then raw; the last attempt's reason is reported
   CHECK(undecodable_reason("deflate", "\xff\xff\xff\xff") == "invalid block type");
+}
+
+TEST_CASE("FTP-DATA: each RETR/STOR takes the data connection its PASV/PORT announced", "[extract]") {
+  ensure_wireshark();  // safe_object_name asks libwireshark
+  FtpControlReader control;
+  auto frame = [](int64_t id, int64_t flow) {
+    FtpControlFrame f;
+    f.frame = id;
+    f.control = flow;
+    return f;
+  };
+  FtpControlFrame f = frame(3, 1);  // a RETR with no announcement before it: no transfer
+  f.command = "RETR";
+  f.argument = "early.txt";
+  control.add(f);
+  f = frame(5, 1);  // 227 Entering Passive Mode (...,19,137) on connection 1
+  f.code = 227;
+  f.passive_port = 5001;
+  control.add(f);
+  f = frame(6, 7);  // connection 7 (read later in the real pass, earlier in frame order)
+  f.command = "port";
+  f.active_port = 20020;
+  control.add(f);
+  f = frame(9, 1);
+  f.command = "retr";
+  f.argument = "/pub/dir/report.pdf";
+  control.add(f);
+  f = frame(8, 7);
+  f.command = "STOR";
+  f.argument = "up.bin";
+  control.add(f);
+  f = frame(12, 1);  // the announcement was used: no second transfer
+  f.command = "RETR";
+  f.argument = "again.txt";
+  control.add(f);
+  std::vector<FtpTransfer> transfers = control.transfers();
+  REQUIRE(transfers.size() == 2);
+  CHECK(transfers[0].command_frame == 8);
+  CHECK(transfers[0].command == "STOR");
+  CHECK(transfers[0].port == 20020);
+  CHECK(transfers[0].setup_frame == 6);
+  CHECK(transfers[1].command == "RETR");
+  CHECK(transfers[1].argument == "/pub/dir/report.pdf");
+  CHECK(transfers[1].port == 5001);
+
+  // connections by first packet: one to 5001 that starts before the announcement, then the
+  // active one, then two to 5001 after it (the first of which is taken)
+  std::vector<TcpConnection> connections = {{20, 5001, 4}, {21, 20020, 7}, {22, 5001, 10}, {23, 5001, 11}};
+  std::vector<std::optional<size_t>> data = match_data_connections(transfers, connections);
+  REQUIRE(data.size() == 2);
+  CHECK(data[0] == std::optional<size_t>(1));
+  CHECK(data[1] == std::optional<size_t>(2));
+  transfers.push_back(transfers[1]);  // a second transfer on the same announcement finds the next one
+  CHECK(match_data_connections(transfers, connections)[2] == std::optional<size_t>(3));
+  connections.pop_back();
+  CHECK(!match_data_connections(transfers, connections)[2]);
+}
+
+TEST_CASE("FTP-DATA: the file is the fuller direction, named from the argument, gaps noted", "[extract]") {
+  ensure_wireshark();
+  FtpTransfer retr{9, "RETR", "/pub/dir/report.pdf", 5001, 5};
+  std::vector<StreamChunk> chunks(4);
+  chunks[0] = StreamChunk{true, 14, 0, 0, "%PDF-1.4 ", 0};
+  chunks[1] = StreamChunk{false, 15, 0, 0, "x", 0};
+  chunks[2] = StreamChunk{true, 16, 0, 0, "", 1200};
+  chunks[3] = StreamChunk{true, 18, 0, 0, "%%EOF", 0};
+  std::optional<FtpFile> file = assemble_ftp_file(retr, chunks);
+  REQUIRE(file);
+  CHECK(file->filename == "report.pdf");
+  CHECK(file->data == "%PDF-1.4 %%EOF");
+  CHECK(file->note == "incomplete: 1200 bytes missing from the capture");
+  CHECK(file->last_packet == 18);
+
+  chunks.erase(chunks.begin() + 2);
+  FtpTransfer dir_arg{9, "STOR", "incoming/", 5001, 5};  // a trailing slash keeps the whole argument
+  file = assemble_ftp_file(dir_arg, chunks);
+  REQUIRE(file);
+  CHECK(file->note.empty());
+  CHECK(file->filename.find('/') == std::string::npos);
+  CHECK(!assemble_ftp_file(retr, {}));  // a refused transfer: nothing crossed
+  // the side is chosen by bytes: a server-side gap alone leaves nothing; a client-side one
+  // (the side chosen when neither carried bytes) is listed, empty, with its note, and the
+  // command frame stands for the packet
+  CHECK(!assemble_ftp_file(retr, {StreamChunk{true, 20, 0, 0, "", 512}}));
+  file = assemble_ftp_file(retr, {StreamChunk{false, 20, 0, 0, "", 512}});
+  REQUIRE(file);
+  CHECK(file->data.empty());
+  CHECK(file->last_packet == 0);
+  CHECK(file->note == "incomplete: 512 bytes missing from the capture");
 }
