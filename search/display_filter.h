@@ -8,20 +8,20 @@
 //
 // How it works: the text is compiled by libwireshark's own dfilter_compile (so errors read like
 // Wireshark's) and then answered in two steps:
-//   1. candidates: a conservative reading of the filter (a small parser of its and/or/not
-//      structure) asks the Xapian index for a superset of the matching frames — the frames
-//      carrying the fields a comparison needs, the value terms of `==`/`in` on integers,
-//      booleans, strings, IPv4 and MAC addresses, the value terms that pass `<`/`>` on integers
-//      or lie in an IPv4 CIDR block, document ids for frame.number. Functions like count() and
-//      anything it does not understand widen the candidates to every frame, never narrow them
-//      wrongly. When every part of the filter was answered exactly (presence, equality on
-//      numbers and addresses, comparisons, CIDR, and/or/not of those), the candidates are the
-//      answer and step 2 is skipped;
-//   2. exact test: for each candidate, the stored values of the fields the filter reads are put
-//      into a fresh protocol tree (proto_tree_add_<type> on the field's own header field, bit
-//      fields shifted back into place), and libwireshark's dfilter_apply_edt decides. So
-//      Wireshark's own rules apply: types, repeated fields (any for ==, all for != in 4.0),
-//      ranges, CIDR, slices, functions, `in`, `matches`.
+//   1. candidates: a conservative reading of the filter (filter_plan.h: a small parser of its
+//      and/or/not structure) asks the Xapian index for a superset of the matching frames
+//      (filter_candidates.h) — the frames carrying the fields a comparison needs, the value
+//      terms of `==`/`in` on integers, booleans, strings, IPv4 and MAC addresses, the value terms
+//      that pass `<`/`>` on integers or lie in an IPv4 CIDR block, document ids for
+//      frame.number. Functions like count() and anything it does not understand widen the
+//      candidates to every frame, never narrow them wrongly. When every part of the filter was
+//      answered exactly (presence, equality on numbers and addresses, comparisons, CIDR,
+//      and/or/not of those), the candidates are the answer and step 2 is skipped;
+//   2. exact test (filter_check.h): for each candidate, the stored values of the fields the
+//      filter reads are put into a fresh protocol tree (tree_rebuild.h: proto_tree_add_<type> on
+//      the field's own header field, bit fields shifted back into place), and libwireshark's
+//      dfilter_apply_edt decides. So Wireshark's own rules apply: types, repeated fields (any for
+//      ==, all for != in 4.0), ranges, CIDR, slices, functions, `in`, `matches`.
 // The `frame` protocol used for its bytes (`frame contains "x"`, `frame[0:2]`, `len(frame)`) gets
 // the frame's record read back from the capture.
 // Not evaluable from stored values, hence refused with an error naming the construct:
@@ -32,9 +32,8 @@
 
 #include <memory>
 #include <string>
-#include <unordered_set>
-#include <vector>
 
+#include "search/filter_plan.h"
 #include "search/id_set.h"
 
 namespace xtractr {
@@ -52,15 +51,11 @@ class DisplayFilter {
   // The frames (local numbers) of the index's capture that `tshark -Y` would print.
   IdSet matching_frames(SearchIndex &index) const;
 
-  struct Plan;  // the candidate plan (display_filter.cc)
-
  private:
   std::string text_;
   struct Compiled;
   std::unique_ptr<Compiled> compiled_;
-  std::unique_ptr<Plan> plan_;
-  std::unordered_set<std::string> fields_;  // the field names the filter reads
-  bool frame_bytes_ = false;                // `frame` is used for its bytes (frame contains ...)
+  FilterAnalysis analysis_;  // its fields and candidate plan
 };
 
 }  // namespace xtractr

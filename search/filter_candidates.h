@@ -1,0 +1,32 @@
+// filter_candidates.h — the frames a display filter's plan (filter_plan.h) allows, from the
+// Xapian index (display_filter.h step 1).
+//
+// Usage (C++; display_filter.cc):
+//   Candidates c = candidates(*analyse_filter(text).plan, index);
+//   if (c.exact) return c.ids;   // else check each of c.ids exactly (filter_check.h)
+//
+// How it works: a Field node reads the postings of the field's presence term, of its value
+// terms (the literal's index spelling, or every value term that passes the plan's scan), or
+// the frame numbers themselves; an alias stands for the fields it names. And intersects,
+// Or unites, Not complements — only an exact child, as the complement of a superset is no
+// superset. `exact` says the set is the answer itself: presence of a field whose presence is
+// exact, equality on numbers and addresses, order comparisons, CIDR, and/or/not of those; an
+// empty superset is exact too.
+#pragma once
+
+#include "search/filter_plan.h"
+#include "search/id_set.h"
+
+namespace xtractr {
+
+class SearchIndex;
+
+// A superset of the matching frames (local numbers); `exact` when it is the matching set itself.
+struct Candidates {
+  IdSet ids;
+  bool exact;
+};
+
+Candidates candidates(const FilterPlan &plan, SearchIndex &index);
+
+}  // namespace xtractr
