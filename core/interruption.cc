@@ -17,20 +17,29 @@ sqlite3 *enter_connection(sqlite3 *db) noexcept {
 
 void leave_connection(sqlite3 *previous) noexcept { current_connection = previous; }
 
+// Runs `sql` on the current connection; throws Interrupted(message) when it is refused or
+// stopped with SQLITE_INTERRUPT.
+void probe(const char *sql, const std::string &message) {
+  sqlite3 *db = current_connection;
+  if (!db) return;
+  sqlite3_stmt *statement = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(statement);
+  sqlite3_finalize(statement);
+  if (rc == SQLITE_INTERRUPT) throw Interrupted(message);
+}
+
 }  // namespace
 
 ConnectionScope::ConnectionScope(sqlite3 *db) noexcept : previous_(enter_connection(db)) {}
 
 ConnectionScope::~ConnectionScope() { leave_connection(previous_); }
 
-void check_interrupted(const std::string &message) {
-  sqlite3 *db = current_connection;
-  if (!db) return;
-  sqlite3_stmt *probe = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT 1", -1, &probe, nullptr);
-  if (rc == SQLITE_OK) rc = sqlite3_step(probe);
-  sqlite3_finalize(probe);
-  if (rc == SQLITE_INTERRUPT) throw Interrupted(message);
+void check_interrupted(const std::string &message) { probe("SELECT 1", message); }
+
+void check_stop_requested(const std::string &message) {
+  probe("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT count(*) FROM n",
+        message);
 }
 
 }  // namespace xtractr

@@ -15,7 +15,9 @@
 // the host. But an interrupted connection fails every statement it starts with SQLITE_INTERRUPT
 // for as long as one of its statements is still running (ours is: we are inside it). So a
 // probe "SELECT 1" on the connection of the SQL call running on this thread tells; the
-// connection is found through a thread-local set by ConnectionScope.
+// connection is found through a thread-local set by ConnectionScope. A progress handler is
+// only called after its interval of VM instructions within one sqlite3_step(), so the probe of
+// check_stop_requested() counts 20,000 rows in one step.
 #pragma once
 
 #include <string>
@@ -39,5 +41,11 @@ class ConnectionScope {
 // Throws Interrupted(message) (sql_error.h) when the current connection was interrupted; does nothing
 // outside any ConnectionScope.
 void check_interrupted(const std::string &message);
+
+// The same, and also when the host's own progress handler asks the connection to stop (how
+// Python programs and web front ends limit a query's time). The probe runs enough VM
+// instructions (~200,000, a few milliseconds) for a handler set with any usual interval to be
+// called: call it a few times a second while waiting, not per frame.
+void check_stop_requested(const std::string &message);
 
 }  // namespace xtractr

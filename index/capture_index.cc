@@ -11,9 +11,11 @@
 #include <cstring>
 #include <map>
 
+#include "core/interruption.h"
 #include "core/sql_error.h"
 #include "dissect/capture_reader.h"
 #include "dissect/wireshark_runtime.h"
+#include "index/build_process.h"
 #include "index/index_location.h"
 #include "index/index_meta.h"
 
@@ -39,13 +41,27 @@ std::shared_ptr<CaptureIndex> open_if_valid(const std::string &directory, const 
   }
 }
 
+// An exclusive flock on `path`: one build of an index at a time, across processes and threads
+// (each FileLock is its own open file description). The wait probes the connection, so a
+// query waiting for another process's build stops on sqlite3_interrupt() too.
 class FileLock {
  public:
-  explicit FileLock(const std::string &path) {
+  FileLock(const std::string &path, const std::string &capture) {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) throw UserError("cannot create index lock '" + path + "': " + std::strerror(errno));
-    while (flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) throw UserError("cannot lock '" + path + "': " + std::strerror(errno));
+    while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        int e = errno;
+        ::close(fd_);
+        throw UserError("cannot lock '" + path + "': " + std::strerror(e));
+      }
+      try {
+        check_stop_requested("waiting for the index of '" + capture + "' (built by another query) was interrupted");
+      } catch (...) {
+        ::close(fd_);
+        throw;
+      }
+      usleep(100 * 1000);
     }
   }
   ~FileLock() {
@@ -87,6 +103,21 @@ struct CacheEntry {
 std::map<std::string, CacheEntry> &cache() {
   static auto *c = new std::map<std::string, CacheEntry>();  // never destroyed: the extension is never unloaded
   return *c;
+}
+
+// The cache is locked only around its map: a build (in the indexer, under the index's file
+// lock) never blocks queries on other captures.
+std::shared_ptr<CaptureIndex> cached(const std::string &capture, const CaptureStamp &stamp) {
+  std::lock_guard<std::mutex> guard(cache_mutex());
+  auto found = cache().find(capture);
+  return found != cache().end() && found->second.stamp.same_file(stamp) ? found->second.index : nullptr;
+}
+
+std::shared_ptr<CaptureIndex> remember(const std::string &capture, const CaptureStamp &stamp,
+                                       std::shared_ptr<CaptureIndex> index) {
+  std::lock_guard<std::mutex> guard(cache_mutex());
+  cache()[capture] = CacheEntry{stamp, index};
+  return index;
 }
 
 }  // namespace
@@ -136,17 +167,13 @@ std::string CaptureIndex::frame_bytes(uint32_t frame) const {
 
 std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, bool rebuild) {
   CaptureStamp stamp = stamp_of(capture);
-  std::lock_guard<std::mutex> guard(cache_mutex());
-  auto cached = cache().find(capture);
-  if (!rebuild && cached != cache().end() && cached->second.stamp.same_file(stamp)) return cached->second.index;
+  if (!rebuild)
+    if (auto index = cached(capture, stamp)) return index;
 
   IndexPlaces places = index_places(capture);
   if (!rebuild) {
     for (const std::string &candidate : places.candidates) {
-      if (auto index = open_if_valid(candidate, capture, stamp)) {
-        cache()[capture] = CacheEntry{stamp, index};
-        return index;
-      }
+      if (auto index = open_if_valid(candidate, capture, stamp)) return remember(capture, stamp, index);
     }
   }
   std::string target;
@@ -163,19 +190,16 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
                     (dir && *dir ? "; XTRACTR_INDEX_DIR is not writable)" : "; set XTRACTR_INDEX_DIR)"));
   }
   make_directories(parent_of(target));
-  FileLock lock(target + ".lock");
+  FileLock lock(target + ".lock", capture);
   // another process may have built it while we waited for the lock
   if (!rebuild) {
-    if (auto index = open_if_valid(target, capture, stamp)) {
-      cache()[capture] = CacheEntry{stamp, index};
-      return index;
-    }
+    if (auto index = open_if_valid(target, capture, stamp)) return remember(capture, stamp, index);
   }
   remove_leftovers(target);
   std::string temporary = target + ".tmp-" + std::to_string(getpid());
   IndexSummary built;
   try {
-    built = build_index(capture, temporary);
+    built = build_in_indexer(capture, temporary);
   } catch (const CaptureOpenError &e) {
     remove_tree(temporary);
     // nothing will ever be indexed here: leave no lock file beside a file that is no capture
@@ -199,8 +223,7 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
   IndexSummary &summary = const_cast<IndexSummary &>(index->summary());
   summary.built_now = true;
   summary.seconds = built.seconds;
-  cache()[capture] = CacheEntry{stamp, index};
-  return index;
+  return remember(capture, stamp, index);
 }
 
 }  // namespace xtractr

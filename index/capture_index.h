@@ -53,9 +53,17 @@ class CaptureIndex {
   mutable std::unique_ptr<RandomReader> records_;
 };
 
-// Builds a complete index of `capture_path` into `directory` (which must not exist).
+// Told of each frame as build_index() dissects it.
+struct BuildObserver {
+  virtual ~BuildObserver() = default;
+  virtual void frame(uint32_t number, int64_t offset) = 0;  // offset: where the reader is in the file
+};
+
+// Builds a complete index of `capture_path` into `directory` (which must not exist), in this
+// process (the indexing process's work: the host calls build_in_indexer(), build_process.h).
 // Throws CaptureOpenError / UserError / std::runtime_error.
-IndexSummary build_index(const std::string &capture_path, const std::string &directory);
+IndexSummary build_index(const std::string &capture_path, const std::string &directory,
+                         BuildObserver *observer = nullptr);
 
 // Bumped whenever the stored layout or stored values change: older indexes are rebuilt.
 // History:

@@ -1,5 +1,9 @@
 // index_builder.cc — build_index(): one pass over a capture into a new index directory.
 //
+// It runs in an indexing process (xtractr-indexer, see build_process.h), never in the host:
+// libwireshark's memory grows with every frame until the process ends, and a dissector crash
+// must not take the host down.
+//
 // How it works: read each record with wiretap, dissect it (FrameDissector), assign it to a
 // flow (FlowClassifier), hand its summary row to the IndexWriter and its fields to the block
 // encoder and the Xapian writer; every kFramesPerBlock frames the block is compressed and
@@ -12,7 +16,6 @@
 #include <cstdio>
 #include <set>
 
-#include "core/interruption.h"
 #include "core/sql_error.h"
 #include "dissect/capture_reader.h"
 #include "dissect/flow_classifier.h"
@@ -29,31 +32,6 @@ namespace xtractr {
 namespace {
 
 DictionaryEntry dictionary_entry(int hf_id) { return DictionaryEntry{field_name(hf_id), field_kind(hf_id)}; }
-
-// Progress on stderr, only when a person is watching it.
-class Progress {
- public:
-  Progress(const std::string &capture, int64_t size) : capture_(capture), size_(size), enabled_(isatty(2)) {}
-  void update(int64_t frames, int64_t offset) {
-    if (!enabled_ || (frames & 1023)) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(500)) return;
-    last_ = now;
-    double percent = size_ > 0 ? std::min(100.0, 100.0 * double(offset) / double(size_)) : 0;
-    std::fprintf(stderr, "\rxtractr: indexing %s: %lld frames (%.0f%%)", capture_.c_str(), (long long)frames, percent);
-    shown_ = true;
-  }
-  ~Progress() {
-    if (shown_) std::fprintf(stderr, "\r\033[K");
-  }
-
- private:
-  std::string capture_;
-  int64_t size_;
-  bool enabled_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 // Notes the frame in the summary (count, bytes, first/last time).
 void count_frame(IndexSummary &summary, const FrameRecord &frame) {
@@ -76,7 +54,7 @@ void check_read_end(IndexSummary &summary, const CaptureReader &reader) {
 
 }  // namespace
 
-IndexSummary build_index(const std::string &capture, const std::string &directory) {
+IndexSummary build_index(const std::string &capture, const std::string &directory, BuildObserver *observer) {
   auto started = std::chrono::steady_clock::now();
   const CaptureStamp stamp = stamp_of(capture);
 
@@ -96,7 +74,6 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   SearchIndexWriter search(directory + "/search");  // Xapian, same pass (index/search_terms.h)
   FrameRecord frame;
   std::set<std::string> link_types;
-  Progress progress(capture, stamp.size);
 
   while (dissector.next(frame)) {
     const wtap_rec &rec = reader.record();
@@ -108,11 +85,9 @@ IndexSummary build_index(const std::string &capture, const std::string &director
     search.add(frame);
     if (encoder.frames() == kFramesPerBlock) {
       out.add_block(encoder.take());
-      // Ctrl-C in the shell: the caller removes our directory
-      check_interrupted("indexing '" + capture + "' was interrupted; nothing was kept");
     }
     count_frame(summary, frame);
-    progress.update(summary.frames, reader.offset());
+    if (observer) observer->frame(frame.number, reader.offset());
   }
   check_read_end(summary, reader);
   if (encoder.frames() > 0) out.add_block(encoder.take());

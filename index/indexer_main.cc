@@ -1,0 +1,145 @@
+// indexer_main.cc — xtractr-indexer: builds one capture's index, in its own process.
+//
+// Usage (started by the extension, build_process.h; by hand for debugging):
+//
+//   xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]    # report lines on fd 3 (build_process.h)
+//
+//   sqlite> SELECT xtractr_index('/cases/day1.pcapng');   -- the way users start it
+//
+// How it works: with PARENT_PID given, the indexer dies with its parent (PR_SET_PDEATHSIG), so a
+// killed host leaves no indexer behind. It closes every descriptor it inherited but the report
+// pipe, runs build_index() into DIRECTORY, and reports progress, `done` or the error. A crash
+// inside a dissector is reported with the frame being dissected (async-signal-safe writes
+// only), then the signal kills the process as usual. XTRACTR_TEST_CRASH_AT_FRAME=N makes it
+// crash at frame N: the tests' stand-in for a dissector bug.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "core/sql_error.h"
+#include "dissect/capture_reader.h"
+#include "index/build_process.h"
+#include "index/capture_index.h"
+
+namespace xtractr {
+
+void use_linked_sqlite();  // indexer_sqlite.cc
+
+namespace {
+
+volatile sig_atomic_t current_frame = 0;
+
+// Appends the decimal digits of `n` to `out` (async-signal-safe).
+char *append_number(char *out, unsigned long n) {
+  char digits[24];
+  int count = 0;
+  do {
+    digits[count++] = char('0' + n % 10);
+    n /= 10;
+  } while (n);
+  while (count) *out++ = digits[--count];
+  return out;
+}
+
+void on_crash(int signal) {
+  char line[64] = "crash ";
+  char *end = append_number(line + 6, (unsigned long)current_frame);
+  *end++ = ' ';
+  end = append_number(end, (unsigned long)signal);
+  *end++ = '\n';
+  ssize_t ignored = write(report::kFd, line, size_t(end - line));
+  (void)ignored;
+  std::signal(signal, SIG_DFL);
+  raise(signal);
+}
+
+void report_line(const std::string &line) {
+  std::string text = line;
+  for (char &c : text)
+    if (c == '\n') c = ' ';
+  text += '\n';
+  const char *p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = write(report::kFd, p, left);
+    if (n <= 0) return;  // the host is gone: nothing to tell
+    p += n;
+    left -= size_t(n);
+  }
+}
+
+class ReportProgress : public BuildObserver {
+ public:
+  ReportProgress() {
+    const char *crash = std::getenv("XTRACTR_TEST_CRASH_AT_FRAME");
+    crash_at_ = crash ? std::strtoul(crash, nullptr, 10) : 0;
+  }
+  void frame(uint32_t number, int64_t offset) override {
+    current_frame = sig_atomic_t(number);
+    if (number == crash_at_) raise(SIGSEGV);
+    if (number & 255) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    report_line(std::string(report::kProgress) + " " + std::to_string(number) + " " + std::to_string(offset));
+  }
+
+ private:
+  unsigned long crash_at_ = 0;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+void prepare_process(const char *parent) {
+  if (parent) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != pid_t(std::atoll(parent))) _exit(1);  // the parent died before we got here
+  }
+  close_range(report::kFd + 1, ~0U, 0);  // descriptors the host left open are not ours
+  for (int s : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) std::signal(s, on_crash);
+}
+
+long peak_rss_kb() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+int run(const std::string &capture, const std::string &directory) {
+  try {
+    use_linked_sqlite();
+    ReportProgress progress;
+    build_index(capture, directory, &progress);
+    report_line(std::string(report::kDone) + " " + std::to_string(peak_rss_kb()));
+    return 0;
+  } catch (const CaptureOpenError &e) {
+    report_line(std::string(report::kError) + " open " + e.what());
+  } catch (const UserError &e) {
+    report_line(std::string(report::kError) + " user " + e.what());
+  } catch (const std::bad_alloc &) {
+    report_line(std::string(report::kError) + " memory out of memory");
+  } catch (const std::exception &e) {
+    report_line(std::string(report::kError) + " other " + e.what());
+  }
+  return 2;
+}
+
+}  // namespace
+}  // namespace xtractr
+
+int main(int argc, char **argv) {
+  if (argc < 3 || argc > 4) {
+    std::fprintf(stderr, "usage: xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]   (reports on fd 3)\n");
+    return 64;
+  }
+  xtractr::prepare_process(argc == 4 ? argv[3] : nullptr);
+  return xtractr::run(argv[1], argv[2]);
+}
