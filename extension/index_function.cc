@@ -65,6 +65,8 @@ void xtractr_index_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
       out += ",\"flows\":" + std::to_string(s.flows) + ",\"index_size\":" + std::to_string(s.index_size);
       out += ",\"seconds\":";
       json_append_double(out, s.seconds);
+      out += ",\"workers\":" + std::to_string(s.workers) + ",\"partitions\":" + std::to_string(s.partitions) +
+             ",\"peak_rss_kb\":" + std::to_string(s.peak_rss_kb);
       out += ",\"index\":";
       json_append_string(out, s.directory);
       out += ",\"warnings\":";

@@ -112,7 +112,8 @@ pid_t spawn_indexer(const std::string &program, const std::string &capture, cons
   posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attributes);
   if (rc != 0)
-    throw UserError("cannot index '" + capture + "': cannot start the indexer '" + program + "': " + std::strerror(rc));
+    throw IndexBuildFailed("cannot index '" + capture + "': cannot start the indexer '" + program +
+                           "': " + std::strerror(rc));
   return pid;
 }
 
@@ -206,8 +207,8 @@ const char *signal_name(int signal) {
     if (report.error_kind == "open") throw CaptureOpenError(report.error);
     if (report.error_kind == "user") throw UserError(report.error);
     if (report.error_kind == "memory")
-      throw UserError("indexing '" + capture + "' ran out of memory" + at + "; nothing was kept");
-    throw UserError("indexing '" + capture + "' failed" + at + ": " + report.error + "; nothing was kept");
+      throw IndexBuildFailed("indexing '" + capture + "' ran out of memory" + at + "; nothing was kept");
+    throw IndexBuildFailed("indexing '" + capture + "' failed" + at + ": " + report.error + "; nothing was kept");
   }
   if (WIFSIGNALED(status)) {
     int signal = WTERMSIG(status);
@@ -216,10 +217,10 @@ const char *signal_name(int signal) {
     if (report.crash_signal) why = "the indexing process crashed (" + std::string(signal_name(signal)) + ")";
     if (signal == SIGKILL) why += ", perhaps for lack of memory";
     if (signal == SIGABRT) why += ", perhaps out of memory";
-    throw UserError("indexing '" + capture + "' failed" + at + ": " + why + "; nothing was kept");
+    throw IndexBuildFailed("indexing '" + capture + "' failed" + at + ": " + why + "; nothing was kept");
   }
-  throw UserError("indexing '" + capture + "' failed" + at + ": the indexing process exited with status " +
-                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + "; nothing was kept");
+  throw IndexBuildFailed("indexing '" + capture + "' failed" + at + ": the indexing process exited with status " +
+                         std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + "; nothing was kept");
 }
 
 }  // namespace
@@ -228,8 +229,8 @@ IndexSummary build_in_indexer(const std::string &capture, const std::string &dir
   auto started = std::chrono::steady_clock::now();
   const std::string program = indexer_path();
   if (access(program.c_str(), X_OK) != 0)
-    throw UserError("cannot index '" + capture + "': the indexer '" + program +
-                    "' is missing (it is installed beside xtractr.so; XTRACTR_INDEXER names another)");
+    throw IndexBuildFailed("cannot index '" + capture + "': the indexer '" + program +
+                           "' is missing (it is installed beside xtractr.so; XTRACTR_INDEXER names another)");
   Pipe pipe;
   Child child(spawn_indexer(program, capture, directory, pipe.write));
   pipe.close_write();  // EOF when the indexer exits, whatever the way

@@ -24,9 +24,16 @@
 
 #include <string>
 
+#include "core/sql_error.h"
 #include "index/index_summary.h"
 
 namespace xtractr {
+
+// An indexer that crashed, was killed or failed: the capture could not be indexed now, though
+// it is one (a collection stops rather than skipping it).
+struct IndexBuildFailed : UserError {
+  using UserError::UserError;
+};
 
 // Builds the index of `capture` into `directory` in an indexing process. Throws
 // CaptureOpenError (not a capture we can index), UserError (with the capture's name: the

@@ -2,6 +2,7 @@
 #include "index/capture_collection.h"
 
 #include "core/sql_error.h"
+#include "index/build_process.h"
 #include "index/index_location.h"
 
 namespace xtractr {
@@ -15,6 +16,10 @@ CaptureCollection open_collection(const std::string &argument, bool rebuild) {
     std::shared_ptr<CaptureIndex> index;
     try {
       index = CaptureIndex::open(file, rebuild);
+    } catch (const Interrupted &) {
+      throw;
+    } catch (const IndexBuildFailed &) {
+      throw;  // a capture we could not index now: no answer without it
     } catch (const UserError &e) {
       if (!set.several) throw;
       collection.skipped.push_back(e.what());  // a README beside the captures, say

@@ -72,6 +72,7 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   5  columnar blocks
 //   6  src/dst in blocks; text prefix and decimal coding
 //   7  capture_head in meta; tshark-exact booleans and empty bytes
-constexpr int kIndexSchemaVersion = 7;
+//   8  built by xtractr-indexer: workers, partitions, peak_rss_kb in meta
+constexpr int kIndexSchemaVersion = 8;
 
 }  // namespace xtractr

@@ -8,6 +8,7 @@
 // flow (FlowClassifier), hand its summary row to the IndexWriter and its fields to the block
 // encoder and the Xapian writer; every kFramesPerBlock frames the block is compressed and
 // stored. Flows, the dictionary and the meta facts are written last (index_writer.h).
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +33,13 @@ namespace xtractr {
 namespace {
 
 DictionaryEntry dictionary_entry(int hf_id) { return DictionaryEntry{field_name(hf_id), field_kind(hf_id)}; }
+
+// This process's peak resident memory so far, in KB.
+int64_t peak_rss_kb() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
 
 // Notes the frame in the summary (count, bytes, first/last time).
 void count_frame(IndexSummary &summary, const FrameRecord &frame) {
@@ -97,6 +105,7 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   summary.flows = int64_t(flows.flows().size());
   summary.link_types.assign(link_types.begin(), link_types.end());
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.peak_rss_kb = peak_rss_kb();
   out.finish(encoder.dictionary(), current_meta(stamp, summary));
   summary.directory = directory;
   return summary;

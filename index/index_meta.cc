@@ -92,6 +92,9 @@ void write_meta(Database &db, const IndexMeta &meta) {
   put("last_time", fixed(s.last_time, 9));
   put("flows", std::to_string(s.flows));
   put("seconds", fixed(s.seconds, 3));
+  put("workers", std::to_string(s.workers));
+  put("partitions", std::to_string(s.partitions));
+  put("peak_rss_kb", std::to_string(s.peak_rss_kb));
   put("warnings", join_lines(s.warnings));
 }
 
@@ -121,6 +124,9 @@ IndexMeta read_meta(Database &db) {
   s.last_time = std::stod(get("last_time"));
   s.flows = std::stoll(get("flows"));
   s.seconds = std::stod(get("seconds"));
+  s.workers = std::stoi(get("workers"));
+  s.partitions = std::stoi(get("partitions"));
+  s.peak_rss_kb = std::stoll(get("peak_rss_kb"));
   s.warnings = split_lines(get("warnings"));
   return meta;
 }

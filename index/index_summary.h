@@ -19,6 +19,10 @@ struct IndexSummary {
   int64_t flows = 0;
   int64_t index_size = 0;
   double seconds = 0;
+  // how it was built: indexing processes at once, partitions of the capture, the largest
+  // process's peak resident memory (KB)
+  int workers = 1, partitions = 1;
+  int64_t peak_rss_kb = 0;
   std::vector<std::string> warnings;
   std::string directory;
   bool built_now = false;

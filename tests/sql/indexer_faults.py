@@ -66,6 +66,8 @@ def in_thread(function):
 # 1. A dissector crash (the test hook stands in for one) names the capture and the frame.
 os.environ["XTRACTR_TEST_CRASH_AT_FRAME"] = "5"
 print("crash:", outcome(connect(), small))
+# in a collection too: a capture that could not be indexed is an error, not a skipped file
+print("crash in a collection:", outcome(connect(), "http_get_simple__zeek.pcap*"))
 del os.environ["XTRACTR_TEST_CRASH_AT_FRAME"]
 print("crash: temporary directories left: %d; next query: %s" % (leftovers(small), outcome(connect(), small)))
 
