@@ -37,7 +37,14 @@ DisplayFilter::DisplayFilter(const std::string &text) : text_(text), compiled_(s
     throw UserError("filter: " + message + ": \"" + text + "\"");
   }
   g_free(error);
-  if (!compiled_->df) throw UserError("filter: the filter is empty: \"" + text + "\"");
+  if (!compiled_->df) {
+    // libwireshark 4.0 also compiles a filter deep enough to overflow its parser's stack to
+    // nothing, which tshark then applies as no filter at all
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw UserError("filter: the filter is empty: \"" + text + "\"");
+    throw UserError("filter: libwireshark compiled the filter to nothing (nested too deeply for its parser?): \"" +
+                    text + "\"");
+  }
   analysis_ = analyse_filter(text);
 }
 

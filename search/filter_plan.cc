@@ -291,8 +291,20 @@ class PlanParser {
   }
 
  private:
+  // Negations and groups inside each other. libwireshark 4.0's own parser reads about 97
+  // levels (its lemon stack holds 100 entries; a deeper filter overflows it and is compiled
+  // from what is left: `!` runs of 99 or 199 are read as `frame`), so deeper than this bound
+  // the plan is "not understood" (All) and libwireshark's compiled filter answers each frame in
+  // step 2, as in tshark. The bound also keeps the recursion here and in candidates() short.
+  static constexpr int kMaxPlanDepth = 64;
+  struct Nested {
+    explicit Nested(int &depth) : depth(depth) { ++depth; }
+    ~Nested() { --depth; }
+    int &depth;
+  };
   const std::vector<Token> &t_;
   size_t pos_ = 0;
+  int depth_ = 0;
 
   bool at_end() const { return pos_ >= t_.size(); }
 
@@ -330,6 +342,8 @@ class PlanParser {
 
   std::unique_ptr<Plan> parse_not() {
     if (at_end()) return nullptr;
+    Nested level(depth_);
+    if (depth_ > kMaxPlanDepth) return nullptr;
     if (is_not(t_[pos_])) {
       ++pos_;
       auto child = parse_not();

@@ -28,11 +28,34 @@ class Parser {
  private:
   const std::string &s_;
   size_t pos_ = 0;
+  int depth_ = 0;  // open groups and negations around pos_
 
   [[noreturn]] void fail(size_t at, const std::string &what) const {
-    throw QuerySyntaxError("query syntax error at column " + std::to_string(at + 1) + ": " + what + " (query: \"" + s_ +
-                           "\")");
+    throw QuerySyntaxError("query syntax error at column " + std::to_string(at + 1) + ": " + what + " (query: \"" +
+                           quoted_query() + "\")");
   }
+  // A long query is echoed by its start only: a message is read, not scrolled.
+  std::string quoted_query() const {
+    constexpr size_t kEcho = 200;
+    return s_.size() <= kEcho ? s_ : s_.substr(0, kEcho) + "...";
+  }
+
+  // One more level of nesting (a group or a negation) for the lifetime of this object. The
+  // parser, the evaluator and the tree's destructor all recurse once per level, so the bound
+  // keeps every one of them far from the end of the host's stack.
+  class Nested {
+   public:
+    Nested(Parser &p, size_t at) : p_(p) {
+      if (++p_.depth_ > kMaxQueryDepth)
+        p_.fail(at, "nested too deeply (limit " + std::to_string(kMaxQueryDepth) + " groups and negations)");
+    }
+    ~Nested() { --p_.depth_; }
+    Nested(const Nested &) = delete;
+    Nested &operator=(const Nested &) = delete;
+
+   private:
+    Parser &p_;
+  };
   bool at_end() const { return pos_ >= s_.size(); }
   void skip_ws() {
     while (!at_end() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -116,6 +139,7 @@ class Parser {
     if (negate) {
       if (at_end() || std::isspace(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == ')')
         fail(start, "negation needs a term right after it");
+      Nested level(*this, start);
       auto node = make(QueryNode::Kind::Not, start);
       node->children.push_back(parse_unary());
       return node;
@@ -126,6 +150,7 @@ class Parser {
   std::unique_ptr<QueryNode> parse_primary() {
     size_t start = pos_;
     if (s_[pos_] == '(') {
+      Nested level(*this, start);
       ++pos_;
       skip_ws();
       if (!at_end() && s_[pos_] == ')') fail(start, "empty parentheses");

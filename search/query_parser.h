@@ -17,6 +17,7 @@
 //   bare words                        free text: the words of string fields and of the Info column
 //   a lone *                          every row
 //   backslash escapes                 \: \( \) \| \- \\ \< \> \= \, \* \" and \space
+//   nesting                           at most kMaxQueryDepth groups and negations inside each other
 //
 // How it works: a hand-written recursive-descent parser over the raw text; every node keeps
 // the 1-based column where it starts so the evaluator's errors can point at it too. A value
@@ -31,6 +32,10 @@
 #include "core/sql_error.h"
 
 namespace xtractr {
+
+// Groups and negations nested deeper than this are a syntax error: the parser, the evaluator
+// and the tree's destructor recurse once per level, inside the host's stack.
+inline constexpr int kMaxQueryDepth = 256;
 
 struct QueryValue {
   enum class Kind { Any, Match, Range } kind = Kind::Match;

@@ -93,3 +93,11 @@ TEST_CASE("malformed queries name the column") {
   CHECK(error_column("a:x\\") == 4);
   CHECK(error_column("()") == 1);
 }
+
+TEST_CASE("nesting deeper than kMaxQueryDepth is a syntax error at the first level too deep") {
+  const int n = kMaxQueryDepth;
+  CHECK(tree(std::string(size_t(n), '(') + "a:1" + std::string(size_t(n), ')')) == "a:\"1\"");
+  CHECK(error_column(std::string(size_t(n) + 1, '(') + "a:1" + std::string(size_t(n) + 1, ')')) == n + 1);
+  CHECK(error_column(std::string(100000, '-') + "a:1") == n + 1);
+  CHECK(error_column("a:1 " + std::string(size_t(n), '!') + "(b:2)") == 5 + n);  // groups and negations count alike
+}
