@@ -22,6 +22,19 @@ namespace xtractr {
 
 namespace {
 
+// Who owns what an export-object tap hands over, as libwireshark 4.0's eo packet functions do
+// it: the entry and its strings are always g_malloc'ed and passed to the list (eo_free_entry
+// frees them), and so is the payload of http (tvb_memdup), imf and smb; but the tftp and dicom
+// taps pass their dissector's own buffer, allocated in the capture file's wmem scope (freed
+// with the epan session), which eo_free_entry's g_free would abort the process on. Their
+// payload is copied out like any other before the session ends, and never freed here.
+bool tap_keeps_payload(const std::string &protocol) { return protocol == "tftp" || protocol == "dicom"; }
+
+void free_entry(const std::string &protocol, export_object_entry_t *entry) {
+  if (tap_keeps_payload(protocol)) entry->payload_data = nullptr;
+  eo_free_entry(entry);
+}
+
 // One protocol's listener state: export_object_list_t is what the eo taps call back into.
 // Entries stay owned here until the pass ends: the SMB tap adds a file once and fills its
 // payload in later, fetching it back by row (get_entry), as Wireshark's own lists allow.
@@ -31,7 +44,7 @@ struct ObjectSink {
   std::vector<std::pair<export_object_entry_t *, size_t>> entries;  // entry, order of arrival
   size_t *arrivals = nullptr;
   ~ObjectSink() {
-    for (auto &e : entries) eo_free_entry(e.first);
+    for (auto &e : entries) free_entry(protocol, e.first);
   }
 };
 
@@ -42,7 +55,7 @@ void add_entry(void *gui_data, export_object_entry_t *entry) {
   try {
     sink->entries.emplace_back(entry, (*sink->arrivals)++);
   } catch (...) {
-    eo_free_entry(entry);  // out of memory: drop it rather than unwind through libwireshark
+    free_entry(sink->protocol, entry);  // out of memory: drop it rather than unwind through libwireshark
   }
 }
 

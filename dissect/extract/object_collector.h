@@ -8,7 +8,8 @@
 // protocol registered (epan/export_object.h: get_eo_by_name, get_eo_tap_listener_name,
 // get_eo_packet_func). Each tap hands over export_object_entry_t records — HTTP bodies already
 // de-chunked and decompressed by the HTTP dissector, SMB files reassembled from reads and
-// writes, IMF messages, TFTP transfers — which are copied out and freed (eo_free_entry).
+// writes, IMF messages, TFTP transfers — which are copied out and freed (eo_free_entry), all
+// but the payloads the tftp and dicom taps keep in the capture's wmem scope (see free_entry).
 //
 // A Content-Encoding body the HTTP dissector cannot decompress (corrupt, truncated, or an
 // encoding it does not decode) never reaches the HTTP tap: packet-http.c reports the expert
