@@ -15,6 +15,40 @@ extern "C" {
 
 namespace xtractr {
 
+namespace {
+
+// libwireshark 4.0's filter scanner (epan/dfilter/scanner.l) has no rule for a backslash that
+// ends the text of a quoted string or character — before a newline, or at the end of the filter
+// — so flex's default rule ECHOes it to the process's stdout, which is the host's output, and
+// drops it. Dropping it here first gives the scanner the same text, without the echo. The walk
+// follows the scanner's states: outside quotes, '"' and '\'' open a string or a character and
+// '[' a slice (whose text holds no quotes, up to ']'); inside quotes, a backslash takes the
+// next character with it.
+std::string without_scanner_echo(const std::string &text) {
+  enum class State { Plain, String, Character, Slice } state = State::Plain;
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (state == State::Plain) {
+      state = c == '"' ? State::String : c == '\'' ? State::Character : c == '[' ? State::Slice : State::Plain;
+    } else if (state == State::Slice) {
+      if (c == ']') state = State::Plain;
+    } else if (c == (state == State::String ? '"' : '\'')) {
+      state = State::Plain;
+    } else if (c == '\\') {
+      if (i + 1 == text.size() || text[i + 1] == '\n') continue;  // the backslash flex would echo
+      out.push_back(c);
+      out.push_back(text[++i]);
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
 struct DisplayFilter::Compiled {
   dfilter_t *df = nullptr;
   ~Compiled() {
@@ -30,7 +64,8 @@ DisplayFilter::DisplayFilter(const std::string &text) : text_(text), compiled_(s
   ensure_wireshark();
   gchar *error = nullptr;
   dfilter_loc_t loc{-1, 0};
-  if (!dfilter_compile2(text.c_str(), &compiled_->df, &error, &loc)) {
+  const std::string scanned = without_scanner_echo(text);
+  if (!dfilter_compile2(scanned.c_str(), &compiled_->df, &error, &loc)) {
     std::string message = error ? error : "invalid display filter";
     g_free(error);
     if (loc.col_start >= 0) message += " (at column " + std::to_string(loc.col_start + 1) + ")";
@@ -45,7 +80,7 @@ DisplayFilter::DisplayFilter(const std::string &text) : text_(text), compiled_(s
     throw UserError("filter: libwireshark compiled the filter to nothing (nested too deeply for its parser?): \"" +
                     text + "\"");
   }
-  analysis_ = analyse_filter(text);
+  analysis_ = analyse_filter(scanned);
 }
 
 DisplayFilter::~DisplayFilter() = default;

@@ -7,7 +7,8 @@
 //   SELECT * FROM flows('day1.pcapng', NULL, 'dns.flags.rcode != 0');   -- flows holding such frames
 //
 // How it works: the text is compiled by libwireshark's own dfilter_compile (so errors read like
-// Wireshark's) and then answered in two steps:
+// Wireshark's; a backslash its scanner would echo to the host's stdout is dropped first, see
+// without_scanner_echo) and then answered in two steps:
 //   1. candidates: a conservative reading of the filter (filter_plan.h: a small parser of its
 //      and/or/not structure) asks the Xapian index for a superset of the matching frames
 //      (filter_candidates.h) — the frames carrying the fields a comparison needs, the value
