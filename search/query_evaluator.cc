@@ -46,6 +46,11 @@ std::optional<double> number_of(std::string_view text) {
   return d;
 }
 
+// Digits with a sign or a point: a number as a user would write one (CIDR prefix lengths).
+bool looks_numeric(std::string_view text) {
+  return !text.empty() && text.find_first_not_of("+-.0123456789") == std::string_view::npos;
+}
+
 struct Address {
   int family = 0;
   unsigned char bytes[16] = {};
@@ -79,7 +84,9 @@ struct ValueTest {
       auto bound = [&](const std::string &b) -> std::optional<double> {
         if (b.empty()) return std::nullopt;
         auto n = number_of(b);
-        if (!n) throw UserError("query error at column " + std::to_string(v.column) + ": '" + b + "' is not a number");
+        // nan would pass every comparison (inf is a number: an open bound, like *)
+        if (!n || std::isnan(*n))
+          throw UserError("query error at column " + std::to_string(v.column) + ": '" + b + "' is not a number");
         return n;
       };
       low = bound(v.low);
@@ -96,6 +103,11 @@ struct ValueTest {
         if (net && bits && *bits >= 0 && *bits <= max && *bits == int(*bits)) {
           network = net;
           prefix_bits = int(*bits);
+        } else if (net && looks_numeric(pieces[0].substr(slash + 1))) {
+          // an address and a number: a CIDR block meant, with an impossible prefix length
+          throw UserError("query error at column " + std::to_string(v.column) + ": '" + v.text() +
+                          "' is not a CIDR block (the prefix length of an IPv" + (max == 32 ? "4" : "6") +
+                          " address is 0 to " + std::to_string(max) + ")");
         }
       }
     }

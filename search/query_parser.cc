@@ -1,6 +1,7 @@
 // query_parser.cc — see query_parser.h.
 #include "search/query_parser.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace xtractr {
@@ -321,6 +322,11 @@ class Parser {
     (void)in_list;
     v.pieces.push_back(std::move(piece));
     if (pos_ == start) fail(start, "expected a value");
+    // `**` would match anything that has some word or value, which no one means to ask
+    if (v.pieces.size() > 2 && std::all_of(v.pieces.begin(), v.pieces.end(), [](const auto &p) { return p.empty(); }))
+      fail(start, "'" + s_.substr(start, pos_ - start) +
+                      "' is only wildcards: a wildcard needs text beside it (a lone * is every row, field:* a "
+                      "field's presence)");
     return v;
   }
 };

@@ -101,3 +101,10 @@ TEST_CASE("nesting deeper than kMaxQueryDepth is a syntax error at the first lev
   CHECK(error_column(std::string(100000, '-') + "a:1") == n + 1);
   CHECK(error_column("a:1 " + std::string(size_t(n), '!') + "(b:2)") == 5 + n);  // groups and negations count alike
 }
+
+TEST_CASE("a value of wildcards only is a syntax error") {
+  CHECK(error_column("**") == 1);
+  CHECK(error_column("a:1 http.host:***") == 15);
+  CHECK(tree("*") == "ALL");
+  CHECK(tree("a:b**c") == "a:\"b**c\"");
+}
