@@ -91,6 +91,8 @@ pid_t spawn_indexer(const std::string &program, const std::string &capture, cons
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   posix_spawn_file_actions_adddup2(&files, report_write, report::kFd);
+  // its stderr too: libwireshark's and glib's messages become part of an error, not noise in the host
+  posix_spawn_file_actions_adddup2(&files, report_write, 2);
   posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
   posix_spawnattr_t attributes;
@@ -123,6 +125,7 @@ struct Report {
   bool done = false;
   std::string error_kind, error;  // from an `error` line
   int crash_signal = 0;
+  std::string said;  // the last other line: what libwireshark or glib printed on stderr
 
   void line(const std::string &text) {
     auto space = text.find(' ');
@@ -140,6 +143,8 @@ struct Report {
       auto sep = rest.find(' ');
       error_kind = rest.substr(0, sep);
       error = sep == std::string::npos ? "" : rest.substr(sep + 1);
+    } else if (!text.empty()) {
+      said = text.substr(0, 300);
     }
   }
 };
@@ -215,8 +220,12 @@ const char *signal_name(int signal) {
     std::string why =
         "the indexing process was killed by signal " + std::to_string(signal) + " (" + signal_name(signal) + ")";
     if (report.crash_signal) why = "the indexing process crashed (" + std::string(signal_name(signal)) + ")";
-    if (signal == SIGKILL) why += ", perhaps for lack of memory";
-    if (signal == SIGABRT) why += ", perhaps out of memory";
+    if (report.said.find("failed to allocate") != std::string::npos)
+      why += ": out of memory";
+    else if (signal == SIGKILL)
+      why += ", perhaps for lack of memory";
+    else if (!report.said.empty())
+      why += ": " + report.said;
     throw IndexBuildFailed("indexing '" + capture + "' failed" + at + ": " + why + "; nothing was kept");
   }
   throw IndexBuildFailed("indexing '" + capture + "' failed" + at + ": the indexing process exited with status " +

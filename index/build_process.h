@@ -45,6 +45,7 @@ IndexSummary build_in_indexer(const std::string &capture, const std::string &dir
 //   done PEAK_RSS_KB              the index is complete
 //   error open|user|memory|other MESSAGE
 //   crash FRAME SIGNAL            written by the indexer's crash handler
+// Any other line is the indexer's stderr (libwireshark, glib): the last one explains a crash.
 namespace report {
 constexpr const char kProgress[] = "progress";
 constexpr const char kDone[] = "done";
