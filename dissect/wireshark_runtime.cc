@@ -71,32 +71,19 @@ std::string field_name(int hf_id) {
   return hf && hf->abbrev ? hf->abbrev : "";
 }
 
+bool integer_field_type(int type) {
+  const auto t = ftenum_t(type);
+  return IS_FT_INT(t) || (IS_FT_UINT(t) && t != FT_CHAR);
+}
+
 ValueKind field_kind(int hf_id) {
   header_field_info *hf = proto_registrar_get_nth(hf_id);
   if (!hf) return ValueKind::Text;
   // tshark prints the "data" protocol (undissected bytes) as the hex of its bytes
   static const int proto_data = proto_get_id_by_filter_name("data");
   if (hf_id == proto_data) return ValueKind::Bytes;
+  if (integer_field_type(hf->type) || hf->type == FT_BOOLEAN) return ValueKind::Integer;
   switch (hf->type) {
-    case FT_UINT8:
-    case FT_UINT16:
-    case FT_UINT24:
-    case FT_UINT32:
-    case FT_UINT40:
-    case FT_UINT48:
-    case FT_UINT56:
-    case FT_UINT64:
-    case FT_INT8:
-    case FT_INT16:
-    case FT_INT24:
-    case FT_INT32:
-    case FT_INT40:
-    case FT_INT48:
-    case FT_INT56:
-    case FT_INT64:
-    case FT_FRAMENUM:
-    case FT_BOOLEAN:
-      return ValueKind::Integer;
     case FT_FLOAT:
     case FT_DOUBLE:
     case FT_RELATIVE_TIME:

@@ -21,6 +21,10 @@ std::recursive_mutex &dissection_mutex();
 
 std::string wireshark_version();
 
+// The integer field types, stored and compared as numbers: FT_INT*, FT_UINT* and FT_FRAMENUM
+// (not FT_CHAR, which tshark prints as a character). `type` is an ftenum_t.
+bool integer_field_type(int type);
+
 // The registered name (abbrev) of a header field, and how its values are stored.
 std::string field_name(int hf_id);
 ValueKind field_kind(int hf_id);

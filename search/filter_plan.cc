@@ -1,5 +1,6 @@
 // filter_plan.cc — see filter_plan.h.
 #include "search/filter_plan.h"
+#include "dissect/wireshark_runtime.h"
 
 #include <arpa/inet.h>
 
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "core/sql_error.h"
+#include "dissect/wireshark_runtime.h"
 #include "index/search_terms.h"
 
 extern "C" {
@@ -121,32 +123,16 @@ std::optional<std::string> index_spelling(header_field_info *hf, const Token &li
       if (!IS_FT_INT(h->type) && !IS_FT_UINT(h->type)) return std::nullopt;
   }
   const std::string &t = literal.text;
+  if (integer_field_type(hf->type)) {
+    if (literal.kind != Token::Word || t.empty()) return std::nullopt;
+    errno = 0;
+    char *end = nullptr;
+    long long v = std::strtoll(t.c_str(), &end, 0);  // decimal, 0x.., 0..
+    if (errno || *end) return std::nullopt;
+    if (t.size() > 1 && t[0] == '0' && t[1] != 'x' && t[1] != 'X') return std::nullopt;  // octal: leave it
+    return std::to_string(v);
+  }
   switch (hf->type) {
-    case FT_UINT8:
-    case FT_UINT16:
-    case FT_UINT24:
-    case FT_UINT32:
-    case FT_UINT40:
-    case FT_UINT48:
-    case FT_UINT56:
-    case FT_UINT64:
-    case FT_INT8:
-    case FT_INT16:
-    case FT_INT24:
-    case FT_INT32:
-    case FT_INT40:
-    case FT_INT48:
-    case FT_INT56:
-    case FT_INT64:
-    case FT_FRAMENUM: {
-      if (literal.kind != Token::Word || t.empty()) return std::nullopt;
-      errno = 0;
-      char *end = nullptr;
-      long long v = std::strtoll(t.c_str(), &end, 0);  // decimal, 0x.., 0..
-      if (errno || *end) return std::nullopt;
-      if (t.size() > 1 && t[0] == '0' && t[1] != 'x' && t[1] != 'X') return std::nullopt;  // octal: leave it
-      return std::to_string(v);
-    }
     case FT_BOOLEAN:
       // stored shifted, so a one-bit flag is 0 or 1; candidates() checks that it is
       if (literal.kind != Token::Word) return std::nullopt;
@@ -180,29 +166,7 @@ std::optional<std::string> index_spelling(header_field_info *hf, const Token &li
 }
 
 bool integer_type(const header_field_info *hf) {
-  if (hf->same_name_next || hf->same_name_prev_id != -1) return false;
-  switch (hf->type) {
-    case FT_UINT8:
-    case FT_UINT16:
-    case FT_UINT24:
-    case FT_UINT32:
-    case FT_UINT40:
-    case FT_UINT48:
-    case FT_UINT56:
-    case FT_UINT64:
-    case FT_INT8:
-    case FT_INT16:
-    case FT_INT24:
-    case FT_INT32:
-    case FT_INT40:
-    case FT_INT48:
-    case FT_INT56:
-    case FT_INT64:
-    case FT_FRAMENUM:
-      return true;
-    default:
-      return false;
-  }
+  return !hf->same_name_next && hf->same_name_prev_id == -1 && integer_field_type(hf->type);
 }
 
 // `field op literal` answered from the value terms (Plan::scan), when sure.

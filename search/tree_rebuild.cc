@@ -123,27 +123,11 @@ bool parse_guid(std::string_view text, e_guid_t &g) {
 }
 
 bool type_supported(const header_field_info *hf) {
+  if (integer_field_type(hf->type)) return true;
   switch (hf->type) {
     case FT_NONE:
     case FT_PROTOCOL:
     case FT_BOOLEAN:
-    case FT_UINT8:
-    case FT_UINT16:
-    case FT_UINT24:
-    case FT_UINT32:
-    case FT_FRAMENUM:
-    case FT_UINT40:
-    case FT_UINT48:
-    case FT_UINT56:
-    case FT_UINT64:
-    case FT_INT8:
-    case FT_INT16:
-    case FT_INT24:
-    case FT_INT32:
-    case FT_INT40:
-    case FT_INT48:
-    case FT_INT56:
-    case FT_INT64:
     case FT_STRING:
     case FT_STRINGZ:
     case FT_UINT_STRING:
