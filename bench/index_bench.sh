@@ -48,9 +48,9 @@ indexer_rss=$(sqlite3 "$(find "$XTRACTR_INDEX_DIR" -name index.db | head -1)" \
 index_size=$(du -sb "$XTRACTR_INDEX_DIR" | cut -f1)
 middle=$((frames / 2))
 measure lookup sqlite3 -cmd ".load $extension" :memory: "SELECT id, time, src, dst, title FROM packets('$capture') WHERE id = $middle;"
-lookup_query_secs=$(sqlite3 -cmd ".load $extension" -cmd ".timer on" :memory: \
-  "SELECT id, time, src, dst, title FROM packets('$capture') WHERE id = $middle;" 2>&1 | \
-  awk '/^Run Time/ {print $4}' | tail -1)
+# .timer reports only statements read from input, not one given as an argument
+lookup_query_secs=$(echo "SELECT id, time, src, dst, title FROM packets('$capture') WHERE id = $middle;" | \
+  sqlite3 -cmd ".load $extension" -cmd ".timer on" :memory: 2>&1 | awk '/^Run Time/ {print $4}' | tail -1)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 cat <<REPORT
