@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import types
 
@@ -91,3 +92,13 @@ def script_args(argv, tamper=False, **numbers):
         setattr(args, name, value)
     args.extension, args.scratch, args.captures = argv[1], argv[2], argv[3:]
     return args
+
+
+def internet_checksum(data):
+    """The IPv4/TCP/UDP ones'-complement checksum of `data`, for the scripts that derive captures."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF

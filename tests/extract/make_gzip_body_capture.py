@@ -15,9 +15,13 @@ once ("invalid block type"), so Wireshark's HTTP dissector cannot decompress it.
 IPv4 header) checksums of the changed segments are recomputed. Classic pcap, Ethernet, IPv4.
 """
 import gzip
+import os
 import struct
 import sys
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import internet_checksum  # noqa: E402
 
 
 def read_pcap(path):
@@ -35,15 +39,6 @@ def read_pcap(path):
         records.append([data[pos:pos + 16], bytearray(data[pos + 16:pos + 16 + incl])])
         pos += 16 + incl
     return data[:24], records
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def tcp_segment(frame):
@@ -64,10 +59,10 @@ def tcp_segment(frame):
 def fix_checksums(frame, ip, tcp, end):
     ihl = tcp - ip
     frame[ip + 10:ip + 12] = b"\0\0"
-    frame[ip + 10:ip + 12] = struct.pack("!H", checksum(bytes(frame[ip:ip + ihl])))
+    frame[ip + 10:ip + 12] = struct.pack("!H", internet_checksum(bytes(frame[ip:ip + ihl])))
     frame[tcp + 16:tcp + 18] = b"\0\0"
     pseudo = bytes(frame[ip + 12:ip + 20]) + struct.pack("!BBH", 0, 6, end - tcp)
-    frame[tcp + 16:tcp + 18] = struct.pack("!H", checksum(pseudo + bytes(frame[tcp:end])))
+    frame[tcp + 16:tcp + 18] = struct.pack("!H", internet_checksum(pseudo + bytes(frame[tcp:end])))
 
 
 def gzip_of_length(body, length, corrupt):
