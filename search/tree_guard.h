@@ -14,7 +14,7 @@ extern "C" {
 /* One stored value, ready for the proto_tree_add_<type> call of its header field's type. */
 typedef struct xtractr_tree_item {
   header_field_info *hf;
-  guint64 integer;    /* integers, booleans, FT_IPv4 (host order), FT_EUI64: shifted and masked */
+  guint64 integer;    /* integers and booleans (shifted, masked), FT_EUI64, FT_IPv4 as inet_pton stores it */
   double real;        /* FT_FLOAT, FT_DOUBLE */
   nstime_t time;      /* FT_RELATIVE_TIME, FT_ABSOLUTE_TIME */
   e_guid_t guid;      /* FT_GUID */
