@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,14 +70,12 @@ class Child {
     while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
   }
-  // Waits for the exit; the status as waitpid gives it, the peak RSS in KB.
-  int wait(long &peak_rss_kb) {
+  // Waits for the exit; the status as waitpid gives it.
+  int wait() {
     int status = 0;
-    struct rusage usage {};
-    while (wait4(pid_, &status, 0, &usage) < 0 && errno == EINTR) {
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
     pid_ = 0;
-    peak_rss_kb = usage.ru_maxrss;
     return status;
   }
 
@@ -245,8 +242,7 @@ IndexSummary build_in_indexer(const std::string &capture, const std::string &dir
   pipe.close_write();  // EOF when the indexer exits, whatever the way
   struct stat st {};
   Report report = follow(pipe.read, capture, stat(capture.c_str(), &st) == 0 ? int64_t(st.st_size) : 0);
-  long peak_rss_kb = 0;
-  int status = child.wait(peak_rss_kb);
+  int status = child.wait();
   if (!report.done || !WIFEXITED(status) || WEXITSTATUS(status) != 0) fail(capture, report, status);
   IndexSummary summary;
   summary.capture = capture;

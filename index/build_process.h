@@ -42,7 +42,7 @@ IndexSummary build_in_indexer(const std::string &capture, const std::string &dir
 
 // The report lines, one per line, fields separated by one space (the message last):
 //   progress FRAMES OFFSET        every quarter second
-//   done PEAK_RSS_KB              the index is complete
+//   done                          the index is complete (its meta holds the peak memory)
 //   error open|user|memory|other MESSAGE
 //   crash FRAME SIGNAL            written by the indexer's crash handler
 // Any other line is the indexer's stderr (libwireshark, glib): the last one explains a crash.

@@ -14,7 +14,6 @@
 // crash at frame N: the tests' stand-in for a dissector bug.
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -107,18 +106,12 @@ void prepare_process(const char *parent) {
   for (int s : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) std::signal(s, on_crash);
 }
 
-long peak_rss_kb() {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
-
 int run(const std::string &capture, const std::string &directory) {
   try {
     use_linked_sqlite();
     ReportProgress progress;
     build_index(capture, directory, &progress);
-    report_line(std::string(report::kDone) + " " + std::to_string(peak_rss_kb()));
+    report_line(report::kDone);
     return 0;
   } catch (const CaptureOpenError &e) {
     report_line(std::string(report::kError) + " open " + e.what());
