@@ -1,9 +1,16 @@
 // capture_reader.cc — see capture_reader.h.
 #include "dissect/capture_reader.h"
 
+#include <sys/stat.h>
+
 namespace xtractr {
 
 CaptureReader::CaptureReader(const std::string &path) : path_(path) {
+  // wiretap's heuristics take a 0-byte file for an ERF capture; a capture (even one without
+  // packets) has at least a file header
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+    throw CaptureOpenError("the file is empty (0 bytes): not a capture");
   int err = 0;
   std::string reason;
   wth_ = open_wiretap(path, /*random_access=*/false, err, reason);

@@ -14,7 +14,8 @@
 **
 ** How it works: every file of the capture argument is re-indexed (capture_index.h), and the
 ** summaries are reported as one JSON object: per file, then totals. A truncated or damaged
-** file is indexed up to the damage and reported with a warning.
+** file is indexed up to the damage and reported with a warning; a capture without packets
+** (a file header only) as 0 frames, null times and a warning.
 */
 #include <string>
 
@@ -35,6 +36,15 @@ void append_strings(std::string &out, const std::vector<std::string> &items) {
     json_append_string(out, items[i]);
   }
   out.push_back(']');
+}
+
+// A capture without packets has no first or last time: null, not the epoch.
+void append_time(std::string &out, const char *key, int64_t frames, double time) {
+  out += std::string(",\"") + key + "\":";
+  if (frames == 0)
+    out += "null";
+  else
+    json_append_double(out, time);
 }
 
 void xtractr_index_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
@@ -58,10 +68,8 @@ void xtractr_index_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
       out += ",\"link_types\":";
       append_strings(out, s.link_types);
       out += ",\"frames\":" + std::to_string(s.frames) + ",\"bytes\":" + std::to_string(s.bytes);
-      out += ",\"first_time\":";
-      json_append_double(out, s.first_time);
-      out += ",\"last_time\":";
-      json_append_double(out, s.last_time);
+      append_time(out, "first_time", s.frames, s.first_time);
+      append_time(out, "last_time", s.frames, s.last_time);
       out += ",\"flows\":" + std::to_string(s.flows) + ",\"index_size\":" + std::to_string(s.index_size);
       out += ",\"seconds\":";
       json_append_double(out, s.seconds);

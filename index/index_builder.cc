@@ -50,14 +50,15 @@ void count_frame(IndexSummary &summary, const FrameRecord &frame) {
 }
 
 // A read error after some frames is a warning (the index holds what was readable); before
-// any frame, or a capture without frames, it is no capture we can index.
+// any frame it is no capture we can index. A capture that ends cleanly after its header is
+// an empty index, as tshark reads it as 0 frames (a 0-byte file never opens: capture_reader).
 void check_read_end(IndexSummary &summary, const CaptureReader &reader) {
   if (!reader.error().empty()) {
     if (summary.frames == 0) throw CaptureOpenError(reader.error());
     summary.warnings.push_back("read stopped after frame " + std::to_string(summary.frames) + ": " + reader.error() +
                                "; the index holds the frames before it");
   }
-  if (summary.frames == 0) throw CaptureOpenError("the capture holds no packets");
+  if (summary.frames == 0) summary.warnings.push_back("the capture holds no packets");
 }
 
 }  // namespace

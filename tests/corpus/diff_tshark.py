@@ -9,8 +9,8 @@ Usage:
 For every capture (files; directories are expanded to their files) it checks, against
 `tshark -n -r CAPTURE` run now with Wireshark's default preferences:
 
-* row count of `packets` = tshark's frame count (and an SQL error naming the file when tshark
-  reads no frame: empty or unreadable captures); a capture tshark stops reading part way
+* row count of `packets` = tshark's frame count (0 for a capture without packets; an SQL
+  error naming the file when tshark cannot read the file); a capture tshark stops reading part way
   (truncated, damaged) must be indexed up to that point with a warning in xtractr_index();
 * per frame: `time` = frame.time_epoch (±1e-6 s), `length` = frame.len, `title` = the Info
   column, `src`/`dst` = the Source/Destination columns;

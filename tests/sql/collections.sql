@@ -2,7 +2,7 @@
 -- name order; ids and flow ids continue from one file to the next; `pcap` tells the file.
 .headers on
 .shell mkdir -p coll && cp http_get_simple__zeek.pcap dns_edns_opts__tcpdump.pcap icmp_5pings__zeek.pcap pcapng_multi_interface__zeek.pcapng empty__zeek.pcap coll/ && echo "not a capture" > coll/README.txt
--- the readable captures, in name order (README.txt and the empty capture are skipped)
+-- the readable captures, in name order (README.txt is skipped; the empty capture has no rows)
 SELECT replace(pcap, rtrim(pcap, replace(pcap, '/', '')), '') AS file, count(*) > 0 AS "has rows",
        max(id) - min(id) + 1 = count(*) AS "ids contiguous"
   FROM packets('coll') GROUP BY pcap ORDER BY min(id);
