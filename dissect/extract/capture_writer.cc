@@ -104,18 +104,20 @@ void CaptureWriter::add(RandomReader &reader, int64_t offset) {
     // another input file: pcapng gets its interfaces appended, pcap needs the same link type
     if (pcapng_) {
       reader.load_all_interfaces();
+      // the reader's own interface list: g_free the struct only (wtap_free_idb_info would free
+      // the reader's blocks, which wtap_close frees again)
       wtapng_iface_descriptions_t *idbs = wtap_file_get_idb_info(reader.handle());
       uint32_t first_new = interfaces_;
       for (guint i = 0; i < idbs->interface_data->len; ++i) {
         int err = 0;
         gchar *err_info = nullptr;
         if (!wtap_dump_add_idb(dumper_, g_array_index(idbs->interface_data, wtap_block_t, i), &err, &err_info)) {
-          wtap_free_idb_info(idbs);
+          g_free(idbs);
           fail("cannot add the interfaces of '" + reader.path() + "'", err, err_info);
         }
         ++interfaces_;
       }
-      wtap_free_idb_info(idbs);
+      g_free(idbs);
       base = interface_base_.emplace(&reader, first_new).first;
     } else {
       base = interface_base_.emplace(&reader, 0).first;
@@ -128,7 +130,10 @@ void CaptureWriter::add(RandomReader &reader, int64_t offset) {
                                wtap_encap_name(encap_) + ", " +
                                wtap_encap_name(rec.rec_header.packet_header.pkt_encap) + "); name it .pcapng");
     if (pcapng_ && base->second) {
-      rec.rec_header.packet_header.interface_id += base->second;
+      // a pcap reader never sets interface_id (a stale value stays in the record): it is
+      // the record's own only when the reader says so
+      uint32_t own = (rec.presence_flags & WTAP_HAS_INTERFACE_ID) ? rec.rec_header.packet_header.interface_id : 0;
+      rec.rec_header.packet_header.interface_id = own + base->second;
       rec.presence_flags |= WTAP_HAS_INTERFACE_ID;
     }
   }

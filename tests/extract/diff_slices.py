@@ -8,13 +8,16 @@ written by xtractr to .pcapng and to .pcap; tshark writes the same frames itself
 (`tshark -r F -Y "frame.number % 3 == 1" -w ref.pcapng`, resp. the flow's frame numbers). Both results, read back by tshark,
 must show the same frames: time stamps, lengths, interface, link type, protocols, and the
 same bytes (`tshark -x`). The .pcap variant is compared where pcap can hold the link types.
+With two or more captures, one call also writes rows of the first two (by path) into one
+file, compared with tshark's slices of each merged by `mergecap -a`.
 Exit status 1 on any difference."""
 import os
 import sqlite3
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from xtractr_test import connect, script_args, scratch_copies, tshark  # noqa: E402
+from xtractr_test import connect, script_args, scratch_copy, scratch_copies, tshark  # noqa: E402
 
 FIELDS = ["frame.time_epoch", "frame.len", "frame.cap_len", "frame.encap_type", "frame.protocols"]
 
@@ -75,6 +78,35 @@ def main(argv):
                     first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
                     print("FAIL %s %s.%s: frames differ from tshark's slice (first at line %d: %r vs %r)" % (
                         original, name, ext, first, a[first] if first < len(a) else None, b[first] if first < len(b) else None))
+    # rows of two captures in one call (each row's id is an id of its own capture): the file
+    # holds capture A's chosen frames then B's (by path), as tshark's slices of each, merged
+    # in that order by mergecap -a
+    copies = sorted(scratch_copy(c, args.scratch) for c in args.captures)
+    if len(copies) >= 2:
+        a, b = copies[0], copies[1]
+        base = os.path.join(args.scratch, "two-captures")
+        parts = []
+        for capture, remainder in ((a, 1), (b, 2)):
+            part = "%s.%d.ref.pcapng" % (base, remainder)
+            tshark("-r", capture, "-Y", "frame.number % 3 == " + str(remainder), "-w", part)
+            parts.append(part)
+        reference = base + ".ref.pcapng"
+        subprocess.run(["mergecap", "-a", "-w", reference] + parts, check=True)
+        out = base + ".pcapng"
+        if os.path.exists(out):
+            os.remove(out)
+        # B's rows first: the row order must not matter
+        n = db.execute("SELECT xtractr_write_pcap(?, c, id) FROM ("
+                       " SELECT ? AS c, id FROM packets(?) WHERE id % 3 = 2 UNION ALL"
+                       " SELECT ?, id FROM packets(?) WHERE id % 3 = 1)", (out, b, b, a, a)).fetchone()[0]
+        checked += 1
+        want = describe(reference, False)
+        got = describe(out, False) if os.path.exists(out) else ("", "")
+        if n != len(want[0].splitlines()) or got != want:
+            failures += 1
+            print("FAIL two captures %s + %s: wrote %d frames; tshark's merged slices hold %d%s" % (
+                os.path.basename(a), os.path.basename(b), n, len(want[0].splitlines()),
+                "" if got == want else " and differ"))
     print("diff_slices: %d slices compared, %d differ" % (checked, failures))
     return 1 if failures or not checked else 0
 
