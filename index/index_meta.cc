@@ -42,12 +42,23 @@ std::string fixed(double value, int decimals) {
   return number;
 }
 
+const char *file_kind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a file";
+}
+
 }  // namespace
 
 CaptureStamp stamp_of(const std::string &path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) throw UserError("cannot open capture '" + path + "': " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) throw UserError("capture '" + path + "' is a directory");
+  // a FIFO, socket or device would block the open() (or never end): only files are captures
+  if (!S_ISREG(st.st_mode))
+    throw UserError("capture '" + path + "' is not a regular file (" + file_kind(st.st_mode) + ")");
   if (access(path.c_str(), R_OK) != 0) throw UserError("cannot read capture '" + path + "': " + std::strerror(errno));
   return CaptureStamp{int64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
                       int64_t(st.st_ino)};
