@@ -110,7 +110,7 @@ std::map<std::string, CacheEntry> &cache() {
 std::shared_ptr<CaptureIndex> cached(const std::string &capture, const CaptureStamp &stamp) {
   std::lock_guard<std::mutex> guard(cache_mutex());
   auto found = cache().find(capture);
-  return found != cache().end() && found->second.stamp.same_file(stamp) ? found->second.index : nullptr;
+  return found != cache().end() && found->second.stamp == stamp ? found->second.index : nullptr;
 }
 
 std::shared_ptr<CaptureIndex> remember(const std::string &capture, const CaptureStamp &stamp,

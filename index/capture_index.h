@@ -3,8 +3,9 @@
 // How it works: the index is a directory holding `index.db`, an SQLite database with the
 // packet and flow columns, the field dictionary and the compressed field blocks (the `docs`
 // table, see block_codec.h), beside `search/`, the Xapian database. CaptureIndex::open()
-// returns an index that matches the capture as it is on disk now (size, mtime, inode, first
-// bytes and the libwireshark version), building one when there is none. Building happens
+// returns an index that matches the capture as it is on disk now (size, mtime, ctime, inode,
+// content sampled over the whole file, and the libwireshark version), checked on every call —
+// a cached index too —, building one when there is none. Building happens
 // under an flock on `<index dir>.lock`, into a temporary directory that is renamed into
 // place only when complete, so a killed build leaves nothing a later query trusts, and two
 // processes never build the same index at once.
@@ -73,6 +74,7 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   6  src/dst in blocks; text prefix and decimal coding
 //   7  capture_head in meta; tshark-exact booleans and empty bytes
 //   8  built by xtractr-indexer: workers, partitions, peak_rss_kb in meta
-constexpr int kIndexSchemaVersion = 8;
+//   9  capture_ctime_ns and capture_sample (content sampled over the whole file) in meta
+constexpr int kIndexSchemaVersion = 9;
 
 }  // namespace xtractr

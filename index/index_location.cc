@@ -2,6 +2,7 @@
 #include "index/index_location.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <functional>
 
+#include "core/content_hash.h"
 #include "core/sql_error.h"
 
 namespace xtractr {
@@ -170,18 +172,34 @@ void remove_tree(const std::string &path) {
   }
 }
 
-uint64_t file_head_hash(const std::string &path) {
-  FILE *f = fopen(path.c_str(), "rb");
-  if (!f) return 0;
-  std::string head(64 * 1024, '\0');
-  head.resize(fread(&head[0], 1, head.size(), f));
-  fclose(f);
-  uint64_t h = 1469598103934665603ull;  // FNV-1a 64
-  for (unsigned char c : head) {
-    h ^= c;
-    h *= 1099511628211ull;
+uint64_t file_sample_hash(const std::string &path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return 0;
   }
-  return h;
+  constexpr int64_t kHead = 64 * 1024, kWindow = 4 * 1024, kWindows = 64;
+  const int64_t size = st.st_size;
+  ContentHash hash;
+  std::string buffer(size_t(kHead), '\0');
+  auto sample = [&](int64_t offset, int64_t length) {
+    ssize_t n = pread(fd, &buffer[0], size_t(length), offset);
+    if (n > 0) hash.update(buffer.data(), size_t(n));
+  };
+  sample(0, kHead);
+  if (size > kHead) {
+    // windows from the end of the head to the end of the file, the last one ending at EOF
+    const int64_t span = size - kHead - kWindow;
+    for (int64_t i = 0; i < kWindows; ++i) {
+      int64_t offset = kHead + (span > 0 ? span * i / (kWindows - 1) : 0);
+      sample(offset, std::min(kWindow, size - offset));
+      if (span <= 0) break;
+    }
+  }
+  ::close(fd);
+  return hash.digest();
 }
 
 long long tree_size(const std::string &path) {

@@ -37,9 +37,12 @@ void make_directories(const std::string &directory);
 // Removes a directory tree (best effort).
 void remove_tree(const std::string &path);
 
-// A hash of the first 64 KiB of a file (0 when unreadable): with size, mtime and inode, it
-// tells a capture rewritten in place from the one that was indexed.
-uint64_t file_head_hash(const std::string &path);
+// A hash of samples of a file's content spread over all of it (0 when unreadable): its first
+// 64 KiB (the headers), then 64 windows of 4 KiB evenly spread up to its end — at most
+// 320 KiB read whatever the size. With size, mtime, ctime and inode it tells a capture rewritten in place
+// from the one that was indexed. Opened without blocking, so a file swapped for a FIFO
+// after stat() cannot hang it.
+uint64_t file_sample_hash(const std::string &path);
 
 // Total size of the regular files under a directory.
 long long tree_size(const std::string &path);

@@ -60,13 +60,18 @@ CaptureStamp stamp_of(const std::string &path) {
   if (!S_ISREG(st.st_mode))
     throw UserError("capture '" + path + "' is not a regular file (" + file_kind(st.st_mode) + ")");
   if (access(path.c_str(), R_OK) != 0) throw UserError("cannot read capture '" + path + "': " + std::strerror(errno));
-  return CaptureStamp{int64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                      int64_t(st.st_ino)};
+  CaptureStamp stamp;
+  stamp.size = int64_t(st.st_size);
+  stamp.mtime_ns = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  stamp.ctime_ns = int64_t(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  stamp.inode = int64_t(st.st_ino);
+  stamp.sample = file_sample_hash(path);
+  return stamp;
 }
 
 bool IndexMeta::describes(const std::string &capture, const CaptureStamp &now) const {
   return schema_version == kIndexSchemaVersion && wireshark_version == xtractr::wireshark_version() &&
-         summary.capture == capture && stamp.same_file(now) && stamp.head == file_head_hash(capture);
+         summary.capture == capture && stamp == now;
 }
 
 IndexMeta current_meta(const CaptureStamp &stamp, const IndexSummary &summary) {
@@ -74,7 +79,6 @@ IndexMeta current_meta(const CaptureStamp &stamp, const IndexSummary &summary) {
   meta.schema_version = kIndexSchemaVersion;
   meta.wireshark_version = wireshark_version();
   meta.stamp = stamp;
-  meta.stamp.head = file_head_hash(summary.capture);
   meta.summary = summary;
   return meta;
 }
@@ -92,8 +96,9 @@ void write_meta(Database &db, const IndexMeta &meta) {
   put("capture_path", s.capture);
   put("capture_size", std::to_string(meta.stamp.size));
   put("capture_mtime_ns", std::to_string(meta.stamp.mtime_ns));
+  put("capture_ctime_ns", std::to_string(meta.stamp.ctime_ns));
   put("capture_inode", std::to_string(meta.stamp.inode));
-  put("capture_head", std::to_string(meta.stamp.head));
+  put("capture_sample", std::to_string(meta.stamp.sample));
   put("format", s.format);
   put("compression", s.compression);
   put("link_types", join_lines(s.link_types));
@@ -124,8 +129,11 @@ IndexMeta read_meta(Database &db) {
   if (meta.schema_version != kIndexSchemaVersion) return meta;  // another layout: nothing else to trust
   meta.wireshark_version = get("wireshark_version");
   s.capture = get("capture_path");
-  meta.stamp = CaptureStamp{std::stoll(get("capture_size")), std::stoll(get("capture_mtime_ns")),
-                            std::stoll(get("capture_inode")), std::stoull(get("capture_head"))};
+  meta.stamp.size = std::stoll(get("capture_size"));
+  meta.stamp.mtime_ns = std::stoll(get("capture_mtime_ns"));
+  meta.stamp.ctime_ns = std::stoll(get("capture_ctime_ns"));
+  meta.stamp.inode = std::stoll(get("capture_inode"));
+  meta.stamp.sample = std::stoull(get("capture_sample"));
   s.format = get("format");
   s.compression = get("compression");
   s.link_types = split_lines(get("link_types"));

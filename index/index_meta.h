@@ -10,7 +10,7 @@
 // How it works: one struct, written and read by the same two functions, so the builder and
 // the validity check cannot disagree on a key. An index is valid for a capture when the
 // schema and libwireshark versions are the ones running now and the capture's stamp (size,
-// mtime, inode, a hash of its first bytes) is the one recorded.
+// mtime, ctime, inode, a hash of content sampled over the whole file) is the one recorded.
 #pragma once
 
 #include <cstdint>
@@ -21,15 +21,19 @@
 
 namespace xtractr {
 
-// The identity of a capture file on disk.
+// The identity of a capture file on disk: what stat() says and a hash of samples of its
+// content (file_sample_hash, index_location.h). ctime catches a rewrite whose mtime was put
+// back (`touch -r`), the samples a copy over the file that kept every stat() fact.
 struct CaptureStamp {
-  int64_t size = -1, mtime_ns = -1, inode = -1;
-  uint64_t head = 0;  // file_head_hash(): checked when an index is opened, not on every query
-  // size, mtime and inode (the cheap check made on every query)
-  bool same_file(const CaptureStamp &o) const { return size == o.size && mtime_ns == o.mtime_ns && inode == o.inode; }
+  int64_t size = -1, mtime_ns = -1, ctime_ns = -1, inode = -1;
+  uint64_t sample = 0;
+  bool operator==(const CaptureStamp &o) const {
+    return size == o.size && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns && inode == o.inode && sample == o.sample;
+  }
 };
 
-// stat() of the capture (head left 0); throws UserError naming the file when it cannot be read.
+// The capture's stamp now (stat() and ~320 KiB of samples, checked by every query); throws
+// UserError naming the file when it cannot be read or is not a regular file.
 CaptureStamp stamp_of(const std::string &path);
 
 struct IndexMeta {
@@ -38,7 +42,7 @@ struct IndexMeta {
   CaptureStamp stamp;
   IndexSummary summary;  // summary.capture is the capture's path
 
-  // Whether this index describes `capture` as `stamp` (with its head hash) says it is now.
+  // Whether this index describes `capture` as `stamp` says it is now.
   bool describes(const std::string &capture, const CaptureStamp &stamp) const;
 };
 
