@@ -16,6 +16,7 @@
 #include "dissect/capture_reader.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/build_process.h"
+#include "index/index_checksums.h"
 #include "index/index_location.h"
 #include "index/index_meta.h"
 
@@ -23,21 +24,33 @@ namespace xtractr {
 
 namespace {
 
-// Opens the index in `directory` if it is complete and describes the capture as it is now.
-std::shared_ptr<CaptureIndex> open_if_valid(const std::string &directory, const std::string &capture,
-                                            const CaptureStamp &stamp) {
+// What open_if_valid() found: a valid index, or none — stale (another capture, version or
+// content: rebuilt quietly) or damaged (`damage` says how: rebuilt with a warning).
+struct Found {
+  std::shared_ptr<CaptureIndex> index;
+  std::string damage;
+};
+
+// Opens the index in `directory` if it is complete, intact (index_checksums.h) and describes
+// the capture as it is now.
+Found open_if_valid(const std::string &directory, const std::string &capture, const CaptureStamp &stamp) {
   std::string path = directory + "/index.db";
-  if (access(path.c_str(), R_OK) != 0) return nullptr;
+  struct stat st;
+  if (stat(directory.c_str(), &st) != 0) return {};
+  if (access(path.c_str(), F_OK) != 0) return {nullptr, "index.db: missing"};
   try {
     Database db(path, SQLITE_OPEN_READONLY);
     IndexMeta meta = read_meta(db);
-    if (!meta.describes(capture, stamp)) return nullptr;
+    if (!meta.describes(capture, stamp)) return {};
+    IndexFiles files;
+    std::string damage = verify_checksums(directory, files);
+    if (!damage.empty()) return {nullptr, damage};
     IndexSummary summary = std::move(meta.summary);
     summary.directory = directory;
     summary.index_size = tree_size(directory);
-    return std::make_shared<CaptureIndex>(std::move(db), std::move(summary));
-  } catch (const std::exception &) {
-    return nullptr;  // unreadable or half-written: not an index we trust
+    return {std::make_shared<CaptureIndex>(std::move(db), std::move(summary), std::move(files)), ""};
+  } catch (const std::exception &e) {
+    return {nullptr, e.what()};  // unreadable or malformed: not an index we trust
   }
 }
 
@@ -108,9 +121,14 @@ std::map<std::string, CacheEntry> &cache() {
 // The cache is locked only around its map: a build (in the indexer, under the index's file
 // lock) never blocks queries on other captures.
 std::shared_ptr<CaptureIndex> cached(const std::string &capture, const CaptureStamp &stamp) {
-  std::lock_guard<std::mutex> guard(cache_mutex());
-  auto found = cache().find(capture);
-  return found != cache().end() && found->second.stamp == stamp ? found->second.index : nullptr;
+  std::shared_ptr<CaptureIndex> index;
+  {
+    std::lock_guard<std::mutex> guard(cache_mutex());
+    auto found = cache().find(capture);
+    if (found != cache().end() && found->second.stamp == stamp) index = found->second.index;
+  }
+  // an index file written since it was verified is verified again (by the caller's open)
+  return index && !index->files().changed_since_verified() ? index : nullptr;
 }
 
 std::shared_ptr<CaptureIndex> remember(const std::string &capture, const CaptureStamp &stamp,
@@ -120,9 +138,27 @@ std::shared_ptr<CaptureIndex> remember(const std::string &capture, const Capture
   return index;
 }
 
+// Tells of an index rebuilt because it was damaged: a warning in its meta (what
+// xtractr_index() reports) and in SQLite's error log (`.log stderr` in the shell).
+void note_rebuilt(const std::string &directory, const std::string &capture, const std::string &damage) {
+  const std::string warning = "the index was damaged (" + damage + ") and has been rebuilt";
+  Database db(directory + "/index.db", SQLITE_OPEN_READWRITE);
+  Statement update(db.get(), "UPDATE meta SET value = value || ?1 || char(10) WHERE key = 'warnings'");
+  update.bind(1, std::string_view(warning));
+  update.run();
+  sqlite3_log(SQLITE_WARNING, "xtractr: the index of '%s' was damaged (%s) and has been rebuilt", capture.c_str(),
+              damage.c_str());
+}
+
 }  // namespace
 
-CaptureIndex::CaptureIndex(Database db, IndexSummary summary) : db_(std::move(db)), summary_(std::move(summary)) {
+void CaptureIndex::forget(const std::string &capture) {
+  std::lock_guard<std::mutex> guard(cache_mutex());
+  cache().erase(capture);
+}
+
+CaptureIndex::CaptureIndex(Database db, IndexSummary summary, IndexFiles files)
+    : files_(std::move(files)), db_(std::move(db)), summary_(std::move(summary)) {
   Statement s(db_.get(), "SELECT id, name, kind FROM dictionary ORDER BY id");
   while (s.step()) {
     if (s.integer(0) != int64_t(dictionary_.size())) throw std::runtime_error("index dictionary is not dense");
@@ -171,9 +207,12 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
     if (auto index = cached(capture, stamp)) return index;
 
   IndexPlaces places = index_places(capture);
+  std::string damage;  // of the first damaged index found: it is rebuilt, with a warning
   if (!rebuild) {
     for (const std::string &candidate : places.candidates) {
-      if (auto index = open_if_valid(candidate, capture, stamp)) return remember(capture, stamp, index);
+      Found found = open_if_valid(candidate, capture, stamp);
+      if (found.index) return remember(capture, stamp, found.index);
+      if (damage.empty()) damage = found.damage;
     }
   }
   std::string target;
@@ -193,18 +232,30 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
   FileLock lock(target + ".lock", capture);
   // another process may have built it while we waited for the lock
   if (!rebuild) {
-    if (auto index = open_if_valid(target, capture, stamp)) return remember(capture, stamp, index);
+    Found found = open_if_valid(target, capture, stamp);
+    if (found.index) return remember(capture, stamp, found.index);
+    if (!found.damage.empty()) damage = found.damage;
   }
   remove_leftovers(target);
   std::string temporary = target + ".tmp-" + std::to_string(getpid());
   IndexSummary built;
   try {
     built = build_in_indexer(capture, temporary);
+    if (!damage.empty()) note_rebuilt(temporary, capture, damage);
+    record_checksums(temporary);
   } catch (const CaptureOpenError &e) {
     remove_tree(temporary);
     // nothing will ever be indexed here: leave no lock file beside a file that is no capture
     if (access(target.c_str(), F_OK) != 0) unlink((target + ".lock").c_str());
     throw UserError("cannot read capture '" + capture + "': " + e.what());
+  } catch (const Interrupted &) {
+    remove_tree(temporary);
+    throw;
+  } catch (const std::exception &e) {
+    remove_tree(temporary);
+    if (damage.empty()) throw;
+    throw IndexBuildFailed("the index of '" + capture + "' is damaged (" + damage +
+                           ") and rebuilding it failed: " + e.what());
   } catch (...) {
     remove_tree(temporary);
     throw;
@@ -218,12 +269,15 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
     throw UserError("cannot move the index of '" + capture + "' into place: " + std::strerror(e));
   }
   if (had_old) remove_tree(old);
-  auto index = open_if_valid(target, capture, stamp);
-  if (!index) throw UserError("the index of '" + capture + "' changed while it was built (the capture was modified?)");
-  IndexSummary &summary = const_cast<IndexSummary &>(index->summary());
+  Found found = open_if_valid(target, capture, stamp);
+  if (!found.index && !found.damage.empty())
+    throw UserError("the index of '" + capture + "' is damaged right after it was built (" + found.damage + ")");
+  if (!found.index)
+    throw UserError("the index of '" + capture + "' changed while it was built (the capture was modified?)");
+  IndexSummary &summary = const_cast<IndexSummary &>(found.index->summary());
   summary.built_now = true;
   summary.seconds = built.seconds;
-  return remember(capture, stamp, index);
+  return remember(capture, stamp, found.index);
 }
 
 }  // namespace xtractr

@@ -20,6 +20,7 @@
 #include "core/sqlite_handles.h"
 #include "dissect/extract/random_reader.h"
 #include "index/block_codec.h"
+#include "index/index_checksums.h"
 #include "index/index_summary.h"
 
 namespace xtractr {
@@ -41,9 +42,16 @@ class CaptureIndex {
   // The bytes of frame `frame`'s record (local frame number), read back from the capture.
   std::string frame_bytes(uint32_t frame) const;
 
-  CaptureIndex(Database db, IndexSummary summary);
+  // The index files as verified when it was opened (index_checksums.h).
+  const IndexFiles &files() const { return files_; }
+  // Drops `capture`'s index from this process's cache: the next open verifies it again
+  // (called when a query finds it damaged).
+  static void forget(const std::string &capture);
+
+  CaptureIndex(Database db, IndexSummary summary, IndexFiles files = {});
 
  private:
+  IndexFiles files_;
   Database db_;
   IndexSummary summary_;
   std::vector<DictionaryEntry> dictionary_;
@@ -75,6 +83,7 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   7  capture_head in meta; tshark-exact booleans and empty bytes
 //   8  built by xtractr-indexer: workers, partitions, peak_rss_kb in meta
 //   9  capture_ctime_ns and capture_sample (content sampled over the whole file) in meta
-constexpr int kIndexSchemaVersion = 9;
+//   10 `checksums` of every index file (index_checksums.h): an index without it is rebuilt
+constexpr int kIndexSchemaVersion = 10;
 
 }  // namespace xtractr

@@ -11,14 +11,16 @@ namespace xtractr {
 SearchIndex::SearchIndex(const CollectionMember &member)
     : member_(member), frames_(uint32_t(member.index->summary().frames)) {
   std::string path = member.index->summary().directory + "/search";
-  if (access((path + "/iamglass").c_str(), R_OK) != 0)
+  if (access((path + "/iamglass").c_str(), R_OK) != 0) {
+    CaptureIndex::forget(member.index->capture());
     throw UserError("the index of '" + member.index->capture() + "' has no search index (" + path +
-                    "); rebuild it with xtractr_index('" + member.index->capture() + "', 1)");
+                    "); the next query verifies and rebuilds it");
+  }
   try {
     db_ = Xapian::Database(path);
     fields_ = decode_fields(db_.get_metadata("fields"));
   } catch (const Xapian::Error &e) {
-    throw UserError("cannot open the search index of '" + member.index->capture() + "': " + e.get_description());
+    damaged(e);
   }
   for (uint32_t i = 0; i < fields_.size(); ++i) by_name_.emplace(fields_[i].name, i);
 }
@@ -66,8 +68,20 @@ bool SearchIndex::spelled(const std::string &name) const {
   return id && !(fields_[*id].flags & (kFieldIncomplete | kFieldDerived));
 }
 
+void SearchIndex::damaged(const Xapian::Error &e) const {
+  // the files were verified when the index was opened (index_checksums.h): damaged since,
+  // or in a way checksums cannot see. The next query verifies again and rebuilds.
+  CaptureIndex::forget(member_.index->capture());
+  throw UserError("the search index of '" + member_.index->capture() + "' is damaged (" + e.get_description() +
+                  "); the next query verifies and rebuilds it");
+}
+
 void SearchIndex::add_postings(const std::string &term, IdSet &out) {
-  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) out.push_back(*it);
+  try {
+    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) out.push_back(*it);
+  } catch (const Xapian::Error &e) {
+    damaged(e);
+  }
 }
 
 IdSet SearchIndex::postings(const std::string &term) {
@@ -78,13 +92,21 @@ IdSet SearchIndex::postings(const std::string &term) {
 
 void SearchIndex::for_each_term(const std::string &prefix,
                                 const std::function<void(const std::string &, uint32_t)> &visit) {
-  for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) visit(*it, it.get_termfreq());
+  try {
+    for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) visit(*it, it.get_termfreq());
+  } catch (const Xapian::Error &e) {
+    damaged(e);
+  }
 }
 
 IdSet SearchIndex::scan_slot(unsigned slot, const std::function<bool(double)> &keep) {
   IdSet out;
-  for (auto it = db_.valuestream_begin(slot); it != db_.valuestream_end(slot); ++it)
-    if (keep(Xapian::sortable_unserialise(*it))) out.push_back(it.get_docid());
+  try {
+    for (auto it = db_.valuestream_begin(slot); it != db_.valuestream_end(slot); ++it)
+      if (keep(Xapian::sortable_unserialise(*it))) out.push_back(it.get_docid());
+  } catch (const Xapian::Error &e) {
+    damaged(e);
+  }
   return out;
 }
 

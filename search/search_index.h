@@ -59,6 +59,9 @@ class SearchIndex {
   IdSet scan_packets_column(const char *column, const std::function<bool(double)> &keep);
 
  private:
+  // A Xapian error reading the index: an error naming the capture; the cache forgets it.
+  [[noreturn]] void damaged(const Xapian::Error &e) const;
+
   const CollectionMember &member_;
   uint32_t frames_;
   Xapian::Database db_;
