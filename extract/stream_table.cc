@@ -20,6 +20,7 @@
 ** prints. Consecutive TCP payload in one direction is one message; each UDP datagram is one.
 ** A flow that does not exist, or is neither TCP nor UDP, has no rows.
 */
+#include <charconv>
 #include <map>
 #include <mutex>
 
@@ -37,11 +38,29 @@ const char kSchema[] =
     "CREATE TABLE x(seq INTEGER, dir INTEGER, time REAL, packet INTEGER, data BLOB, gap INTEGER,"
     " capture HIDDEN, flow HIDDEN)";
 
+// The flow id: an INTEGER, or TEXT spelling one ('7'); nullopt for anything else (no rows).
+// Not sqlite3_value_numeric_type(): the arguments are sqlite3_value_dup() copies, which
+// belong to no connection, and newer SQLite (e.g. better-sqlite3's 3.5x) crashes converting
+// those in place.
+std::optional<int64_t> flow_argument(sqlite3_value *value) {
+  if (!value) return std::nullopt;
+  if (sqlite3_value_type(value) == SQLITE_INTEGER) return sqlite3_value_int64(value);
+  if (sqlite3_value_type(value) != SQLITE_TEXT) return std::nullopt;
+  std::string text = *text_argument(value);
+  size_t begin = text.find_first_not_of(" \t\n\r"), end = text.find_last_not_of(" \t\n\r");
+  if (begin == std::string::npos) return std::nullopt;
+  int64_t flow = 0;
+  auto [at, error] = std::from_chars(text.data() + begin, text.data() + end + 1, flow);
+  if (error != std::errc() || at != text.data() + end + 1) return std::nullopt;
+  return flow;
+}
+
 void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &rows) {
   std::optional<std::string> capture = text_argument(args[0]);
   if (!capture) throw UserError("xtractr_stream(): the capture is NULL");
-  if (!args[1] || sqlite3_value_numeric_type(args[1]) != SQLITE_INTEGER) return;
-  const int64_t flow = sqlite3_value_int64(args[1]);
+  std::optional<int64_t> flow_id = flow_argument(args[1]);
+  if (!flow_id) return;
+  const int64_t flow = *flow_id;
 
   ExtractSource source(*capture);
   std::optional<LocalId> where = source.locate_flow(flow);
