@@ -6,8 +6,9 @@
 **   SELECT xtractr_version();
 **   -- {"xtractr":"0.1.0","libwireshark":"4.0.17","xapian":"1.4.22","v8":"10.2.154.26-node.36",
 **   --  "sqlite":"3.40.1"}
+**
+** The V8 version is the JavaScript runtime's (udf/js_module.h), which this loads.
 */
-#include <v8.h>
 #include <xapian.h>
 
 #include <string>
@@ -16,6 +17,7 @@
 #include "dissect/wireshark_runtime.h"
 #include "extension/extension_sql.h"
 #include "index/block_codec.h"
+#include "udf/udf.h"
 
 #ifndef XTRACTR_VERSION
 #define XTRACTR_VERSION "0.0.0"
@@ -35,7 +37,10 @@ void xtractr_version_function(sqlite3_context *ctx, int, sqlite3_value **) {
     out += ",\"xapian\":";
     json_append_string(out, Xapian::version_string());
     out += ",\"v8\":";
-    json_append_string(out, v8::V8::GetVersion());
+    if (std::string v8 = v8_version(); v8.empty())
+      out += "null";  // the JavaScript runtime cannot be loaded; a JavaScript call says why
+    else
+      json_append_string(out, v8);
     out += ",\"sqlite\":";
     json_append_string(out, sqlite3_libversion());
     out.push_back('}');

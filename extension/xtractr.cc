@@ -11,7 +11,8 @@
 ** How it works: registers, on the connection that loads it, what each library exports to SQL
 ** (one list, kExports: each library's SqlExports, core/function_registry.h). libwireshark and V8 are
 ** initialised lazily, on first use, once per process; the library is linked with
-** -z nodelete because neither can be initialised twice.
+** -z nodelete because neither can be initialised twice. V8 is not linked in: it is
+** xtractr-v8.so, opened on the first JavaScript call (udf/js_module.h).
 */
 #include "core/function_registry.h"
 #include "core/sql_error.h"

@@ -15,9 +15,10 @@
 **   SELECT longest(title) FROM packets('day1.pcapng');
 **   SELECT js_config('timeout_ms', 500);
 **
-** How it works: every function shares the connection's JsRuntime (js_runtime.h) through its
-** user data. A scalar call is one episode (its own time budget); an aggregate is one episode
-** from its first step to its final, so its whole run shares one budget. Errors (JS
+** How it works: every function gets the connection's JsRuntime (js_runtime.h) from
+** js_module.cc, which xtractr.so calls on each JavaScript call (js_module.h). A scalar call
+** is one episode (its own time budget); an aggregate is one episode from its first step to
+** its final, so its whole run shares one budget. Errors (JS
 ** exceptions with their line, timeouts, heap exhaustion) become SQL errors; the aggregate's
 ** state is freed in xFinal, which SQLite always calls.
 */
@@ -26,19 +27,14 @@
 #include <optional>
 #include <string>
 
-#include "core/function_registry.h"
 #include "core/sql_error.h"
 #include "udf/js_runtime.h"
+#include "udf/js_sql.h"
 #include "udf/mapreduce_job.h"
-#include "udf/udf.h"
 
 namespace xtractr {
 
 namespace {
-
-JsRuntime &runtime_of(sqlite3_context *ctx) {
-  return **static_cast<std::shared_ptr<JsRuntime> *>(sqlite3_user_data(ctx));
-}
 
 std::optional<std::string> text_arg(sqlite3_value *value) {
   if (sqlite3_value_type(value) == SQLITE_NULL) return std::nullopt;
@@ -52,11 +48,13 @@ std::string required_text(sqlite3_value *value, const char *what) {
   return *text;
 }
 
+}  // namespace
+
 // ---- js_config(name [, value]) ----
 
-void js_config(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void js_config(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   guard_function(ctx, [&] {
-    JsRuntime &rt = runtime_of(ctx);
+    JsRuntime &rt = *runtime;
     std::string name = required_text(argv[0], "js_config(name [, value]): name");
     bool set = argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_NULL;
     if (set && sqlite3_value_numeric_type(argv[1]) != SQLITE_INTEGER)
@@ -75,6 +73,8 @@ void js_config(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 // ---- js_create_function(name, source) ----
+
+namespace {
 
 bool valid_name(const std::string &name) {
   if (name.empty() || name.size() > 128 || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
@@ -268,10 +268,12 @@ void register_user_function(sqlite3_context *ctx, std::unique_ptr<UserFunction> 
   sqlite3_result_text(ctx, name.c_str(), int(name.size()), SQLITE_TRANSIENT);
 }
 
-void js_create_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
+}  // namespace
+
+void js_create_function(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int, sqlite3_value **argv) {
   guard_function(ctx, [&] {
     auto f = std::make_unique<UserFunction>();
-    f->runtime = *static_cast<std::shared_ptr<JsRuntime> *>(sqlite3_user_data(ctx));
+    f->runtime = runtime;
     f->name = required_text(argv[0], "js_create_function(name, source): name");
     if (!valid_name(f->name)) throw UserError("js_create_function(): '" + f->name + "' is not a valid function name");
     f->source = required_text(argv[1], "js_create_function(name, source): source");
@@ -279,10 +281,10 @@ void js_create_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
   });
 }
 
-void js_create_aggregate(sqlite3_context *ctx, int, sqlite3_value **argv) {
+void js_create_aggregate(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int, sqlite3_value **argv) {
   guard_function(ctx, [&] {
     auto f = std::make_unique<UserFunction>();
-    f->runtime = *static_cast<std::shared_ptr<JsRuntime> *>(sqlite3_user_data(ctx));
+    f->runtime = runtime;
     f->name = required_text(argv[0], "js_create_aggregate(name, step, final): name");
     if (!valid_name(f->name)) throw UserError("js_create_aggregate(): '" + f->name + "' is not a valid function name");
     f->source = required_text(argv[1], "js_create_aggregate(name, step, final): step");
@@ -293,9 +295,9 @@ void js_create_aggregate(sqlite3_context *ctx, int, sqlite3_value **argv) {
 
 // ---- mapreduce(doc, map [, reduce]) ----
 
-void mapreduce_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void mapreduce_step(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   guard_function(ctx, [&] {
-    AggregateState &state = step_state(ctx, runtime_of(ctx));
+    AggregateState &state = step_state(ctx, *runtime);
     if (state.failed) return;
     state.failed = true;
     JsEngine &engine = *state.engine;
@@ -324,31 +326,5 @@ void mapreduce_final(sqlite3_context *ctx) {
     sqlite3_result_subtype(ctx, 'J');
   });
 }
-
-const FunctionSpec kJsFunctions[] = {
-    {"js_config", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, js_config, nullptr, nullptr},
-    {"js_config", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, js_config, nullptr, nullptr},
-    {"js_create_function", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, js_create_function, nullptr, nullptr},
-    {"js_create_aggregate", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, js_create_aggregate, nullptr, nullptr},
-    {"mapreduce", 2, SQLITE_UTF8, nullptr, mapreduce_step, mapreduce_final},
-    {"mapreduce", 3, SQLITE_UTF8, nullptr, mapreduce_step, mapreduce_final},
-    {nullptr, 0, 0, nullptr, nullptr, nullptr},
-};
-
-void destroy_runtime(void *p) { delete static_cast<std::shared_ptr<JsRuntime> *>(p); }
-
-}  // namespace
-
-int register_udf(sqlite3 *db) {
-  auto runtime = std::make_shared<JsRuntime>(db);
-  for (const FunctionSpec *f = kJsFunctions; f->name; ++f) {
-    int rc = sqlite3_create_function_v2(db, f->name, f->arguments, f->flags, new std::shared_ptr<JsRuntime>(runtime),
-                                        f->scalar, f->step, f->final, destroy_runtime);
-    if (rc != SQLITE_OK) return rc;
-  }
-  return register_report_tables(db, runtime);
-}
-
-const SqlExports udf_sql = {"udf", nullptr, nullptr, register_udf};
 
 }  // namespace xtractr

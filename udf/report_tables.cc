@@ -15,14 +15,16 @@
 ** count_x_over_time(field, seconds) → {x: count}, sum_over_time(field, seconds); each is a
 ** map/reduce pair in udf/js/reports.js, embedded at build time.
 **
-** How it works: xFilter runs the whole job: it reads `SELECT <columns> FROM packets(capture,
-** query)` (or flows(), when the query, the map source or the report names flow.* columns)
-** through SQL on the same connection and feeds each row to the map function as a lazy doc
-** object (doc_object.h) over the columns the map reads (learnt by starting again when it
-** reads a new one); if the map reads anything else (a Wireshark field, the whole doc), the
-** job starts again over `SELECT doc FROM ...`, the docs' JSON text. The loop over the rows
-** runs in JavaScript (MapReduceJob::drain). It keeps the reduced rows: sorted by value, largest first (time series
-** by time). The whole run is one episode of the connection's JavaScript time budget.
+** How it works: the table itself is xtractr.so's (js_loader.cc); its xFilter calls
+** run_report_table, which runs the whole job: it reads `SELECT <columns> FROM
+** packets(capture, query)` (or flows(), when the query, the map source or the report names
+** flow.* columns) through SQL on the same connection and feeds each row to the map function
+** as a lazy doc object (doc_object.h) over the columns the map reads (learnt by starting
+** again when it reads a new one); if the map reads anything else (a Wireshark field, the
+** whole doc), the job starts again over `SELECT doc FROM ...`, the docs' JSON text. The loop
+** over the rows runs in JavaScript (MapReduceJob::drain). It keeps the reduced rows: sorted
+** by value, largest first (time series by time). The whole run is one episode of the
+** connection's JavaScript time budget.
 */
 #include <algorithm>
 #include <memory>
@@ -32,26 +34,19 @@
 
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
-#include "core/table_function.h"
 #include "udf/doc_object.h"
+#include "udf/js_module.h"
 #include "udf/js_runtime.h"
+#include "udf/js_sql.h"
 #include "udf/mapreduce_job.h"
 #include "udf/report_spec.h"
-#include "udf/udf.h"
 
 namespace xtractr {
 
 namespace {
 
-using Rows = std::vector<std::pair<SqlValue, SqlValue>>;
-using Arguments = std::vector<std::optional<std::string>>;
-
-struct ReportTableSpec {
-  TableShape shape;  // key, value, then the arguments
-  Rows (*run)(JsRuntime &runtime, const Arguments &args);
-};
-
-enum Column { COL_KEY, COL_VALUE, COL_FIRST_ARGUMENT };
+using Rows = ReportRows;
+using Arguments = ReportArguments;
 
 // Feeds every doc of the capture (matching the query) to the job made by `make_job`. First
 // from the columns alone, selecting only those the map reads: a read of a column not yet
@@ -123,72 +118,13 @@ Rows run_report(JsRuntime &runtime, const Arguments &args) {
                  [&](JsEngine &engine) { return MapReduceJob::from_report(engine, spec.name, spec.args); });
 }
 
-// The capture is checked by run_*: an empty one gets the same message as a missing one.
-constexpr TableArgument kMapReduceArguments[] = {
-    {"capture", 'c', nullptr}, {"query", 'q', nullptr}, {"map", 'm', nullptr}, {"reduce", 'r', nullptr}};
-constexpr TableArgument kReportArguments[] = {{"capture", 'c', nullptr}, {"report", 'p', nullptr}};
-
-const ReportTableSpec kMapReduceSpec = {
-    {"xtractr_mapreduce", "CREATE TABLE x(key, value, capture HIDDEN, query HIDDEN, map HIDDEN, reduce HIDDEN)",
-     COL_FIRST_ARGUMENT, kMapReduceArguments, 4},
-    run_mapreduce};
-const ReportTableSpec kReportSpec = {{"xtractr_report", "CREATE TABLE x(key, value, capture HIDDEN, report HIDDEN)",
-                                      COL_FIRST_ARGUMENT, kReportArguments, 2},
-                                     run_report};
-
-class ReportCursor : public TableCursor {
- public:
-  ReportCursor(std::shared_ptr<JsRuntime> runtime, const ReportTableSpec &spec)
-      : runtime_(std::move(runtime)), spec_(spec) {}
-  // The whole job runs here; the cursor walks its rows.
-  void filter(const TableCall &call) override {
-    rows_.clear();
-    row_ = 0;
-    Arguments args;
-    for (int k = 0; k < spec_.shape.argument_count; ++k) args.push_back(call.text(k));
-    rows_ = spec_.run(*runtime_, args);
-  }
-  void next() override { ++row_; }
-  bool eof() const override { return row_ >= rows_.size(); }
-  void column(sqlite3_context *ctx, int column) override {
-    if (column == COL_KEY) rows_[row_].first.result(ctx);
-    if (column == COL_VALUE) rows_[row_].second.result(ctx);
-  }
-  int64_t rowid() const override { return int64_t(row_ + 1); }
-
- private:
-  std::shared_ptr<JsRuntime> runtime_;
-  const ReportTableSpec &spec_;
-  Rows rows_;
-  size_t row_ = 0;
-};
-
-// One per connection: the connection's JavaScript runtime runs the jobs.
-class ReportFunction : public TableFunction {
- public:
-  ReportFunction(std::shared_ptr<JsRuntime> runtime, const ReportTableSpec &spec)
-      : runtime_(std::move(runtime)), spec_(spec) {}
-  TableShape shape() const override { return spec_.shape; }
-  std::unique_ptr<TableCursor> open(sqlite3 *) const override {
-    return std::make_unique<ReportCursor>(runtime_, spec_);
-  }
-  void estimate(sqlite3_index_info *info, const std::string &plan, bool) const override {
-    info->estimatedCost = plan.find('c') != std::string::npos ? 1e6 : 1e12;
-    info->estimatedRows = 1000;
-  }
-
- private:
-  std::shared_ptr<JsRuntime> runtime_;
-  const ReportTableSpec &spec_;
-};
-
 }  // namespace
 
-int register_report_tables(sqlite3 *db, const std::shared_ptr<JsRuntime> &runtime) {
-  for (const ReportTableSpec *spec : {&kMapReduceSpec, &kReportSpec})
-    if (int rc = register_table_function(db, std::make_unique<ReportFunction>(runtime, *spec)); rc != SQLITE_OK)
-      return rc;
-  return SQLITE_OK;
+ReportRows run_report_table(JsRuntime &runtime, int table, const ReportArguments &args) {
+  if (table == XTRACTR_JS_MAPREDUCE_TABLE && args.size() == 4) return run_mapreduce(runtime, args);
+  if (table == XTRACTR_JS_REPORT_TABLE && args.size() == 2) return run_report(runtime, args);
+  throw std::logic_error("run_report_table: no table " + std::to_string(table) + " of " + std::to_string(args.size()) +
+                         " arguments");
 }
 
 }  // namespace xtractr

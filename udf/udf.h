@@ -1,4 +1,5 @@
-// udf.h — registers xtractr's JavaScript features on a connection (called by xtractr.cc).
+// udf.h — xtractr's JavaScript in SQL, as xtractr.so registers it (js_loader.cc); V8 itself
+// is xtractr-v8.so, loaded on the first JavaScript call (js_module.h).
 //
 // SQL functions: mapreduce(doc, map [, reduce]), js_create_function(name, source),
 // js_create_aggregate(name, step, final), js_config(name [, value]).
@@ -6,22 +7,17 @@
 // xtractr_report(capture, 'QUERY > REPORT').
 #pragma once
 
-#include <memory>
+#include <string>
 
 #include "core/function_registry.h"
-#include "core/sqlite_api.h"
 
 namespace xtractr {
 
-class JsRuntime;
-
-// For the extension's registration list: everything above, registered per connection by
-// register_udf (the functions and tables share the connection's JsRuntime).
+// For the extension's registration list: everything above, registered per connection (the
+// functions and tables share the connection's JavaScript state).
 extern const SqlExports udf_sql;
 
-// Returns an SQLite result code.
-int register_udf(sqlite3 *db);
-// The table-valued functions (report_tables.cc); called by register_udf.
-int register_report_tables(sqlite3 *db, const std::shared_ptr<JsRuntime> &runtime);
+// V8's version, e.g. "10.2.154.26-node.36" (loads the runtime); empty when it cannot be loaded.
+std::string v8_version();
 
 }  // namespace xtractr
