@@ -13,7 +13,7 @@ EXPLAIN QUERY PLAN SELECT * FROM flows('http_1000_requests_gzipped__zeek.pcap.gz
 EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +id = 5;
 EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz');
 -- a join: the capture argument comes from the outer table
-EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT 'http_get_simple__zeek.pcap' AS f) AS c, packets(c.f) AS p WHERE p.id = 3;
+EXPLAIN QUERY PLAN WITH c(f) AS MATERIALIZED (SELECT 'http_get_simple__zeek.pcap') SELECT count(*) FROM c, packets(c.f) AS p WHERE p.id = 3;
 
 -- same answers as a scan
 SELECT (SELECT group_concat(id || ':' || length || ':' || title, '|') FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 5)

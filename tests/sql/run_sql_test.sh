@@ -3,6 +3,11 @@
 #
 # Usage: tests/sql/run_sql_test.sh tests/sql/NAME.sql build/xtractr.so tests/data
 #        UPDATE_EXPECTED=1 tests/sql/run_sql_test.sh ...   # rewrite NAME.expected
+#        XTRACTR_SQL_HOST=node tests/sql/run_sql_test.sh ...  # through better-sqlite3 in Node
+#
+# With XTRACTR_SQL_HOST=node the host is tests/node/sqlite_shell.js (the shell's behaviour over
+# better-sqlite3, found through NODE_PATH; node is $XTRACTR_NODE or the one on PATH) instead of
+# sqlite3, and the output must still equal NAME.expected.
 #
 # How it works: tests/data is copied into a fresh temporary folder (indexes are written beside
 # captures), and `sqlite3 -bail -cmd '.load <extension>' :memory: < NAME.sql` runs with that
@@ -50,9 +55,15 @@ if [ ${#run_as[@]} -gt 0 ] &&
   exit 77
 fi
 
+host=(sqlite3)
+if [ "${XTRACTR_SQL_HOST:-sqlite3}" = node ]; then
+  host=("${XTRACTR_NODE:-node}" "$(dirname "$(readlink -f "$0")")/../node/sqlite_shell.js")
+  env_args+=(NODE_PATH="${NODE_PATH:-}")
+fi
+
 status=0
 (cd "$work/data" && env -u XTRACTR_INDEX_DIR -u XTRACTR_CACHE_DIR -u XDG_CACHE_HOME \
-   "${env_args[@]}" "${run_as[@]}" sqlite3 -bail -cmd ".load ${extension%.so}" :memory: \
+   "${env_args[@]}" "${run_as[@]}" "${host[@]}" -bail -cmd ".load ${extension%.so}" :memory: \
    < "$test_sql" > "$work/stdout" 2> "$work/stderr") || status=$?
 
 {
