@@ -9,8 +9,8 @@
 // How it works: like sqlite3 3.40's shell. Input lines gather into a buffer until it is one or
 // more complete statements (a ';' outside quotes and comments; a CREATE TRIGGER's after its
 // END); a line starting with '.' when the buffer is empty is a dot-command: .load, .headers,
-// .mode list|quote, .bail, .shell/.system (run by /bin/sh, output in order); readfile() is
-// there too. Statements run one
+// .mode list|quote, .bail, .print, .read, .parameter (bound by name to the statements that use
+// them), .shell/.system (run by /bin/sh, output in order); readfile() is there too. Statements run one
 // by one through better-sqlite3 (integers as BigInt, so INTEGER and REAL stay apart); rows print
 // as the shell prints them (list: `|`, NULL empty, REAL as %!.15g; quote: SQL literals, REAL as
 // %!.20g; EXPLAIN QUERY PLAN as a tree); errors print as "Parse error near line N: ..." (prepare) or "Runtime error near line
@@ -22,7 +22,7 @@ const fs = require('fs');
 const { spawnSync } = require('child_process');
 const Database = require('better-sqlite3');
 
-const state = { headers: false, mode: 'list', bail: false, errors: 0, db: null };
+const state = { headers: false, mode: 'list', bail: false, errors: 0, db: null, parameters: new Map() };
 
 function out(text) {
   fs.writeSync(1, text);
@@ -87,7 +87,7 @@ function printRows(statement, params) {
 
 // EXPLAIN QUERY PLAN rows (id, parent, notused, detail) drawn as the shell's tree.
 function printQueryPlan(statement) {
-  const rows = statement.all();
+  const rows = statement.all(...parameterValues(statement.source));
   if (rows.length === 0) return;
   out('QUERY PLAN\n');
   const level = (parent, prefix) => {
@@ -175,6 +175,21 @@ function reportError(kind, line, message) {
   err(`${kind} error near line ${line}: ${message}\n`);
 }
 
+// The values of the named parameters (@x, :x, $x) `sql` uses, as .parameter set them; NULL
+// for the others, as the shell binds them.
+function parameterValues(sql) {
+  const names = new Set();
+  const code = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+  for (const m of code.matchAll(/[@:$]([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
+  if (names.size === 0) return [];
+  const values = {};
+  for (const name of names) {
+    const key = ['@', ':', '$'].map((p) => p + name).find((k) => state.parameters.has(k));
+    values[name] = key === undefined ? null : state.parameters.get(key);
+  }
+  return [values];
+}
+
 // Runs the statements of `sql`; false when an error stops the run (-bail).
 function runSql(sql, line) {
   for (const text of splitStatements(sql)) {
@@ -193,9 +208,9 @@ function runSql(sql, line) {
         statement.safeIntegers(true);
         statement.raw(true);
         if (/^\s*EXPLAIN\s+QUERY\s+PLAN\b/i.test(stripComments(text))) printQueryPlan(statement);
-        else printRows(statement, []);
+        else printRows(statement, parameterValues(text));
       } else {
-        statement.run();
+        statement.run(...parameterValues(text));
       }
     } catch (e) {
       if (e instanceof RangeError || e instanceof TypeError) throw e;
@@ -218,6 +233,27 @@ function dotArguments(line) {
     else if (m[3] !== undefined) args.push(m[3]);
   }
   return args;
+}
+
+// .parameter set NAME VALUE (VALUE is SQL when it parses as an expression, else text), unset
+// NAME, clear, init.
+function parameterCommand(args) {
+  if (args[0] === 'set' && args.length === 3) {
+    let value;
+    try {
+      value = state.db.prepare(`SELECT (${args[2]})`).safeIntegers(true).raw(true).get()[0];
+    } catch (e) {
+      value = args[2];
+    }
+    state.parameters.set(args[1], value);
+  } else if (args[0] === 'unset' && args.length === 2) {
+    state.parameters.delete(args[1]);
+  } else if (args[0] === 'clear' || args[0] === 'init') {
+    state.parameters.clear();
+  } else {
+    throw new Error(`sqlite_shell.js: no .parameter ${args.join(' ')}`);
+  }
+  return true;
 }
 
 function onOff(word) {
@@ -244,6 +280,13 @@ function runDotCommand(line, lineNumber) {
       case 'bail':
         state.bail = onOff(args[1]);
         return true;
+      case 'print':
+        out(args.slice(1).join(' ') + '\n');
+        return true;
+      case 'parameter':
+        return parameterCommand(args.slice(1));
+      case 'read':
+        return processInput(fs.readFileSync(args[1], 'utf8'));
       case 'mode':
         if (args[1] !== 'list' && args[1] !== 'quote') throw new Error(`sqlite_shell.js: no .mode ${args[1]}`);
         state.mode = args[1];
@@ -260,6 +303,7 @@ function runDotCommand(line, lineNumber) {
 
 // ---- input ----
 
+// Runs the lines of `text` (stdin or a .read file); false when an error stops the run.
 function processInput(text) {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -268,7 +312,7 @@ function processInput(text) {
   for (let k = 0; k < lines.length; ++k) {
     const line = lines[k];
     if (buffer === '' && line.startsWith('.')) {
-      if (!runDotCommand(line, k + 1)) return;
+      if (!runDotCommand(line, k + 1)) return false;
       continue;
     }
     if (buffer === '' && onlyComments(line)) continue;
@@ -277,10 +321,11 @@ function processInput(text) {
     if (complete(buffer)) {
       const ok = runSql(buffer, startLine);
       buffer = '';
-      if (!ok) return;
+      if (!ok) return false;
     }
   }
-  if (buffer.trim() !== '' && !onlyComments(buffer)) runSql(buffer, startLine);
+  if (buffer.trim() !== '' && !onlyComments(buffer)) return runSql(buffer, startLine);
+  return true;
 }
 
 function main(argv) {
