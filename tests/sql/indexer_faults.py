@@ -43,7 +43,9 @@ def leftovers(capture):
 
 
 def indexers(capture):
-    out = subprocess.run(["pgrep", "-f", "xtractr-indexer .*/" + capture + " "], capture_output=True, text=True)
+    # this run's indexers only (the capture's full path): other runs of this test may be going on
+    path = os.path.realpath(capture).replace(".", "[.]")
+    out = subprocess.run(["pgrep", "-f", "xtractr-indexer " + path + " "], capture_output=True, text=True)
     return [int(p) for p in out.stdout.split()]
 
 
