@@ -3,11 +3,13 @@
 
 #include <fcntl.h>
 #include <glob.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -93,6 +95,28 @@ class FileLock {
 std::string parent_of(const std::string &path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// The pid of a `<target>.tmp-PID` or `<target>.tmp-PID-old` folder, 0 when not one.
+pid_t builder_of(const std::string &leftover, const std::string &target) {
+  const std::string prefix = target + ".tmp-";
+  if (leftover.compare(0, prefix.size(), prefix) != 0) return 0;
+  char *end = nullptr;
+  long pid = std::strtol(leftover.c_str() + prefix.size(), &end, 10);
+  return pid > 0 && (*end == '\0' || std::strcmp(end, "-old") == 0) ? pid_t(pid) : 0;
+}
+
+// Removes the temporary folders of builds whose process is gone (killed -9 mid-build): a
+// live one is another process's build in progress, left alone. Called on every first open.
+void remove_dead_builds(const std::string &target) {
+  glob_t g{};
+  std::string pattern = target + ".tmp-*";
+  if (glob(pattern.c_str(), 0, nullptr, &g) == 0)
+    for (size_t i = 0; i < g.gl_pathc; ++i) {
+      pid_t pid = builder_of(g.gl_pathv[i], target);
+      if (pid > 0 && pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH) remove_tree(g.gl_pathv[i]);
+    }
+  globfree(&g);
 }
 
 void remove_leftovers(const std::string &target) {
@@ -207,6 +231,7 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
     if (auto index = cached(capture, stamp)) return index;
 
   IndexPlaces places = index_places(capture);
+  for (const std::string &candidate : places.candidates) remove_dead_builds(candidate);
   std::string damage;  // of the first damaged index found: it is rebuilt, with a warning
   if (!rebuild) {
     for (const std::string &candidate : places.candidates) {

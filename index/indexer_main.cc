@@ -28,6 +28,7 @@
 #include "dissect/capture_reader.h"
 #include "index/build_process.h"
 #include "index/capture_index.h"
+#include "index/memory_limit.h"
 
 namespace xtractr {
 
@@ -103,6 +104,7 @@ void prepare_process(const char *parent) {
     if (getppid() != pid_t(std::atoll(parent))) _exit(1);  // the parent died before we got here
   }
   close_range(report::kFd + 1, ~0U, 0);  // descriptors the host left open are not ours
+  limit_indexer_memory();
   for (int s : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) std::signal(s, on_crash);
 }
 

@@ -136,6 +136,9 @@ struct SearchIndexWriter::Impl {
     } catch (const Xapian::Error &e) {
       std::lock_guard<std::mutex> lock(mutex);
       failure = "search index: " + e.get_description();
+    } catch (const std::bad_alloc &) {
+      std::lock_guard<std::mutex> lock(mutex);
+      failure = "search index: out of memory";  // the indexer's ceiling (memory_limit.h)
     } catch (const std::exception &e) {
       std::lock_guard<std::mutex> lock(mutex);
       failure = std::string("search index: ") + e.what();
