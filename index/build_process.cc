@@ -1,7 +1,6 @@
 // build_process.cc — see build_process.h.
 #include "index/build_process.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "core/interruption.h"
+#include "core/library_folder.h"
 #include "core/sql_error.h"
 #include "dissect/capture_reader.h"
 
@@ -27,16 +27,11 @@ namespace xtractr {
 namespace {
 
 // The indexing executable: $XTRACTR_INDEXER, else xtractr-indexer beside the library (or
-// program) this code is linked into.
+// program) this code is linked into, symlinks resolved.
 std::string indexer_path() {
   if (const char *path = std::getenv("XTRACTR_INDEXER"); path && *path) return path;
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void *>(&indexer_path), &info) && info.dli_fname) {
-    std::string self = info.dli_fname;
-    size_t slash = self.rfind('/');
-    return (slash == std::string::npos ? std::string(".") : self.substr(0, slash)) + "/xtractr-indexer";
-  }
-  return "xtractr-indexer";
+  std::string folder = library_folder(reinterpret_cast<const void *>(&indexer_path));
+  return folder.empty() ? "xtractr-indexer" : folder + "/xtractr-indexer";
 }
 
 // A pipe's two ends, closed when done with.

@@ -11,7 +11,7 @@
 **
 ** How it works: every function and table of the list below forwards to xtractr-v8.so's module
 ** (js_module.h), opened once per process, on the first JavaScript call of any connection,
-** from the folder xtractr.so was loaded from (dladdr), with RTLD_LOCAL | RTLD_DEEPBIND so
+** from the folder xtractr.so was loaded from (core/library_folder.h), with RTLD_LOCAL | RTLD_DEEPBIND so
 ** that libnode binds to its own dependencies, never to a Node host's same-named symbols.
 ** Keeping libnode out of xtractr.so's own link is what lets Node load xtractr at all. Each
 ** connection owns one XtractrJsConnection, shared by its functions and tables and freed with
@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "core/library_folder.h"
 #include "core/sql_error.h"
 #include "core/table_function.h"
 #include "udf/js_module.h"
@@ -39,15 +40,10 @@ namespace {
 
 // ---- the runtime library ----
 
-// xtractr-v8.so beside the library this code is linked into (xtractr.so).
+// xtractr-v8.so beside the library this code is linked into (xtractr.so), symlinks resolved.
 std::string runtime_path() {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void *>(&runtime_path), &info) && info.dli_fname) {
-    std::string self = info.dli_fname;
-    size_t slash = self.rfind('/');
-    if (slash != std::string::npos) return self.substr(0, slash + 1) + XTRACTR_JS_LIBRARY;
-  }
-  return XTRACTR_JS_LIBRARY;
+  std::string folder = library_folder(reinterpret_cast<const void *>(&runtime_path));
+  return folder.empty() ? XTRACTR_JS_LIBRARY : folder + "/" XTRACTR_JS_LIBRARY;
 }
 
 // xtractr-v8.so's module, loaded on first use (once per process; never unloaded: V8 cannot
