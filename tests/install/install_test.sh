@@ -5,6 +5,7 @@
 # and checks what the installed copy answers against tshark and plain SQL.
 #
 # Usage: bash tests/install/install_test.sh BUILD_DIR CAPTURE [PYTHON]    # ctest: install:relocated
+#        (cmake is $CMAKE, else the one on PATH)
 #
 # How it works: the moved prefix's lib folder goes on LD_LIBRARY_PATH (a default install's is a
 # system library folder the loader searches anyway). Nothing installed may name the source or
@@ -21,7 +22,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/xtractr-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL install: $*" >&2; exit 1; }
 
-cmake --install "$build" --prefix "$tmp/first" >"$tmp/install.log"
+"${CMAKE:-cmake}" --install "$build" --prefix "$tmp/first" >"$tmp/install.log"
 cp -a "$tmp/first" "$tmp/moved"
 rm -rf "$tmp/first"
 prefix="$tmp/moved"
