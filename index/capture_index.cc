@@ -56,19 +56,42 @@ Found open_if_valid(const std::string &directory, const std::string &capture, co
   }
 }
 
-// An exclusive flock on `path`: one build of an index at a time, across processes and threads
-// (each FileLock is its own open file description). The wait probes the connection, so a
-// query waiting for another process's build stops on sqlite3_interrupt() too.
+// An exclusive flock on the lock file `path`: one build of an index at a time, across
+// processes and threads (each FileLock is its own open file description). The wait probes
+// the connection, so a query waiting for another process's build stops on sqlite3_interrupt()
+// too. The file exists only while someone builds or waits: the holder unlinks it before it
+// unlocks, and a waiter that then gets the lock of the unlinked file sees that the path no
+// longer names it and locks the path anew — so at most one holder has the file the path
+// names, and no lock file stays beside the capture.
 class FileLock {
  public:
-  FileLock(const std::string &path, const std::string &capture) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw UserError("cannot create index lock '" + path + "': " + std::strerror(errno));
+  FileLock(const std::string &path, const std::string &capture) : path_(path) {
+    for (;;) {
+      fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd_ < 0) throw UserError("cannot create index lock '" + path + "': " + std::strerror(errno));
+      wait_for_lock(capture);
+      if (still_named()) return;
+      ::close(fd_);  // its holder removed it: lock the file the path names now
+      fd_ = -1;
+    }
+  }
+  ~FileLock() {
+    if (fd_ >= 0) {
+      unlink(path_.c_str());  // before unlocking: see the class comment
+      flock(fd_, LOCK_UN);
+      ::close(fd_);
+    }
+  }
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
+
+ private:
+  void wait_for_lock(const std::string &capture) {
     while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK && errno != EINTR) {
         int e = errno;
         ::close(fd_);
-        throw UserError("cannot lock '" + path + "': " + std::strerror(e));
+        throw UserError("cannot lock '" + path_ + "': " + std::strerror(e));
       }
       try {
         check_stop_requested("waiting for the index of '" + capture + "' (built by another query) was interrupted");
@@ -79,16 +102,15 @@ class FileLock {
       usleep(100 * 1000);
     }
   }
-  ~FileLock() {
-    if (fd_ >= 0) {
-      flock(fd_, LOCK_UN);
-      ::close(fd_);
-    }
+  // Whether the path still names the file we locked.
+  bool still_named() const {
+    struct stat ours {
+    }, named{};
+    return fstat(fd_, &ours) == 0 && stat(path_.c_str(), &named) == 0 && ours.st_dev == named.st_dev &&
+           ours.st_ino == named.st_ino;
   }
-  FileLock(const FileLock &) = delete;
-  FileLock &operator=(const FileLock &) = delete;
 
- private:
+  std::string path_;
   int fd_ = -1;
 };
 
@@ -270,8 +292,6 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
     record_checksums(temporary);
   } catch (const CaptureOpenError &e) {
     remove_tree(temporary);
-    // nothing will ever be indexed here: leave no lock file beside a file that is no capture
-    if (access(target.c_str(), F_OK) != 0) unlink((target + ".lock").c_str());
     throw UserError("cannot read capture '" + capture + "': " + e.what());
   } catch (const Interrupted &) {
     remove_tree(temporary);

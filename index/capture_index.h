@@ -5,10 +5,10 @@
 // table, see block_codec.h), beside `search/`, the Xapian database. CaptureIndex::open()
 // returns an index that matches the capture as it is on disk now (size, mtime, ctime, inode,
 // content sampled over the whole file, and the libwireshark version), checked on every call —
-// a cached index too —, building one when there is none. Building happens
-// under an flock on `<index dir>.lock`, into a temporary directory that is renamed into
-// place only when complete, so a killed build leaves nothing a later query trusts, and two
-// processes never build the same index at once.
+// a cached index too —, building one when there is none. Building happens under an flock
+// on `<index dir>.lock` (a file that exists only during the build), into a temporary
+// directory that is renamed into place only when complete, so a killed build leaves nothing
+// a later query trusts, and two processes never build the same index at once.
 #pragma once
 
 #include <cstdint>

@@ -41,6 +41,6 @@ SELECT json_array_length(x, '$.files') AS files,
        json_extract(x, '$.frames') = (SELECT count(*) FROM packets('coll')) AS "frames total",
        json_extract(x, '$.flows') = (SELECT count(*) FROM flows('coll')) AS "flows total"
   FROM (SELECT xtractr_index('coll') AS x);
--- index directories and lock files beside the captures are never read as captures
+-- index directories beside the captures are never read as captures, and no lock file stays
 .shell ls coll | sed 's/^/listing: /'
 SELECT count(DISTINCT pcap) AS "files after indexing" FROM packets('coll');
