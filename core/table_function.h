@@ -46,12 +46,21 @@ struct TableArgument {
   const char *if_missing;  // the error when it is not given; nullptr: optional
 };
 
+// What xtractr_help() says of a table or function (extension/help_table.cc): its call, one
+// line of what it does, and one statement that uses it.
+struct SqlHelp {
+  const char *usage = nullptr;    // "xtractr_terms(capture, field [, query])"
+  const char *summary = nullptr;  // one line
+  const char *example = nullptr;  // one SQL statement
+};
+
 struct TableShape {
   const char *name;    // the SQL name: "xtractr_stream"
   const char *schema;  // CREATE TABLE x(...), the arguments consecutive HIDDEN columns
   int first_argument;  // column number of the first argument
   const TableArgument *arguments;
   int argument_count;
+  SqlHelp help = {};
 };
 
 // The values one xFilter call got: the arguments (copies, owned) and the pushed-down values.

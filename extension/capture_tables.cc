@@ -186,7 +186,9 @@ class CaptureFunction : public TableFunction {
       : spec_(spec),
         missing_(std::string(spec.name) + "(): name a capture, e.g. SELECT * FROM " + spec.name + "('day1.pcapng')"),
         arguments_{{"capture", 'c', missing_.c_str()}, {"query", 'q', nullptr}, {"filter", 'f', nullptr}} {}
-  TableShape shape() const override { return {spec_.name, spec_.schema.c_str(), spec_.capture_column, arguments_, 3}; }
+  TableShape shape() const override {
+    return {spec_.name, spec_.schema.c_str(), spec_.capture_column, arguments_, 3, spec_.help};
+  }
   std::unique_ptr<TableCursor> open(sqlite3 *) const override { return std::make_unique<IndexCursor>(spec_); }
   char push_down(const IndexConstraint &c, bool &omit) const override { return scan_pushdown(c, columns(), omit); }
   void estimate(sqlite3_index_info *info, const std::string &plan, bool complete) const override {
@@ -217,9 +219,9 @@ const TableFunction &flows_table() {
 }
 
 TableSpec make_table_spec(const char *name, const TableColumns &columns, bool rows_are_flows,
-                          std::string (*doc)(DocBuilder &, const CollectionMember &, sqlite3_stmt *)) {
-  TableSpec spec{name, vtab_schema(columns), index_select_sql(columns), {}, -1, -1, -1, -1, -1, -1, rows_are_flows,
-                 doc};
+                          std::string (*doc)(DocBuilder &, const CollectionMember &, sqlite3_stmt *), SqlHelp help) {
+  TableSpec spec{name, vtab_schema(columns), index_select_sql(columns), {}, -1, -1, -1, -1, -1, -1, rows_are_flows, doc,
+                 help};
   for (size_t c = 0; c < columns.count; ++c) {
     const ColumnDef &def = columns.defs[c];
     const int stored = stored_column(columns, int(c));

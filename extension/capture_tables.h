@@ -48,12 +48,13 @@ struct TableSpec {
   bool rows_are_flows;                     // ids count flows rather than frames
   // builds the doc of the current row
   std::string (*doc)(DocBuilder &builder, const CollectionMember &member, sqlite3_stmt *row);
+  SqlHelp help = {};  // for xtractr_help()
 };
 
 // The spec of a table whose columns are `columns` (index/table_columns.h): schema, select and
 // column sources generated from the registry; the hidden arguments follow the visible columns.
 TableSpec make_table_spec(const char *name, const TableColumns &columns, bool rows_are_flows,
-                          std::string (*doc)(DocBuilder &, const CollectionMember &, sqlite3_stmt *));
+                          std::string (*doc)(DocBuilder &, const CollectionMember &, sqlite3_stmt *), SqlHelp help);
 
 const TableSpec &packets_spec();
 const TableSpec &flows_spec();

@@ -9,6 +9,13 @@ namespace xtractr {
 
 extern const SqlExports extension_sql;
 
+// Everything xtractr adds to SQL, library by library, null-terminated (xtractr.cc): what the
+// entry point registers and what xtractr_help lists.
+extern const SqlExports *const all_exports[];
+
+// xtractr_help (help_table.cc).
+const TableFunction &help_table();
+
 // The function arrays of the feature files.
 extern const FunctionSpec field_functions[];    // field(), fields() (field_functions.cc)
 extern const FunctionSpec index_functions[];    // xtractr_index() (index_function.cc)

@@ -29,7 +29,12 @@ std::string flow_doc(DocBuilder &, const CollectionMember &member, sqlite3_stmt 
 }  // namespace
 
 const TableSpec &flows_spec() {
-  static const TableSpec spec = make_table_spec("flows", flow_columns(), /* rows_are_flows */ true, flow_doc);
+  static const TableSpec spec = make_table_spec(
+      "flows", flow_columns(), /* rows_are_flows */ true, flow_doc,
+      {"flows(capture [, query [, filter]])",
+       "one row per bidirectional flow (TCP/UDP stream, IP or link-layer pair) with its packets and bytes",
+       "SELECT src, dst, dport, service, packets, bytes FROM flows('examples/wikipedia_browse.pcap') ORDER BY bytes "
+       "DESC LIMIT 10"});
   return spec;
 }
 

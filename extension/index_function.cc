@@ -103,7 +103,15 @@ void xtractr_index_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
 
 // Not deterministic, and direct-only: it writes files.
 const FunctionSpec index_functions[] = {
-    {"xtractr_index", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, xtractr_index_function, nullptr, nullptr},
+    {"xtractr_index",
+     1,
+     SQLITE_UTF8 | SQLITE_DIRECTONLY,
+     xtractr_index_function,
+     nullptr,
+     nullptr,
+     {"xtractr_index(capture)",
+      "indexes a capture, folder or glob again now and says what it holds (JSON: frames, flows, warnings)",
+      "SELECT json_extract(xtractr_index('examples/wikipedia_browse.pcap'), '$.frames')"}},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };
 

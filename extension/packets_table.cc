@@ -28,7 +28,12 @@ std::string packet_doc(DocBuilder &builder, const CollectionMember &member, sqli
 }  // namespace
 
 const TableSpec &packets_spec() {
-  static const TableSpec spec = make_table_spec("packets", packet_columns(), /* rows_are_flows */ false, packet_doc);
+  static const TableSpec spec =
+      make_table_spec("packets", packet_columns(), /* rows_are_flows */ false, packet_doc,
+                      {"packets(capture [, query [, filter]])",
+                       "one row per frame of a capture, folder or glob (indexed on first use); doc holds every field",
+                       "SELECT id, time, src, dst, service, title FROM packets('examples/wikipedia_browse.pcap', "
+                       "'http.host:*') LIMIT 10"});
   return spec;
 }
 

@@ -52,7 +52,14 @@ void xtractr_version_function(sqlite3_context *ctx, int, sqlite3_value **) {
 }  // namespace
 
 const FunctionSpec version_functions[] = {
-    {"xtractr_version", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, xtractr_version_function, nullptr, nullptr},
+    {"xtractr_version",
+     0,
+     SQLITE_UTF8 | SQLITE_INNOCUOUS,
+     xtractr_version_function,
+     nullptr,
+     nullptr,
+     {"xtractr_version()", "the versions of xtractr, libwireshark, Xapian, V8 and SQLite (JSON)",
+      "SELECT xtractr_version()"}},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };
 

@@ -9,7 +9,8 @@
 **      ...>  ORDER BY bytes DESC LIMIT 10;
 **
 ** How it works: registers, on the connection that loads it, what each library exports to SQL
-** (one list, kExports: each library's SqlExports, core/function_registry.h). libwireshark and V8 are
+** (one list, all_exports: each library's SqlExports, core/function_registry.h); the same list,
+** with each entry's help, is the xtractr_help table (help_table.cc). libwireshark and V8 are
 ** initialised lazily, on first use, once per process; the library is linked with
 ** -z nodelete because neither can be initialised twice. V8 is not linked in: it is
 ** xtractr-v8.so, opened on the first JavaScript call (udf/js_module.h).
@@ -26,15 +27,13 @@ namespace xtractr {
 
 namespace {
 const FunctionSpec *const kFunctions[] = {field_functions, index_functions, version_functions, nullptr};
-const TableFunctionGetter kTables[] = {packets_table, flows_table, nullptr};
+const TableFunctionGetter kTables[] = {packets_table, flows_table, help_table, nullptr};
 }  // namespace
 
 const SqlExports extension_sql = {"extension", kFunctions, kTables, nullptr};
 
-namespace {
 // Everything xtractr adds to SQL, library by library.
-const SqlExports *const kExports[] = {&extension_sql, &search_sql, &extract_sql, &udf_sql};
-}  // namespace
+const SqlExports *const all_exports[] = {&extension_sql, &search_sql, &extract_sql, &udf_sql, nullptr};
 
 }  // namespace xtractr
 
@@ -43,8 +42,8 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_xtractr_init(sqlit
   SQLITE_EXTENSION_INIT2(api);
   using namespace xtractr;
   try {
-    for (const SqlExports *exports : kExports)
-      if (int rc = register_exports(db, *exports); rc != SQLITE_OK) return rc;
+    for (const SqlExports *const *exports = all_exports; *exports; ++exports)
+      if (int rc = register_exports(db, **exports); rc != SQLITE_OK) return rc;
   } catch (const std::exception &e) {
     if (error) *error = sql_error_message(e.what());
     return SQLITE_ERROR;

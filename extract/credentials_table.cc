@@ -85,7 +85,14 @@ void produce_credentials(sqlite3 *, sqlite3_value **args, std::vector<ExtractRow
 
 }  // namespace
 
-const ExtractTableSpec credentials_table_spec = {"xtractr_credentials", kSchema, CRED_COLUMNS, 1, 1,
-                                                 produce_credentials};
+const ExtractTableSpec credentials_table_spec = {
+    "xtractr_credentials",
+    kSchema,
+    CRED_COLUMNS,
+    1,
+    1,
+    produce_credentials,
+    {"xtractr_credentials(capture)", "user names and passwords of FTP, HTTP, POP, IMAP, SMTP, NTLMSSP ... logins",
+     "SELECT protocol, username, password FROM xtractr_credentials('examples/wikipedia_browse.pcap')"}};
 
 }  // namespace xtractr

@@ -190,7 +190,14 @@ void xtractr_dissect_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
 }  // namespace
 
 const FunctionSpec dissect_functions[] = {
-    {"xtractr_dissect", 2, SQLITE_UTF8, xtractr_dissect_function, nullptr, nullptr},
+    {"xtractr_dissect",
+     2,
+     SQLITE_UTF8,
+     xtractr_dissect_function,
+     nullptr,
+     nullptr,
+     {"xtractr_dissect(capture, id)", "one frame's full protocol tree, as tshark -T json prints it",
+      "SELECT json_extract(xtractr_dissect('examples/wikipedia_browse.pcap', 6), '$._source.layers.http')"}},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };
 

@@ -64,7 +64,7 @@ class ExtractFunction : public TableFunction {
                                          k < spec.required_arguments ? missing_[size_t(k)].c_str() : nullptr});
   }
   TableShape shape() const override {
-    return {spec_.name, spec_.schema, spec_.columns, arguments_.data(), int(arguments_.size())};
+    return {spec_.name, spec_.schema, spec_.columns, arguments_.data(), int(arguments_.size()), spec_.help};
   }
   std::unique_ptr<TableCursor> open(sqlite3 *db) const override { return std::make_unique<ExtractCursor>(db, spec_); }
 

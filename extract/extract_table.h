@@ -61,6 +61,7 @@ struct ExtractTableSpec {
   int arguments;  // hidden argument columns
   // Computes the rows; `args` holds `arguments` values (nullptr where not given).
   void (*produce)(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &rows);
+  SqlHelp help;  // for xtractr_help()
 };
 
 extern const ExtractTableSpec stream_table_spec;

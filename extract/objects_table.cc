@@ -343,6 +343,15 @@ void produce_objects(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> 
 
 }  // namespace
 
-const ExtractTableSpec objects_table_spec = {"xtractr_objects", kSchema, OBJ_COLUMNS, 1, 2, produce_objects};
+const ExtractTableSpec objects_table_spec = {
+    "xtractr_objects",
+    kSchema,
+    OBJ_COLUMNS,
+    1,
+    2,
+    produce_objects,
+    {"xtractr_objects(capture [, query])", "the files that crossed the wire (HTTP, SMB, IMF, TFTP, DICOM, FTP-DATA)",
+     "SELECT flow, protocol, filename, content_type, size, sha256 FROM "
+     "xtractr_objects('examples/wikipedia_browse.pcap')"}};
 
 }  // namespace xtractr

@@ -118,6 +118,14 @@ void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &
 
 }  // namespace
 
-const ExtractTableSpec stream_table_spec = {"xtractr_stream", kSchema, STREAM_COLUMNS, 2, 2, produce_stream};
+const ExtractTableSpec stream_table_spec = {
+    "xtractr_stream",
+    kSchema,
+    STREAM_COLUMNS,
+    2,
+    2,
+    produce_stream,
+    {"xtractr_stream(capture, flow)", "a TCP or UDP flow's application data, reassembled, one row per message",
+     "SELECT dir, packet, CAST(data AS TEXT) FROM xtractr_stream('examples/wikipedia_browse.pcap', 6)"}};
 
 }  // namespace xtractr

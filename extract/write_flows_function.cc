@@ -30,7 +30,16 @@ void final(sqlite3_context *ctx) { slice_final(ctx, SliceIds::Flows, kName); }
 }  // namespace
 
 const FunctionSpec write_flows_functions[] = {
-    {kName, 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, nullptr, step, final},
+    {kName,
+     3,
+     SQLITE_UTF8 | SQLITE_DIRECTONLY,
+     nullptr,
+     step,
+     final,
+     {"xtractr_write_flows(path, capture, flow [, 'overwrite'])",
+      "aggregate: writes every frame of the rows' flows to a new pcapng or pcap file; returns the frames written",
+      "SELECT xtractr_write_flows('http.pcapng', 'examples/wikipedia_browse.pcap', id) FROM "
+      "flows('examples/wikipedia_browse.pcap') WHERE service = 'HTTP'"}},
     {kName, 4, SQLITE_UTF8 | SQLITE_DIRECTONLY, nullptr, step, final},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };

@@ -38,7 +38,16 @@ void final(sqlite3_context *ctx) { slice_final(ctx, SliceIds::Packets, kName); }
 }  // namespace
 
 const FunctionSpec write_pcap_functions[] = {
-    {kName, 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, nullptr, step, final},
+    {kName,
+     3,
+     SQLITE_UTF8 | SQLITE_DIRECTONLY,
+     nullptr,
+     step,
+     final,
+     {"xtractr_write_pcap(path, capture, id [, 'overwrite'])",
+      "aggregate: writes the rows' frames, byte for byte, to a new pcapng or pcap file; returns the frames written",
+      "SELECT xtractr_write_pcap('dns.pcapng', 'examples/wikipedia_browse.pcap', id) FROM "
+      "packets('examples/wikipedia_browse.pcap', 'pkt.service:dns')"}},
     {kName, 4, SQLITE_UTF8 | SQLITE_DIRECTONLY, nullptr, step, final},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };

@@ -3,21 +3,23 @@
 **
 ** Usage:
 **
-**   SELECT name, type, packets, distinct FROM xtractr_fields('day1.pcapng') ORDER BY packets DESC;
+**   SELECT name, type, packets, distinct_values FROM xtractr_fields('day1.pcapng') ORDER BY packets DESC;
 **   SELECT value, packets FROM xtractr_terms('day1.pcapng', 'http.host') LIMIT 10;
 **   SELECT value, packets FROM xtractr_terms('day1.pcapng', 'dns.qry.name', 'dns.flags.rcode:3');
 **
 ** xtractr_fields: every field present in the capture (or collection) — `name`, `type` and
-** `description` from libwireshark's registry, `packets` = frames carrying it, `distinct` =
-** distinct values (as tshark -T fields prints them).
+** `description` from libwireshark's registry, `packets` = frames carrying it,
+** `distinct_values` = how many different values it has (as tshark -T fields prints them).
 ** xtractr_terms: each distinct value of a field with the number of frames carrying it, most
-** frequent first; with a query (query_parser.h), counted over the matching frames only.
+** frequent first; with a query (query_parser.h), counted over the matching frames only. A
+** field no frame carries gives no rows; a name that is no field is an error saying which
+** fields it is nearest to (dissect/field_names.h).
 **
 ** How it works: packet counts are the frequencies of the presence terms of the search index
 ** (search_terms.h). Values come from the index's value terms when they are exact (integer
 ** and byte fields, no query); otherwise from the stored field values of the frames carrying
-** the field, decoded block by block — so values keep tshark's spelling and case. `distinct` is
-** computed only when the column is asked for (it may need that scan).
+** the field, decoded block by block — so values keep tshark's spelling and case. `distinct_values`
+** is computed only when the column is asked for (it may need that scan).
 */
 #include <map>
 #include <memory>
@@ -28,6 +30,7 @@
 
 #include "core/sql_error.h"
 #include "core/table_function.h"
+#include "dissect/field_names.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/capture_collection.h"
 #include "search/query_evaluator.h"
@@ -51,14 +54,14 @@ struct Row {
 
 enum class Catalog { Fields, Terms };
 
-// fields: name, type, description, packets, distinct, capture
+// fields: name, type, description, packets, distinct_values, capture
 // terms:  value, packets, capture, field, query
 const char kFieldsSchema[] =
-    "CREATE TABLE x(name TEXT, type TEXT, description TEXT, packets INTEGER, \"distinct\" INTEGER, capture HIDDEN)";
+    "CREATE TABLE x(name TEXT, type TEXT, description TEXT, packets INTEGER, distinct_values INTEGER, capture HIDDEN)";
 const char kTermsSchema[] = "CREATE TABLE x(value, packets INTEGER, capture HIDDEN, field HIDDEN, query HIDDEN)";
 constexpr int kFieldsCapture = 5, kFieldsDistinct = 4;
 constexpr int kTermsCapture = 2;  // then field, query
-constexpr int kWantDistinct = 1;  // idxNum: the `distinct` column is read
+constexpr int kWantDistinct = 1;  // idxNum: the `distinct_values` column is read
 
 struct CatalogCursor : TableCursor {
   explicit CatalogCursor(Catalog k) : kind(k) {}
@@ -101,9 +104,12 @@ void fill_terms(CatalogCursor &c, bool has_query) {
   if (has_query) query = parse_query(c.query);
   std::unordered_map<std::string, int64_t> counts;
   bool integer = true;
+  // a field no file has: none of its frames carry it (no rows), or a misspelt name (an error)
+  bool known = c.field.compare(0, 4, "pkt.") == 0 || is_wireshark_field(c.field);
   for (const CollectionMember &m : collection.members) {
     SearchIndex index(m);
     auto id = index.field(c.field);
+    if (id) known = true;
     if (!id || c.field.compare(0, 4, "pkt.") == 0) continue;
     const auto &dictionary = m.index->dictionary();
     bool exact_terms = !query && index.spelled(c.field);
@@ -122,6 +128,7 @@ void fill_terms(CatalogCursor &c, bool has_query) {
     if (query) frames = intersect(frames, evaluate_query(*query, index, false));
     count_values(index, c.field, frames, counts, integer);
   }
+  if (!known) throw UserError("xtractr_terms(): " + unknown_field_message(c.field));
   c.terms.assign(counts.begin(), counts.end());
   std::sort(c.terms.begin(), c.terms.end(), [](const auto &a, const auto &b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -240,11 +247,25 @@ class CatalogFunction : public TableFunction {
  public:
   explicit CatalogFunction(Catalog kind) : kind_(kind) {}
   TableShape shape() const override {
-    if (kind_ == Catalog::Fields) return {"xtractr_fields", kFieldsSchema, kFieldsCapture, kFieldsArguments, 1};
-    return {"xtractr_terms", kTermsSchema, kTermsCapture, kTermsArguments, 3};
+    if (kind_ == Catalog::Fields)
+      return {"xtractr_fields",
+              kFieldsSchema,
+              kFieldsCapture,
+              kFieldsArguments,
+              1,
+              {"xtractr_fields(capture)", "every field present in the capture: its type, description, frames, values",
+               "SELECT name, packets, distinct_values FROM xtractr_fields('examples/wikipedia_browse.pcap') ORDER BY "
+               "packets DESC"}};
+    return {"xtractr_terms",
+            kTermsSchema,
+            kTermsCapture,
+            kTermsArguments,
+            3,
+            {"xtractr_terms(capture, field [, query])", "each value of a field with the frames carrying it, most first",
+             "SELECT value, packets FROM xtractr_terms('examples/wikipedia_browse.pcap', 'http.host') LIMIT 10"}};
   }
   std::unique_ptr<TableCursor> open(sqlite3 *) const override { return std::make_unique<CatalogCursor>(kind_); }
-  // `distinct` may need a scan of the stored values: only when the column is read.
+  // `distinct_values` may need a scan of the stored values: only when the column is read.
   void estimate(sqlite3_index_info *info, const std::string &, bool complete) const override {
     info->estimatedCost = complete ? 1000 : 1e30;
     if (kind_ == Catalog::Fields && (info->colUsed & (sqlite3_uint64(1) << kFieldsDistinct)))

@@ -11,6 +11,7 @@
 
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
+#include "dissect/field_names.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/table_columns.h"
 #include "search/stored_fields.h"
@@ -352,10 +353,8 @@ class Evaluator {
   }
 
   static void check_known_field(const std::string &field, int column) {
-    std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-    ensure_wireshark();
-    if (!proto_registrar_get_byname(field.c_str()))
-      fail(column, "unknown field '" + field + "' (not a Wireshark field, a pkt.* or a flow.* column)");
+    if (!is_wireshark_field(field))
+      fail(column, unknown_field_message(field, {}, "not a Wireshark field, a pkt.* or a flow.* column"));
   }
 
   IdSet from_terms(uint32_t id, const ValueTest &t) {

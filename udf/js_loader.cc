@@ -95,13 +95,42 @@ void forward_mapreduce_final(sqlite3_context *ctx) {
 }
 
 const FunctionSpec kJsFunctions[] = {
-    {"js_config", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, forward<&XtractrJsModule::js_config>, nullptr, nullptr},
+    {"js_config",
+     1,
+     SQLITE_UTF8 | SQLITE_DIRECTONLY,
+     forward<&XtractrJsModule::js_config>,
+     nullptr,
+     nullptr,
+     {"js_config(name [, value])", "reads or sets a JavaScript limit of the connection (timeout_ms, heap_mb)",
+      "SELECT js_config('timeout_ms', 500)"}},
     {"js_config", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, forward<&XtractrJsModule::js_config>, nullptr, nullptr},
-    {"js_create_function", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, forward<&XtractrJsModule::js_create_function>, nullptr,
-     nullptr},
-    {"js_create_aggregate", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, forward<&XtractrJsModule::js_create_aggregate>, nullptr,
-     nullptr},
-    {"mapreduce", 2, SQLITE_UTF8, nullptr, forward<&XtractrJsModule::mapreduce_step>, forward_mapreduce_final},
+    {"js_create_function",
+     2,
+     SQLITE_UTF8 | SQLITE_DIRECTONLY,
+     forward<&XtractrJsModule::js_create_function>,
+     nullptr,
+     nullptr,
+     {"js_create_function(name, source)", "makes a JavaScript function an SQL function of the connection",
+      "SELECT js_create_function('tld', 'function (h) { return h.split(\".\").slice(-2).join(\".\"); }')"}},
+    {"js_create_aggregate",
+     3,
+     SQLITE_UTF8 | SQLITE_DIRECTONLY,
+     forward<&XtractrJsModule::js_create_aggregate>,
+     nullptr,
+     nullptr,
+     {"js_create_aggregate(name, step, final)", "makes two JavaScript functions an SQL aggregate of the connection",
+      "SELECT js_create_aggregate('longest', 'function (s, x) { return s === undefined || x.length > s.length ? x : "
+      "s; }', 'function (s) { return s === undefined ? null : s; }')"}},
+    {"mapreduce",
+     2,
+     SQLITE_UTF8,
+     nullptr,
+     forward<&XtractrJsModule::mapreduce_step>,
+     forward_mapreduce_final,
+     {"mapreduce(doc, map [, reduce])",
+      "aggregate: a JavaScript map over each row's doc, then a reduce (or _sum, _count, _stats); JSON",
+      "SELECT mapreduce(doc, 'function (f) { emit(f.service, f.bytes); }', '_sum') FROM "
+      "flows('examples/wikipedia_browse.pcap')"}},
     {"mapreduce", 3, SQLITE_UTF8, nullptr, forward<&XtractrJsModule::mapreduce_step>, forward_mapreduce_final},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };
@@ -121,12 +150,27 @@ constexpr TableArgument kMapReduceArguments[] = {
 constexpr TableArgument kReportArguments[] = {{"capture", 'c', nullptr}, {"report", 'p', nullptr}};
 
 const ReportTableSpec kMapReduceSpec = {
-    {"xtractr_mapreduce", "CREATE TABLE x(key, value, capture HIDDEN, query HIDDEN, map HIDDEN, reduce HIDDEN)",
-     COL_FIRST_ARGUMENT, kMapReduceArguments, 4},
+    {"xtractr_mapreduce",
+     "CREATE TABLE x(key, value, capture HIDDEN, query HIDDEN, map HIDDEN, reduce HIDDEN)",
+     COL_FIRST_ARGUMENT,
+     kMapReduceArguments,
+     4,
+     {"xtractr_mapreduce(capture, query, map [, reduce])",
+      "a JavaScript map/reduce over the packets (or flows) a query selects, as (key, value) rows",
+      "SELECT key AS host, value AS bytes FROM xtractr_mapreduce('examples/wikipedia_browse.pcap', '', 'function (p) { "
+      "emit(p.src, p.length); }', '_sum')"}},
     XTRACTR_JS_MAPREDUCE_TABLE};
-const ReportTableSpec kReportSpec = {{"xtractr_report", "CREATE TABLE x(key, value, capture HIDDEN, report HIDDEN)",
-                                      COL_FIRST_ARGUMENT, kReportArguments, 2},
-                                     XTRACTR_JS_REPORT_TABLE};
+const ReportTableSpec kReportSpec = {
+    {"xtractr_report",
+     "CREATE TABLE x(key, value, capture HIDDEN, report HIDDEN)",
+     COL_FIRST_ARGUMENT,
+     kReportArguments,
+     2,
+     {"xtractr_report(capture, 'QUERY > REPORT')",
+      "a built-in report (count, sum, avg, minmax, count_over_time ...) over the frames a query selects",
+      "SELECT * FROM xtractr_report('examples/wikipedia_browse.pcap', 'flow.service:HTTP > sum(''flow.src'', "
+      "''flow.bytes'')')"}},
+    XTRACTR_JS_REPORT_TABLE};
 
 // The rows of one run, freed by the runtime that made them.
 using RowsOwner = std::unique_ptr<XtractrJsRows, void (*)(XtractrJsRows *)>;
@@ -204,9 +248,12 @@ int register_javascript(sqlite3 *db) {
   return SQLITE_OK;
 }
 
+const FunctionSpec *const kConnectFunctions[] = {kJsFunctions, nullptr};
+const TableShape *const kConnectTables[] = {&kMapReduceSpec.shape, &kReportSpec.shape, nullptr};
+
 }  // namespace
 
-const SqlExports udf_sql = {"udf", nullptr, nullptr, register_javascript};
+const SqlExports udf_sql = {"udf", nullptr, nullptr, register_javascript, kConnectFunctions, kConnectTables};
 
 std::string v8_version() {
   try {

@@ -45,7 +45,7 @@ SELECT name, type, description, packets = (SELECT count(*) FROM packets('http_ge
   FROM xtractr_fields('http_get_simple__zeek.pcap') WHERE name = 'http.host';
 SELECT (SELECT sum(packets) FROM xtractr_terms('http_1000_requests_gzipped__zeek.pcap.gz', 'http.request.method'))
      = (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE field(doc, 'http.request.method') IS NOT NULL) AS terms_sum,
-       (SELECT "distinct" FROM xtractr_fields('http_1000_requests_gzipped__zeek.pcap.gz') WHERE name = 'tcp.srcport')
+       (SELECT distinct_values FROM xtractr_fields('http_1000_requests_gzipped__zeek.pcap.gz') WHERE name = 'tcp.srcport')
      = (SELECT count(DISTINCT field(doc, 'tcp.srcport')) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz')) AS distinct_ok;
 -- errors: what and where (each statement fails on its own)
 .bail off
@@ -58,3 +58,6 @@ SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'tcp.port = = 8
 SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'tcp contains "GET"');
 SELECT count(*) FROM packets('http_get_simple__zeek.pcap', NULL, 'ip.src#2 == 1.2.3.4');
 SELECT count(*) FROM xtractr_terms('http_get_simple__zeek.pcap');
+SELECT count(*) AS "terms of a field no frame carries" FROM xtractr_terms('http_get_simple__zeek.pcap', 'dns.qry.name');
+SELECT count(*) FROM xtractr_terms('http_get_simple__zeek.pcap', 'http.hots');
+SELECT count(*) FROM xtractr_terms('http_get_simple__zeek.pcap', 'nothing.like.this');

@@ -1,0 +1,21 @@
+-- xtractr_help: every table and function xtractr registers, with its call, one line and an
+-- example — generated from the registration list, so nothing registered is missing from it
+-- (checked against a connection without the extension) and every example runs.
+.headers on
+SELECT name, kind, library, usage FROM xtractr_help;
+SELECT count(*) AS "rows without a usage, description or example" FROM xtractr_help
+ WHERE usage IS NULL OR description IS NULL OR example IS NULL;
+SELECT count(*) AS "names listed twice" FROM (SELECT name FROM xtractr_help GROUP BY name HAVING count(*) > 1);
+-- every name listed is registered on this connection ...
+SELECT name AS "listed but not registered" FROM xtractr_help
+ WHERE name NOT IN (SELECT name FROM pragma_function_list) AND name NOT IN (SELECT name FROM pragma_module_list);
+-- ... and everything the extension registers is listed (a connection without it has the rest)
+.shell "$SQLITE3" :memory: "SELECT name FROM pragma_function_list UNION SELECT name FROM pragma_module_list" > builtin.txt
+CREATE TEMP TABLE builtin(name TEXT);
+.import builtin.txt builtin
+SELECT count(*) > 100 AS "built-in names read" FROM temp.builtin;
+SELECT name AS "registered but not listed"
+  FROM (SELECT name FROM pragma_function_list UNION SELECT name FROM pragma_module_list)
+ WHERE name NOT IN (SELECT name FROM temp.builtin) AND name NOT IN (SELECT name FROM xtractr_help);
+-- each example runs as printed, from a checkout (a copy of examples/)
+.shell /usr/bin/python3 "$TEST_DIR/help_examples.py" "$TEST_DIR/../../examples"
