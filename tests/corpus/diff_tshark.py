@@ -19,7 +19,7 @@ For every capture (files; directories are expanded to their files) it checks, ag
   (fields only seen later are compared over the whole file). Integer fields compare by value
   (tshark prints some in hex or octal), everything else as tshark's text;
 * field(doc, NAME) and fields(doc, NAME) agree with the doc on a frame that has the field and
-  are NULL on one that does not;
+  are NULL on one that does not; a name that is no field is an error;
 * flows: the TCP/UDP flow counts = the number of distinct tcp.stream/udp.stream values,
   frames of one stream are exactly the frames of one flow, and each flow's community_id =
   tshark's `communityid` (its Community ID dissector, enabled for that run) on the flow's
@@ -547,10 +547,19 @@ def check_capture(args, capture, types, work):
         elif isinstance(first, str) and isinstance(one, str) and one != first:
             report.mismatch(pid, "field(doc, %s)" % f, one, first)
     if frames > 0:
-        absent = con.execute("SELECT field(doc, 'no.such.field'), fields(doc, 'no.such.field')"
-                             " FROM packets(?) WHERE id = 1", (capture,)).fetchone()
+        # a Wireshark field frame 1 lacks is NULL; a name that is no field is an error
+        first_doc = json.loads(con.execute("SELECT doc FROM packets(?) WHERE id = 1", (capture,)).fetchone()[0])
+        lacking = next(f for f in sorted(types) if f not in first_doc)
+        absent = con.execute("SELECT field(doc, ?2), fields(doc, ?2) FROM packets(?1) WHERE id = 1",
+                             (capture, lacking)).fetchone()
         if absent != (None, None):
-            report.fail("field()/fields() of an absent field", absent, [None, None])
+            report.fail("field()/fields() of an absent field (%s)" % lacking, absent, [None, None])
+        try:
+            con.execute("SELECT field(doc, 'no.such.field') FROM packets(?) WHERE id = 1", (capture,)).fetchone()
+            report.fail("field() of a name that is no field", "no error", "an error")
+        except sqlite3.OperationalError as e:
+            if "unknown field 'no.such.field'" not in str(e):
+                report.fail("field() of a name that is no field", str(e), "unknown field 'no.such.field'")
 
     print("ok %s: %d frames, %d field names (%d on the first %d frames, %d later), %d oracle facts, "
           "%d frames re-read as JSON, %d mismatches"
