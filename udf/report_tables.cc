@@ -8,7 +8,7 @@
 **   SELECT * FROM xtractr_report('day1.pcapng', 'count(''dns.qry.name'')');          -- every packet
 **   SELECT * FROM xtractr_report('day1.pcapng', '> count_x_over_time(''pkt.service'', 60)');
 **   SELECT key AS host, value AS bytes FROM xtractr_mapreduce('day1.pcapng', '',
-**     'function (f) { emit(f.src, f.bytes); }', '_sum') LIMIT 10;
+**     'function (p) { emit(p.src, p.length); }', '_sum') LIMIT 10;
 **
 ** Reports: count(field) a.k.a. values(field), sum(key, value), avg(key, value),
 ** minmax(key, value) → {min, max, count}, count_over_time(seconds),

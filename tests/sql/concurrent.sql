@@ -14,12 +14,10 @@ SELECT count(*) || '|' || sum(length) || '|' || sum(CAST(time * 1000000 AS INTEG
 .shell "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT json_extract(xtractr_index('race.pcap.gz'), '\$.frames') > 0" > "$WORK/rebuild.out" 2>&1 & for i in 4 5; do "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT count(*), sum(length), sum(CAST(time * 1000000 AS INTEGER)), count(DISTINCT flow), max(title) FROM packets('race.pcap.gz')" > "$WORK/race$i.out" 2>&1 & done; wait; cat "$WORK/rebuild.out" | sed 's/^/rebuild: /'; for i in 4 5; do cmp -s "$WORK/race1.out" "$WORK/race$i.out" && echo "reader $i saw a complete index" || echo "reader $i DIFFERS"; done
 .shell ls | grep -c 'race.pcap.gz.xtractr.tmp' | sed 's/^/temporary directories left: /'
 -- six rebuilds, started 0.5 s apart, take the lock one after the other: a wrapper around the
--- indexer (which runs under the lock) logs when each build starts and ends and makes each last
--- at least 0.5 s, so later processes arrive after a holder removed the lock file; two builds at
--- once would break the log's start/end alternation (and could collide renaming into place).
--- (The wrapper stays the indexer's parent, so it leaves out the host pid the indexer checks.)
-.shell printf '#!/bin/sh\necho start >> %s/builds.log\nsleep 0.5\n%s \$1 \$2\nrc=\$?\necho end >> %s/builds.log\nexit \$rc\n' $WORK $(dirname $XTRACTR_EXT)/xtractr-indexer $WORK > $WORK/slow-indexer.sh && chmod +x $WORK/slow-indexer.sh
-.shell cp http_get_simple__zeek.pcap six.pcap; for i in 1 2 3 4 5 6; do XTRACTR_INDEXER="$WORK/slow-indexer.sh" "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT json_extract(xtractr_index('six.pcap'), '\$.frames')" > "$WORK/six$i.out" 2>&1 & sleep 0.5; done; wait; for i in 1 2 3 4 5 6; do cat "$WORK/six$i.out"; done | sort | uniq -c | sed 's/^ */rebuilds answering: /'
-.shell paste -s -d, $WORK/builds.log | sed 's/^/builds: /'
-.shell ls | grep -c 'six.pcap.xtractr.tmp' | sed 's/^/temporary directories left: /'; ls | grep -c '\.lock$' | sed 's/^/lock files left: /'
+-- indexer (slow_indexer.sh, run under the lock) logs when each build starts and ends and makes
+-- each last at least 0.5 s, so later processes arrive after a holder removed the lock file; two
+-- builds at once would break the log's start/end alternation (and could collide renaming).
+.shell cp http_get_simple__zeek.pcap six.pcap; for i in 1 2 3 4 5 6; do XTRACTR_INDEXER="$TEST_DIR/slow_indexer.sh" "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT json_extract(xtractr_index('six.pcap'), '\$.frames')" > "$WORK/six$i.out" 2>&1 & sleep 0.5; done; wait; for i in 1 2 3 4 5 6; do cat "$WORK/six$i.out"; done | sort | uniq -c | sed 's/^ */rebuilds answering: /'
+.shell paste -s -d, "$WORK/builds.log" | sed 's/^/builds: /'
+.shell ls | grep -c 'six.pcap.xtractr.tmp' | sed 's/^/temporary directories left: /'; ls | grep -c 'lock$' | sed 's/^/lock files left: /'
 SELECT count(*) AS "six.pcap frames" FROM packets('six.pcap');

@@ -9,12 +9,12 @@ SELECT count(*) AS "names listed twice" FROM (SELECT name FROM xtractr_help GROU
 -- every name listed is registered on this connection ...
 SELECT name AS "listed but not registered" FROM xtractr_help
  WHERE name NOT IN (SELECT name FROM pragma_function_list) AND name NOT IN (SELECT name FROM pragma_module_list);
--- ... and everything the extension registers is listed (a connection without it has the rest)
-.shell "$SQLITE3" :memory: "SELECT name FROM pragma_function_list UNION SELECT name FROM pragma_module_list" > builtin.txt
-CREATE TEMP TABLE builtin(name TEXT);
-.import builtin.txt builtin
+-- ... and everything the extension registers is listed (a connection without it has the rest;
+-- the same SQLite: this test does not run in Node, see tests/CMakeLists.txt)
+.shell "$SQLITE3" :memory: "SELECT json_group_array(name) FROM (SELECT name FROM pragma_function_list UNION SELECT name FROM pragma_module_list)" > builtin.json
+CREATE TEMP TABLE builtin AS SELECT value AS name FROM json_each(readfile('builtin.json'));
 SELECT count(*) > 100 AS "built-in names read" FROM temp.builtin;
-SELECT name AS "registered but not listed"
+SELECT count(*) AS "registered but not listed"
   FROM (SELECT name FROM pragma_function_list UNION SELECT name FROM pragma_module_list)
  WHERE name NOT IN (SELECT name FROM temp.builtin) AND name NOT IN (SELECT name FROM xtractr_help);
 -- each example runs as printed, from a checkout (a copy of examples/)
