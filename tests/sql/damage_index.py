@@ -9,13 +9,58 @@ KIND is one of
   page       the page holding the packets table's root overwritten with garbage (malformed)
   truncate   search/postlist.glass cut to half its size
   missing    the search/ folder removed
+  rechecksum no damage: rewrites `checksums` for the files as they are now — after a damage
+             made by hand, it stands for damage the checksums cannot see (a wrong value
+             written at build time), so that a test reaches the errors behind them
 Prints what it did. File sizes are kept except by truncate and missing.
 """
 import os
 import shutil
 import sqlite3
+import struct
 import sys
 
+M64 = (1 << 64) - 1
+P1, P2, P3, P4, P5 = (11400714785074694791, 14029467366897019727, 1609587929392839161,
+                      9650029242287828579, 2870177450012600261)
+
+
+def xxh64(data, seed=0):
+    """XXH64, as core/content_hash.h computes it."""
+    def rotl(x, r):
+        return ((x << r) | (x >> (64 - r))) & M64
+
+    def lane(acc, word):
+        return (rotl((acc + word * P2) & M64, 31) * P1) & M64
+
+    n, p = len(data), 0
+    if n >= 32:
+        v = [(seed + P1 + P2) & M64, (seed + P2) & M64, seed, (seed - P1) & M64]
+        words = struct.unpack_from("<%dQ" % (n // 32 * 4), data)
+        for i in range(0, len(words), 4):
+            v = [lane(v[k], words[i + k]) for k in range(4)]
+        p = n // 32 * 32
+        h = (rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18)) & M64
+        for x in v:
+            h = ((h ^ lane(0, x)) * P1 + P4) & M64
+    else:
+        h = (seed + P5) & M64
+    h = (h + n) & M64
+    while p + 8 <= n:
+        h = (rotl(h ^ lane(0, struct.unpack_from("<Q", data, p)[0]), 27) * P1 + P4) & M64
+        p += 8
+    if p + 4 <= n:
+        h = (rotl(h ^ ((struct.unpack_from("<I", data, p)[0] * P1) & M64), 23) * P2 + P3) & M64
+        p += 4
+    while p < n:
+        h = (rotl(h ^ ((data[p] * P5) & M64), 11) * P1) & M64
+        p += 1
+    h = ((h ^ (h >> 33)) * P2) & M64
+    h = ((h ^ (h >> 29)) * P3) & M64
+    return h ^ (h >> 32)
+
+
+assert "%016x" % xxh64(b"abc") == "44bc2cf5ad770999"
 index, kind = sys.argv[1], sys.argv[2]
 db_path = os.path.join(index, "index.db")
 
@@ -61,5 +106,12 @@ elif kind == "truncate":
 elif kind == "missing":
     shutil.rmtree(os.path.join(index, "search"))
     print("removed search/")
+elif kind == "rechecksum":
+    names = ["index.db"] + sorted("search/" + f for f in os.listdir(os.path.join(index, "search")))
+    with open(os.path.join(index, "checksums"), "w") as out:
+        for name in sorted(names):
+            data = open(os.path.join(index, name), "rb").read()
+            out.write("%016x %d %s\n" % (xxh64(data), len(data), name))
+    print("rewrote the checksums")
 else:
     sys.exit("unknown damage " + kind)

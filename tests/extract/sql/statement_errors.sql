@@ -6,10 +6,11 @@
 .shell "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT count(*) FROM packets('http_get_simple__zeek.pcap'); SELECT count(*) FROM packets('http_ipv6_4streams__pcpp.pcap')"
 -- xtractr_dissect reads the frame's tcp.stream values; a damaged index holds a text there.
 -- The error must not leave the statement unfinalized (the shell reports that at exit).
-.shell "$SQLITE3" http_get_simple__zeek.pcap.xtractr/index.db "UPDATE dictionary SET name = 'tcp.stream' WHERE name = 'http.host'"
+-- (damage_index.py rechecksum: damage the index's checksums cannot see, else it is rebuilt)
+.shell "$SQLITE3" http_get_simple__zeek.pcap.xtractr/index.db "UPDATE dictionary SET name = 'tcp.stream' WHERE name = 'http.host'" && /usr/bin/python3 "$TEST_DIR/../../sql/damage_index.py" http_get_simple__zeek.pcap.xtractr rechecksum > /dev/null
 SELECT xtractr_dissect('http_get_simple__zeek.pcap', 4) IS NOT NULL AS dissected;
 -- xtractr_stream finds a flow's outer-layer frames through the search index: without one
 -- that is an error, not a stream with fewer frames
-.shell rm -r http_ipv6_4streams__pcpp.pcap.xtractr/search
+.shell rm -r http_ipv6_4streams__pcpp.pcap.xtractr/search && mkdir http_ipv6_4streams__pcpp.pcap.xtractr/search && touch http_ipv6_4streams__pcpp.pcap.xtractr/search/iamglass && /usr/bin/python3 "$TEST_DIR/../../sql/damage_index.py" http_ipv6_4streams__pcpp.pcap.xtractr rechecksum > /dev/null
 SELECT count(*) AS segments FROM xtractr_stream('http_ipv6_4streams__pcpp.pcap', 1);
 SELECT 'still usable' AS connection;
