@@ -84,6 +84,12 @@ void EpanSession::set_previous_frame(uint32_t number, const nstime_t &ts) {
   provider_->prev_cap = &prev_cap_frame_;
 }
 
+void EpanSession::set_previous_frame_elsewhere(uint32_t number, const nstime_t &ts) {
+  set_previous_frame(number, ts);
+  prev_dis_frame_ = prev_cap_frame_;
+  provider_->prev_dis = &prev_dis_frame_;
+}
+
 void EpanSession::forget_displayed() { provider_->prev_dis = nullptr; }
 
 void EpanSession::begin_frame(frame_data &fdata, uint32_t number, const wtap_rec &rec, int64_t offset) {

@@ -50,6 +50,9 @@ class EpanSession {
   // (frame.time_relative) and the frame captured just before the next one (time_delta).
   void set_first_frame(const nstime_t &ts);
   void set_previous_frame(uint32_t number, const nstime_t &ts);
+  // The frame before the next one was read but dissected elsewhere (partitioned indexing): it
+  // is still the previous captured and displayed frame for frame.time_delta(_displayed).
+  void set_previous_frame_elsewhere(uint32_t number, const nstime_t &ts);
   // The next frame is the first one "displayed" (as with `tshark -Y frame.number==N`).
   void forget_displayed();
 

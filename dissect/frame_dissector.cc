@@ -86,7 +86,10 @@ struct FrameDissector::Session {
   };
   std::vector<PieceCandidate> piece_candidates;
 
-  explicit Session(CaptureReader &r) : reader(r) {
+  FrameDissector::Selector selector;
+  bool first_seen = false;  // frame 1's time stamp is the time reference, dissected or not
+
+  Session(CaptureReader &r, FrameDissector::Selector select) : reader(r), selector(std::move(select)) {
     frame_references = reader.compression().empty();
     col_info = column_index(cinfo, COL_INFO);
     col_src = column_index(cinfo, COL_DEF_SRC);
@@ -408,16 +411,35 @@ struct FrameDissector::Session {
   }
 };
 
-FrameDissector::FrameDissector(CaptureReader &reader) : session_(std::make_unique<Session>(reader)) {}
+FrameDissector::FrameDissector(CaptureReader &reader, Selector selector)
+    : session_(std::make_unique<Session>(reader, std::move(selector))) {}
 FrameDissector::~FrameDissector() = default;
 
 bool FrameDissector::next(FrameRecord &out) {
   // The previous frame's tree refers to the reader's record (its option block): release it
   // before the reader moves on.
-  session_->release_current();
-  if (!session_->reader.next()) return false;
-  dissect(out);
-  return true;
+  Session &s = *session_;
+  s.release_current();
+  while (s.reader.next()) {
+    if (!s.selector || s.selector(s.reader.record(), s.reader.data())) {
+      s.first_seen = true;
+      dissect(out);
+      return true;
+    }
+    skip();
+  }
+  return false;
+}
+
+// A record another process dissects: it still takes a frame number, and it is the previous
+// frame (and frame 1 the time reference) for the next one dissected here.
+void FrameDissector::skip() {
+  Session &s = *session_;
+  ++s.frame_number;
+  const wtap_rec &rec = s.reader.record();
+  if (!s.first_seen) s.epan.set_first_frame(rec.ts);
+  s.first_seen = true;
+  s.epan.set_previous_frame_elsewhere(s.frame_number, rec.ts);
 }
 
 void FrameDissector::dissect(FrameRecord &out) {
@@ -440,6 +462,7 @@ void FrameDissector::dissect(FrameRecord &out) {
   out.caplen = fdata.cap_len;
   out.ts_sec = fdata.abs_ts.secs;
   out.ts_nsec = fdata.abs_ts.nsecs;
+  out.encap = rec.rec_type == REC_TYPE_PACKET ? rec.rec_header.packet_header.pkt_encap : -1;
   if (s.col_info >= 0 && s.cinfo.columns[s.col_info].col_data) out.title = s.cinfo.columns[s.col_info].col_data;
   if (s.col_src >= 0 && s.cinfo.columns[s.col_src].col_data) out.src = s.cinfo.columns[s.col_src].col_data;
   if (s.col_dst >= 0 && s.cinfo.columns[s.col_dst].col_data) out.dst = s.cinfo.columns[s.col_dst].col_data;

@@ -5,6 +5,7 @@
 // dissection_mutex() for the whole lifetime of a FrameDissector.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "dissect/capture_reader.h"
@@ -14,13 +15,18 @@ namespace xtractr {
 
 class FrameDissector {
  public:
-  explicit FrameDissector(CaptureReader &reader);
+  // Says whether to dissect a record (partitioned indexing: the frames of one partition).
+  // Skipped records still count: frames keep their numbers in the capture, and the time
+  // fields of the next dissected frame refer to the record just before it. It may throw.
+  using Selector = std::function<bool(const wtap_rec &record, const uint8_t *data)>;
+
+  explicit FrameDissector(CaptureReader &reader, Selector selector = nullptr);
   ~FrameDissector();
   FrameDissector(const FrameDissector &) = delete;
   FrameDissector &operator=(const FrameDissector &) = delete;
 
-  // Reads the next record and dissects it; false at the end of the capture or on a read
-  // error (see CaptureReader::error()). The record's byte references (FrameRecord::sources)
+  // Reads the next (selected) record and dissects it; false at the end of the capture or on
+  // a read error (see CaptureReader::error()). The record's byte references (FrameRecord::sources)
   // stay valid until the next call, or until the dissector is destroyed.
   bool next(FrameRecord &out);
 
@@ -28,6 +34,7 @@ class FrameDissector {
 
  private:
   void dissect(FrameRecord &out);
+  void skip();
   std::unique_ptr<Session> session_;
 };
 

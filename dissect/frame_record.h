@@ -58,6 +58,7 @@ struct FrameRecord {
   uint32_t caplen = 0;
   int64_t ts_sec = 0;  // absolute time stamp
   int32_t ts_nsec = 0;
+  int encap = -1;        // the record's link type (WTAP_ENCAP_*), -1 when not a packet record
   std::string src, dst;  // Source / Destination columns (as tshark -n prints)
   uint32_t sport = 0, dport = 0;
   bool has_ports = false;

@@ -107,4 +107,24 @@ ValueKind field_kind(int hf_id) {
   }
 }
 
+int field_id(const char *name) {
+  ensure_wireshark();
+  return proto_registrar_get_id_byname(name);
+}
+
+FieldIdentity field_identity(int hf_id) {
+  header_field_info *hf = proto_registrar_get_nth(guint(hf_id));
+  return FieldIdentity{hf->abbrev ? hf->abbrev : "", int(hf->type)};
+}
+
+int field_id(const FieldIdentity &identity) {
+  ensure_wireshark();
+  header_field_info *hf = proto_registrar_get_byname(identity.name.c_str());
+  if (!hf) return -1;
+  while (hf->same_name_prev_id != -1) hf = proto_registrar_get_nth(guint(hf->same_name_prev_id));
+  for (; hf; hf = hf->same_name_next)
+    if (int(hf->type) == identity.type) return hf->id;
+  return -1;
+}
+
 }  // namespace xtractr

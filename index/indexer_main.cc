@@ -3,17 +3,22 @@
 // Usage (started by the extension, build_process.h; by hand for debugging):
 //
 //   xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]    # report lines on fd 3 (build_process.h)
+//   xtractr-indexer --worker P N CAPTURE [PARENT_PID]  # partition P of N: frames on fd 4
 //
 //   sqlite> SELECT xtractr_index('/cases/day1.pcapng');   -- the way users start it
 //
 // How it works: with PARENT_PID given, the indexer dies with its parent (PR_SET_PDEATHSIG), so a
 // killed host leaves no indexer behind. It closes every descriptor it inherited but the report
-// pipe, runs build_index() into DIRECTORY, and reports progress, `done` or the error. A crash
+// pipe, builds the index into DIRECTORY — with worker processes of this program, one per
+// partition, when plan_partitions() says so (partitioned_build.h), else in one pass, and in
+// one pass too when the capture cannot be partitioned — and reports progress, `done` or the
+// error. A worker reports its own crash or error on the same pipe. A crash
 // inside a dissector is reported with the frame being dissected (async-signal-safe writes
 // only), then the signal kills the process as usual. XTRACTR_TEST_CRASH_AT_FRAME=N makes it
 // crash at frame N: the tests' stand-in for a dissector bug.
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -28,7 +33,9 @@
 #include "dissect/capture_reader.h"
 #include "index/build_process.h"
 #include "index/capture_index.h"
+#include "index/index_location.h"
 #include "index/memory_limit.h"
+#include "index/partitioned_build.h"
 
 namespace xtractr {
 
@@ -77,16 +84,19 @@ void report_line(const std::string &line) {
   }
 }
 
+// Notes the frame for the crash handler; reports progress (the coordinator, or a one-pass
+// build), or crashes on XTRACTR_TEST_CRASH_AT_FRAME (whoever dissects: a worker, or a
+// one-pass build).
 class ReportProgress : public BuildObserver {
  public:
-  ReportProgress() {
+  ReportProgress(bool reports, bool dissects) : reports_(reports) {
     const char *crash = std::getenv("XTRACTR_TEST_CRASH_AT_FRAME");
-    crash_at_ = crash ? std::strtoul(crash, nullptr, 10) : 0;
+    crash_at_ = crash && dissects ? std::strtoul(crash, nullptr, 10) : 0;
   }
   void frame(uint32_t number, int64_t offset) override {
     current_frame = sig_atomic_t(number);
     if (number == crash_at_) raise(SIGSEGV);
-    if (number & 255) return;
+    if (!reports_ || (number & 255)) return;
     auto now = std::chrono::steady_clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
@@ -94,25 +104,52 @@ class ReportProgress : public BuildObserver {
   }
 
  private:
+  bool reports_;
   unsigned long crash_at_ = 0;
   std::chrono::steady_clock::time_point last_{};
 };
 
-void prepare_process(const char *parent) {
+// `last_fd`: the highest descriptor the process keeps (the report pipe; a worker's frames).
+void prepare_process(const char *parent, unsigned last_fd) {
   if (parent) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != pid_t(std::atoll(parent))) _exit(1);  // the parent died before we got here
   }
-  close_range(report::kFd + 1, ~0U, 0);  // descriptors the host left open are not ours
+  close_range(last_fd + 1, ~0U, 0);  // descriptors the host left open are not ours
   limit_indexer_memory();
   for (int s : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) std::signal(s, on_crash);
+}
+
+// A worker failed and told the host why: end the same way, without a word of our own.
+[[noreturn]] void fail_like(const WorkerFailed &failed) {
+  if (WIFSIGNALED(failed.status)) {
+    for (int s : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) std::signal(s, SIG_DFL);
+    raise(WTERMSIG(failed.status));
+  }
+  _exit(WIFEXITED(failed.status) && WEXITSTATUS(failed.status) != 0 ? WEXITSTATUS(failed.status) : 2);
+}
+
+void build(const std::string &capture, const std::string &directory) {
+  const PartitionPlan plan = plan_partitions(capture);
+  if (plan.partitions > 1) {
+    ReportProgress progress(/*reports=*/true, /*dissects=*/false);
+    try {
+      build_partitioned(capture, directory, plan, &progress);
+      return;
+    } catch (const CannotPartition &) {
+      remove_tree(directory);  // and index it in one pass
+    } catch (const WorkerFailed &failed) {
+      fail_like(failed);
+    }
+  }
+  ReportProgress progress(/*reports=*/true, /*dissects=*/true);
+  build_index(capture, directory, &progress);
 }
 
 int run(const std::string &capture, const std::string &directory) {
   try {
     use_linked_sqlite();
-    ReportProgress progress;
-    build_index(capture, directory, &progress);
+    build(capture, directory);
     report_line(report::kDone);
     return 0;
   } catch (const CaptureOpenError &e) {
@@ -127,14 +164,34 @@ int run(const std::string &capture, const std::string &directory) {
   return 2;
 }
 
+int run_worker(int partition, int partitions, const std::string &capture) {
+  try {
+    ReportProgress progress(/*reports=*/false, /*dissects=*/true);
+    return run_partition_worker(capture, partition, partitions, kWorkerFramesFd, &progress);
+  } catch (const CaptureOpenError &e) {
+    report_line(std::string(report::kError) + " open " + e.what());
+  } catch (const std::bad_alloc &) {
+    report_line(std::string(report::kError) + " memory out of memory");
+  } catch (const std::exception &e) {
+    report_line(std::string(report::kError) + " other " + e.what());
+  }
+  return 2;
+}
+
 }  // namespace
 }  // namespace xtractr
 
 int main(int argc, char **argv) {
+  if (argc >= 5 && argc <= 6 && std::strcmp(argv[1], "--worker") == 0) {
+    xtractr::prepare_process(argc == 6 ? argv[5] : nullptr, xtractr::kWorkerFramesFd);
+    return xtractr::run_worker(std::atoi(argv[2]), std::atoi(argv[3]), argv[4]);
+  }
   if (argc < 3 || argc > 4) {
-    std::fprintf(stderr, "usage: xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]   (reports on fd 3)\n");
+    std::fprintf(stderr,
+                 "usage: xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]   (reports on fd 3)\n"
+                 "       xtractr-indexer --worker PARTITION PARTITIONS CAPTURE [PARENT_PID]   (frames on fd 4)\n");
     return 64;
   }
-  xtractr::prepare_process(argc == 4 ? argv[3] : nullptr);
+  xtractr::prepare_process(argc == 4 ? argv[3] : nullptr, xtractr::report::kFd);
   return xtractr::run(argv[1], argv[2]);
 }

@@ -1,0 +1,38 @@
+// partition_key.h — which conversation group a captured frame belongs to, read from its
+// headers without dissecting it: the key that partitioned indexing splits a capture by.
+//
+// Usage (C++):
+//   PartitionKey key = partition_key(rec.rec_header.packet_header.pkt_encap, data, caplen);
+//   if (!key.known) ...                       // cannot be partitioned: index in one pass
+//   int partition = int(key.hash % partitions);
+//
+// From SQL nothing changes; the partitions show in xtractr_index()'s JSON:
+//   SELECT xtractr_index('/cases/big.pcapng') ->> '$.partitions';
+//
+// How it works: the way Zeek clusters and Suricata balance traffic across workers, frames are
+// grouped by the unordered pair of IP addresses they carry, so a TCP/UDP conversation, its
+// reassembly, FTP control and data, DNS queries and answers stay in one group:
+// - the outermost IP header counts (a tunnel's frames follow the tunnel endpoints); IP
+//   fragments carry the addresses of their datagram;
+// - an ICMP/ICMPv6 error belongs to the conversation it quotes (the inner header's pair);
+// - ARP frames form one group (libwireshark checks ARP claims against every earlier one);
+// - other frames on Ethernet group by the unordered pair of MAC addresses; non-IP frames on
+//   other links form one group.
+// Link types we cannot read (802.11, PPP, USB ...) and records that are not packets are
+// `known = false`: the caller indexes such a capture in one pass rather than guess.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace xtractr {
+
+struct PartitionKey {
+  bool known = false;
+  uint64_t hash = 0;  // equal for the frames of one group; well mixed (use hash % partitions)
+};
+
+// `encap` is the record's WTAP_ENCAP_* link type.
+PartitionKey partition_key(int encap, const uint8_t *data, size_t caplen);
+
+}  // namespace xtractr

@@ -1,0 +1,229 @@
+// frame_stream.cc — see frame_stream.h.
+#include "index/frame_stream.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <type_traits>
+
+#include "dissect/wireshark_runtime.h"
+
+namespace xtractr {
+
+namespace {
+
+constexpr char kMagic[8] = {'X', 'T', 'R', 'F', 'R', 'M', '0', '1'};
+constexpr size_t kFlushAt = 1 << 20;
+static_assert(std::is_trivially_copyable<FieldValue>::value && std::is_trivially_copyable<Piece>::value,
+              "FieldValue and Piece travel as bytes");
+
+template <typename T>
+void put(std::string &out, T value) {
+  static_assert(std::is_trivially_copyable<T>::value, "a plain number");
+  out.append(reinterpret_cast<const char *>(&value), sizeof value);
+}
+
+void put_bytes(std::string &out, const void *data, size_t n) {
+  if (n > UINT32_MAX) throw std::runtime_error("frame stream: an item of more than 4 GB");
+  put(out, uint32_t(n));
+  out.append(static_cast<const char *>(data), n);
+}
+
+void put_string(std::string &out, const std::string &s) { put_bytes(out, s.data(), s.size()); }
+
+template <typename T>
+void put_vector(std::string &out, const std::vector<T> &v) {
+  put_bytes(out, v.data(), v.size() * sizeof(T));
+}
+
+void write_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t written = ::write(fd, p, n);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) throw std::runtime_error(std::string("frame stream: write: ") + std::strerror(errno));
+    p += written;
+    n -= size_t(written);
+  }
+}
+
+}  // namespace
+
+FrameStreamWriter::FrameStreamWriter(int fd) : fd_(fd) { buffer_.append(kMagic, sizeof kMagic); }
+
+void FrameStreamWriter::announce_fields(const FrameRecord &r) {
+  for (const FieldValue &v : r.fields) {
+    if (size_t(v.hf_id) < announced_.size() && announced_[size_t(v.hf_id)]) continue;
+    if (size_t(v.hf_id) >= announced_.size()) announced_.resize(size_t(v.hf_id) + 1024, false);
+    announced_[size_t(v.hf_id)] = true;
+    FieldIdentity identity = field_identity(v.hf_id);
+    buffer_.push_back('N');
+    put(buffer_, int32_t(v.hf_id));
+    put(buffer_, int32_t(identity.type));
+    put_string(buffer_, identity.name);
+  }
+}
+
+FrameStreamWriter::~FrameStreamWriter() = default;
+
+void FrameStreamWriter::frame(const FrameRecord &r) {
+  announce_fields(r);
+  std::string &b = buffer_;
+  b.push_back('F');
+  put(b, r.number);
+  put(b, r.file_offset);
+  put(b, r.length);
+  put(b, r.caplen);
+  put(b, r.ts_sec);
+  put(b, r.ts_nsec);
+  put(b, r.encap);
+  put(b, r.sport);
+  put(b, r.dport);
+  put(b, uint8_t(r.has_ports));
+  put(b, r.ip_proto);
+  put(b, r.tcp_stream);
+  put(b, r.udp_stream);
+  put(b, r.tcp_flags);
+  put(b, r.icmp_type);
+  put(b, r.icmp_code);
+  put(b, r.payload);
+  for (const std::string *s : {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst,
+                               &r.link_src, &r.link_dst, &r.arena})
+    put_string(b, *s);
+  put_vector(b, r.fragment_frames);
+  put_vector(b, r.fields);
+  put(b, uint32_t(r.sources.size()));
+  for (const DataSource &source : r.sources) {
+    put(b, source.length);
+    put(b, uint8_t(source.is_frame | source.referenced << 1));
+    put_vector(b, source.pieces);
+    // only referenced bytes are read (FrameRecord::text); the rest stays in the worker
+    if (source.referenced) put_bytes(b, source.data, source.data ? source.length : 0);
+  }
+  if (b.size() >= kFlushAt) flush();
+}
+
+void FrameStreamWriter::end(const std::string &read_error) {
+  buffer_.push_back('E');
+  put_string(buffer_, read_error);
+  flush();
+}
+
+void FrameStreamWriter::fallback(const std::string &why) {
+  buffer_.push_back('X');
+  put_string(buffer_, why);
+  flush();
+}
+
+void FrameStreamWriter::flush() {
+  write_all(fd_, buffer_.data(), buffer_.size());
+  buffer_.clear();
+}
+
+FrameStreamReader::FrameStreamReader(int fd) : fd_(fd), buffer_(kFlushAt) {
+  char magic[sizeof kMagic];
+  read_exactly(magic, sizeof magic);
+  if (std::memcmp(magic, kMagic, sizeof magic) != 0) throw std::runtime_error("frame stream: not a frame stream");
+}
+
+void FrameStreamReader::read_field_identity() {
+  const int32_t theirs = get<int32_t>();
+  FieldIdentity identity;
+  identity.type = get<int32_t>();
+  get_string(identity.name);
+  const int ours = field_id(identity);
+  if (theirs < 0 || ours < 0)
+    throw std::runtime_error("frame stream: the worker's field '" + identity.name + "' is unknown here");
+  if (size_t(theirs) >= local_id_.size()) local_id_.resize(size_t(theirs) + 1024, -1);
+  local_id_[size_t(theirs)] = ours;
+}
+
+void FrameStreamReader::read_exactly(void *to, size_t n) {
+  char *out = static_cast<char *>(to);
+  while (n > 0) {
+    if (begin_ == end_) {
+      ssize_t got = ::read(fd_, buffer_.data(), buffer_.size());
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) throw std::runtime_error("frame stream: the worker's output ends early");
+      begin_ = 0;
+      end_ = size_t(got);
+    }
+    size_t take = std::min(n, end_ - begin_);
+    std::memcpy(out, buffer_.data() + begin_, take);
+    begin_ += take;
+    out += take;
+    n -= take;
+  }
+}
+
+template <typename T>
+T FrameStreamReader::get() {
+  T value;
+  read_exactly(&value, sizeof value);
+  return value;
+}
+
+void FrameStreamReader::get_string(std::string &to) {
+  to.resize(get<uint32_t>());
+  read_exactly(to.data(), to.size());
+}
+
+FrameStreamReader::Item FrameStreamReader::next(FrameRecord &r) {
+  char kind = get<char>();
+  for (; kind == 'N'; kind = get<char>()) read_field_identity();
+  if (kind == 'E' || kind == 'X') {
+    get_string(message_);
+    return kind == 'E' ? End : Fallback;
+  }
+  if (kind != 'F') throw std::runtime_error("frame stream: damaged");
+  r.number = get<uint32_t>();
+  r.file_offset = get<int64_t>();
+  r.length = get<uint32_t>();
+  r.caplen = get<uint32_t>();
+  r.ts_sec = get<int64_t>();
+  r.ts_nsec = get<int32_t>();
+  r.encap = get<int>();
+  r.sport = get<uint32_t>();
+  r.dport = get<uint32_t>();
+  r.has_ports = get<uint8_t>() != 0;
+  r.ip_proto = get<int>();
+  r.tcp_stream = get<int64_t>();
+  r.udp_stream = get<int64_t>();
+  r.tcp_flags = get<int>();
+  r.icmp_type = get<int>();
+  r.icmp_code = get<int>();
+  r.payload = get<int64_t>();
+  for (std::string *s : {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst, &r.link_src,
+                         &r.link_dst, &r.arena})
+    get_string(*s);
+  r.fragment_frames.resize(get<uint32_t>() / sizeof(uint32_t));
+  read_exactly(r.fragment_frames.data(), r.fragment_frames.size() * sizeof(uint32_t));
+  r.fields.resize(get<uint32_t>() / sizeof(FieldValue));
+  read_exactly(r.fields.data(), r.fields.size() * sizeof(FieldValue));
+  for (FieldValue &v : r.fields) {
+    if (size_t(v.hf_id) >= local_id_.size() || local_id_[size_t(v.hf_id)] < 0)
+      throw std::runtime_error("frame stream: a field without its identity");
+    v.hf_id = local_id_[size_t(v.hf_id)];
+  }
+  r.sources.resize(get<uint32_t>());
+  if (source_bytes_.size() < r.sources.size()) source_bytes_.resize(r.sources.size());
+  for (size_t k = 0; k < r.sources.size(); ++k) {
+    DataSource &source = r.sources[k];
+    source.length = get<uint32_t>();
+    uint8_t flags = get<uint8_t>();
+    source.is_frame = flags & 1;
+    source.referenced = flags & 2;
+    source.pieces.resize(get<uint32_t>() / sizeof(Piece));
+    read_exactly(source.pieces.data(), source.pieces.size() * sizeof(Piece));
+    source.data = nullptr;
+    if (source.referenced) {
+      get_string(source_bytes_[k]);
+      if (source_bytes_[k].size() < source.length) source_bytes_[k].resize(source.length);  // had no bytes
+      source.data = reinterpret_cast<const uint8_t *>(source_bytes_[k].data());
+    }
+  }
+  return Frame;
+}
+
+}  // namespace xtractr

@@ -1,0 +1,79 @@
+// frame_stream.h — dissected frames (FrameRecords) passed from an indexing worker process to
+// the process that writes the index, over a pipe or through a spool file.
+//
+// Usage (C++; partitioned_build.h is the one user):
+//   FrameStreamWriter out(fd);                 // in the worker
+//   out.frame(record); ...; out.end(read_error);      // or out.fallback("sip: ...")
+//   FrameStreamReader in(fd);                  // in the writer of the index
+//   while (in.next(record) == FrameStreamReader::Frame) ...
+//
+// From SQL it is invisible: SELECT xtractr_index('/cases/big.pcapng') builds with workers.
+//
+// How it works: a stream starts with a magic. Then items, each a one-byte kind:
+//   'N' a field's identity: the worker's hf id, type and name — sent before the first frame
+//       that uses it. Two processes of one program can number fields differently (see
+//       FieldIdentity), so the reader maps the worker's ids to its own by name and type;
+//   'F' a frame: its summary numbers and strings, the fields (FieldValue array as in memory,
+//       both ends are the same program), the arena, fragment frames, and each data source's
+//       length, flags, pieces and — when some field refers to it — its bytes;
+//   'E' the end of the partition: the read error that ended the capture ("" at its end);
+//   'X' the worker cannot index its partition apart from the rest (the message says why):
+//       the capture must be indexed in one pass.
+// Lengths are host-order 32-bit, numbers host-order: both ends run on one machine.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dissect/frame_record.h"
+
+namespace xtractr {
+
+class FrameStreamWriter {
+ public:
+  explicit FrameStreamWriter(int fd);  // writes the header; the caller owns fd
+  ~FrameStreamWriter();
+  FrameStreamWriter(const FrameStreamWriter &) = delete;
+  FrameStreamWriter &operator=(const FrameStreamWriter &) = delete;
+
+  void frame(const FrameRecord &record);
+  void end(const std::string &read_error);  // then flushes
+  void fallback(const std::string &why);    // then flushes
+
+ private:
+  void flush();
+  void announce_fields(const FrameRecord &record);
+  int fd_;
+  std::string buffer_;
+  std::vector<bool> announced_;  // by the worker's hf id
+};
+
+class FrameStreamReader {
+ public:
+  enum Item { Frame, End, Fallback };
+  explicit FrameStreamReader(int fd);  // reads the header; throws std::runtime_error; caller owns fd
+  FrameStreamReader(const FrameStreamReader &) = delete;
+  FrameStreamReader &operator=(const FrameStreamReader &) = delete;
+
+  // The next item. Frame: `record` holds it, its sources' bytes valid until the next call.
+  // End/Fallback: message() says the read error or why. Throws std::runtime_error when the
+  // stream breaks off (the worker died: its exit status tells more).
+  Item next(FrameRecord &record);
+  const std::string &message() const { return message_; }
+
+ private:
+  void read_exactly(void *to, size_t n);
+  template <typename T>
+  T get();
+  void get_string(std::string &to);
+  void read_field_identity();
+  int fd_;
+  std::vector<int> local_id_;  // the worker's hf id → this process's, -1 unknown
+  std::vector<char> buffer_;
+  size_t begin_ = 0, end_ = 0;
+  std::vector<std::string> source_bytes_;
+  std::string message_;
+};
+
+}  // namespace xtractr

@@ -1,0 +1,435 @@
+// partitioned_build.cc — see partitioned_build.h.
+#include "index/partitioned_build.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <queue>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dissect/capture_reader.h"
+#include "dissect/frame_dissector.h"
+#include "dissect/partition_key.h"
+#include "dissect/wireshark_runtime.h"
+#include "index/build_process.h"
+#include "index/frame_stream.h"
+#include "index/index_location.h"
+#include "index/index_meta.h"
+#include "index/index_pipeline.h"
+
+extern char **environ;
+
+namespace xtractr {
+
+namespace {
+
+constexpr int64_t kDefaultBudget = 128ll << 20;
+constexpr int64_t kMinPartitionedBytes = 16ll << 20;
+constexpr int kMaxPartitions = 4096;
+
+int64_t env_number(const char *name, int64_t fallback) {
+  const char *text = std::getenv(name);
+  if (!text || !*text) return fallback;
+  char *end = nullptr;
+  long long n = std::strtoll(text, &end, 10);
+  return end && *end == '\0' && n > 0 ? n : fallback;
+}
+
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(1, CPU_COUNT(&set)) : 1;
+}
+
+std::string system_error(const std::string &what) { return what + ": " + std::strerror(errno); }
+
+// A descriptor closed when done with.
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(Fd &&other) noexcept : fd(other.fd) { other.fd = -1; }
+  Fd &operator=(Fd &&other) noexcept {
+    std::swap(fd, other.fd);
+    return *this;
+  }
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// A running worker: killed and reaped if still running when it goes out of scope.
+class Worker {
+ public:
+  // Starts the worker of `partition`, its frames written to `out`.
+  Worker(const std::string &capture, int partition, int partitions, int out);
+  ~Worker();
+  Worker(const Worker &) = delete;
+  Worker &operator=(const Worker &) = delete;
+  // Waits for its exit: fine, or CannotPartition (it said why in its stream), or WorkerFailed.
+  void finish(int64_t &peak_rss_kb);
+
+ private:
+  pid_t pid_ = 0;
+};
+
+std::string this_program() {
+  char path[4096];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) throw std::runtime_error(system_error("cannot find the indexer program"));
+  return std::string(path, size_t(n));
+}
+
+Worker::Worker(const std::string &capture, int partition, int partitions, int out) {
+  static const std::string program = this_program();
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_adddup2(&files, out, kWorkerFramesFd);  // `out` is above kWorkerFramesFd, close-on-exec
+  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
+  // report::kFd and stderr are inherited: a worker reports its own crash or error to the host
+  const std::string p = std::to_string(partition), n = std::to_string(partitions), parent = std::to_string(getpid());
+  std::vector<char *> argv{const_cast<char *>(program.c_str()),
+                           const_cast<char *>("--worker"),
+                           const_cast<char *>(p.c_str()),
+                           const_cast<char *>(n.c_str()),
+                           const_cast<char *>(capture.c_str()),
+                           const_cast<char *>(parent.c_str()),
+                           nullptr};
+  int rc = posix_spawn(&pid_, program.c_str(), &files, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&files);
+  if (rc != 0) {
+    pid_ = 0;
+    errno = rc;
+    throw std::runtime_error(system_error("cannot start an indexing worker"));
+  }
+}
+
+Worker::~Worker() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+void Worker::finish(int64_t &peak_rss_kb) {
+  int status = 0;
+  struct rusage usage {};
+  while (wait4(pid_, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  pid_ = 0;
+  peak_rss_kb = std::max<int64_t>(peak_rss_kb, usage.ru_maxrss);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kWorkerCannotPartition)
+    throw CannotPartition("a worker found the capture cannot be partitioned");
+  throw WorkerFailed(status);
+}
+
+// A descriptor for a worker's output, above kWorkerFramesFd and closed on exec (posix_spawn's dup2
+// clears the flag on the worker's copy only).
+int high_fd(int fd) {
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, kWorkerFramesFd + 1);
+  ::close(fd);
+  if (high < 0) throw std::runtime_error(system_error("fcntl"));
+  return high;
+}
+
+std::string spool_path(const std::string &directory, int partition) {
+  return directory + "/spool-" + std::to_string(partition);
+}
+
+// Partitions beyond the first `workers` run first, `workers` at a time, into spool files.
+void spool_partitions(const std::string &capture, const std::string &directory, const PartitionPlan &plan,
+                      int64_t &peak_rss_kb) {
+  for (int first = plan.workers; first < plan.partitions; first += plan.workers) {
+    std::vector<std::unique_ptr<Worker>> running;
+    for (int p = first; p < std::min(first + plan.workers, plan.partitions); ++p) {
+      int fd = ::open(spool_path(directory, p).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0) throw std::runtime_error(system_error("cannot create " + spool_path(directory, p)));
+      Fd out(high_fd(fd));
+      running.push_back(std::make_unique<Worker>(capture, p, plan.partitions, out.fd));
+    }
+    for (auto &worker : running) worker->finish(peak_rss_kb);
+  }
+}
+
+// The counters libwireshark assigns in order of first appearance, renumbered across
+// partitions: a value's global number is its rank among all first appearances.
+class CounterRenumbering {
+ public:
+  explicit CounterRenumbering(int sources) {
+    for (const char *name : {"tcp.stream", "udp.stream", "dccp.stream", "bt-utp.stream", "quic.connection.number"}) {
+      int hf = field_id(name);
+      if (hf < 0) continue;
+      if (size_t(hf) >= slot_.size()) slot_.resize(size_t(hf) + 1, -1);
+      slot_[size_t(hf)] = int(counters_.size());
+      counters_.push_back(Counter{hf, 0, std::vector<std::unordered_map<int64_t, int64_t>>(size_t(sources))});
+    }
+    tcp_ = slot_of(field_id("tcp.stream"));
+    udp_ = slot_of(field_id("udp.stream"));
+  }
+
+  void renumber(FrameRecord &frame, int source) {
+    bool any = false;
+    for (FieldValue &v : frame.fields) {
+      int slot = slot_of(v.hf_id);
+      if (slot < 0) continue;
+      any = true;
+      auto &map = counters_[size_t(slot)].global[size_t(source)];
+      if (map.find(v.integer) == map.end()) fresh_.emplace_back(slot, v.integer);
+    }
+    if (!any) return;
+    // values new in this frame: numbered in their partition's order (the order of creation)
+    std::sort(fresh_.begin(), fresh_.end());
+    fresh_.erase(std::unique(fresh_.begin(), fresh_.end()), fresh_.end());
+    for (auto [slot, local] : fresh_) {
+      Counter &c = counters_[size_t(slot)];
+      c.global[size_t(source)][local] = c.next++;
+    }
+    fresh_.clear();
+    for (FieldValue &v : frame.fields)
+      if (int slot = slot_of(v.hf_id); slot >= 0) v.integer = counters_[size_t(slot)].global[size_t(source)][v.integer];
+    if (frame.tcp_stream >= 0 && tcp_ >= 0) frame.tcp_stream = counters_[size_t(tcp_)].global[size_t(source)][frame.tcp_stream];
+    if (frame.udp_stream >= 0 && udp_ >= 0) frame.udp_stream = counters_[size_t(udp_)].global[size_t(source)][frame.udp_stream];
+  }
+
+ private:
+  int slot_of(int hf) const { return hf >= 0 && size_t(hf) < slot_.size() ? slot_[size_t(hf)] : -1; }
+  struct Counter {
+    int hf;
+    int64_t next;
+    std::vector<std::unordered_map<int64_t, int64_t>> global;  // per partition: its value → global
+  };
+  std::vector<Counter> counters_;
+  std::vector<int> slot_;  // hf id → counter, -1
+  std::vector<std::pair<int, int64_t>> fresh_;
+  int tcp_ = -1, udp_ = -1;
+};
+
+std::string pair_text(const std::string &a, const std::string &b) { return a < b ? a + " " + b : b + " " + a; }
+
+bool has_protocol(std::string_view protocols, std::string_view name) {
+  for (size_t at = 0; at <= protocols.size();) {
+    size_t colon = protocols.find(':', at);
+    if (colon == std::string_view::npos) colon = protocols.size();
+    if (protocols.substr(at, colon - at) == name) return true;
+    at = colon + 1;
+  }
+  return false;
+}
+
+// Checks, across partitions, that no conversation's frames were split: a transport stream's
+// address pair (inside a tunnel, the inner one) and ARP each stay in one partition.
+class SplitCheck {
+ public:
+  void check(const FrameRecord &frame, int partition) {
+    if ((frame.tcp_stream >= 0 || frame.udp_stream >= 0) && !frame.net_src.empty()) {
+      auto [it, added] = pairs_.emplace(pair_text(frame.net_src, frame.net_dst), partition);
+      if (!added && it->second != partition)
+        throw CannotPartition("the conversations between " + it->first + " travel between several address pairs");
+    }
+    if (has_protocol(frame.protocols, "arp")) {
+      if (arp_ < 0) arp_ = partition;
+      if (arp_ != partition) throw CannotPartition("ARP frames travel between several address pairs");
+    }
+  }
+
+ private:
+  std::unordered_map<std::string, int> pairs_;
+  int arp_ = -1;
+};
+
+// One partition's frames, from a live worker's pipe or a spool file.
+struct Source {
+  Fd fd;
+  std::unique_ptr<FrameStreamReader> reader;
+  Worker *worker = nullptr;  // live partitions
+  FrameRecord head;
+  bool has_head = false;
+};
+
+// The next frame of `s` into s.head; at the end notes the read error.
+void advance(Source &s, std::string &read_error, int64_t &peak_rss_kb) {
+  FrameStreamReader::Item item;
+  try {
+    item = s.reader->next(s.head);
+  } catch (const std::runtime_error &) {
+    if (s.worker) s.worker->finish(peak_rss_kb);  // throws WorkerFailed: it said why
+    throw;
+  }
+  s.has_head = item == FrameStreamReader::Frame;
+  if (item == FrameStreamReader::Fallback) throw CannotPartition(s.reader->message());
+  if (item == FrameStreamReader::End && read_error.empty()) read_error = s.reader->message();
+}
+
+// Merges the partitions by frame number into the pipeline.
+void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver *observer, std::string &read_error,
+           int64_t &peak_rss_kb) {
+  CounterRenumbering counters(int(sources.size()));
+  SplitCheck split;
+  using Head = std::pair<uint32_t, int>;  // frame number, source
+  std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    advance(sources[i], read_error, peak_rss_kb);
+    if (sources[i].has_head) heads.emplace(sources[i].head.number, int(i));
+  }
+  while (!heads.empty()) {
+    const int i = heads.top().second;
+    heads.pop();
+    FrameRecord &frame = sources[size_t(i)].head;
+    split.check(frame, i);
+    counters.renumber(frame, i);
+    pipeline.add(frame);
+    if (observer) observer->frame(frame.number, frame.file_offset);
+    advance(sources[size_t(i)], read_error, peak_rss_kb);
+    if (sources[size_t(i)].has_head) heads.emplace(sources[size_t(i)].head.number, i);
+  }
+}
+
+// Protocols whose dissection sets up state for other address pairs (RTP from SDP, GTP
+// sessions, MPTCP subflows, SCTP multihoming ...): their captures are indexed in one pass.
+constexpr const char *kCrossPairProtocols[] = {"sip",   "sdp",   "mgcp", "h225", "h245",     "rtsp",     "skinny",
+                                               "gtp",   "gtpv2", "gtpprime", "mptcp", "sctp", "wg",  "iax2",
+                                               "msrp",  "megaco", "h248", "sigcomp", "rtpproxy", "bfcp", "unistim"};
+
+// Why a worker's frame may depend on frames of other partitions, or "".
+class CrossPairCheck {
+ public:
+  CrossPairCheck() {
+    for (const char *name : {"ftp.passive.ip", "ftp.active.cip", "ftp.eprt.ip", "ftp.eprt.ipv6", "ftp.epsv.ip",
+                             "ftp.epsv.ipv6"}) {
+      ftp_addresses_.push_back(field_id(name));
+    }
+  }
+
+  std::string check(const FrameRecord &f) const {
+    for (const char *name : kCrossPairProtocols)
+      if (has_protocol(f.protocols, name))
+        return std::string(name) + " in frame " + std::to_string(f.number) + " sets up conversations of other hosts";
+    if (!has_protocol(f.protocols, "ftp")) return {};
+    for (const FieldValue &v : f.fields)
+      if (std::find(ftp_addresses_.begin(), ftp_addresses_.end(), v.hf_id) != ftp_addresses_.end() &&
+          f.text(v) != f.net_src && f.text(v) != f.net_dst)
+        return "FTP in frame " + std::to_string(f.number) + " names a third host";
+    return {};
+  }
+
+ private:
+  std::vector<int> ftp_addresses_;
+};
+
+}  // namespace
+
+PartitionPlan plan_partitions(const std::string &capture) {
+  PartitionPlan plan;
+  plan.workers = int(std::min<int64_t>(env_number("XTRACTR_WORKERS", usable_cores()), 256));
+  if (int64_t forced = env_number("XTRACTR_PARTITIONS", 0)) {
+    plan.partitions = int(std::min<int64_t>(forced, kMaxPartitions));
+    plan.workers = std::min(plan.workers, plan.partitions);
+    return plan;
+  }
+  struct stat st {};
+  const int64_t size = stat(capture.c_str(), &st) == 0 ? int64_t(st.st_size) : 0;
+  if (size < kMinPartitionedBytes) return PartitionPlan{};
+  const int64_t budget = env_number("XTRACTR_PARTITION_BYTES", kDefaultBudget);
+  plan.partitions = int(std::clamp<int64_t>((size + budget - 1) / budget, plan.workers, kMaxPartitions));
+  if (plan.partitions == 1) plan.workers = 1;
+  return plan;
+}
+
+IndexSummary build_partitioned(const std::string &capture, const std::string &directory, const PartitionPlan &plan,
+                               BuildObserver *observer) {
+  auto started = std::chrono::steady_clock::now();
+  const CaptureStamp stamp = stamp_of(capture);
+  IndexSummary summary;
+  summary.capture = capture;
+  {
+    std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
+    CaptureReader reader(capture);  // throws CaptureOpenError before anything is written
+    summary.format = reader.format();
+    summary.compression = reader.compression();
+  }
+  summary.workers = plan.workers;
+  summary.partitions = plan.partitions;
+  make_directories(directory);
+
+  spool_partitions(capture, directory, plan, summary.peak_rss_kb);
+  std::vector<Source> sources(size_t(plan.partitions));
+  std::vector<std::unique_ptr<Worker>> live;
+  for (int p = 0; p < plan.partitions; ++p) {
+    Source &s = sources[size_t(p)];
+    if (p < plan.workers) {
+      int ends[2];
+      if (pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error(system_error("pipe"));
+      s.fd = Fd(ends[0]);
+      fcntl(ends[1], F_SETPIPE_SZ, 1 << 20);  // fewer wake-ups; a smaller pipe works too
+      Fd out(high_fd(ends[1]));
+      live.push_back(std::make_unique<Worker>(capture, p, plan.partitions, out.fd));
+      s.worker = live.back().get();
+    } else {
+      s.fd = Fd(::open(spool_path(directory, p).c_str(), O_RDONLY | O_CLOEXEC));
+      if (s.fd.fd < 0) throw std::runtime_error(system_error("cannot read " + spool_path(directory, p)));
+      ::unlink(spool_path(directory, p).c_str());  // gone when read
+    }
+    s.reader = std::make_unique<FrameStreamReader>(s.fd.fd);
+  }
+
+  IndexPipeline pipeline(directory);
+  std::string read_error;
+  merge(sources, pipeline, observer, read_error, summary.peak_rss_kb);
+  for (auto &worker : live) worker->finish(summary.peak_rss_kb);
+  summary.frames = pipeline.frames();
+  check_read_end(summary, read_error);
+  pipeline.finish(summary, stamp, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  summary.directory = directory;
+  return summary;
+}
+
+int run_partition_worker(const std::string &capture, int partition, int partitions, int out_fd,
+                         BuildObserver *observer) {
+  std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
+  CaptureReader reader(capture);
+  FrameStreamWriter out(out_fd);
+  uint32_t record = 0;
+  FrameDissector dissector(reader, [&](const wtap_rec &rec, const uint8_t *data) {
+    ++record;
+    if (rec.rec_type != REC_TYPE_PACKET)
+      throw CannotPartition("record " + std::to_string(record) + " is not a packet");
+    const int encap = rec.rec_header.packet_header.pkt_encap;
+    PartitionKey key = partition_key(encap, data, rec.rec_header.packet_header.caplen);
+    if (!key.known) throw CannotPartition("link type " + encapsulation_name(encap) + " is not partitioned");
+    return int(key.hash % uint64_t(partitions)) == partition;
+  });
+  CrossPairCheck cross;
+  FrameRecord frame;
+  try {
+    while (dissector.next(frame)) {
+      if (observer) observer->frame(frame.number, frame.file_offset);
+      std::string why = cross.check(frame);
+      if (!why.empty()) throw CannotPartition(why);
+      out.frame(frame);
+    }
+  } catch (const CannotPartition &e) {
+    out.fallback(e.what());
+    return kWorkerCannotPartition;
+  }
+  out.end(reader.error());
+  return 0;
+}
+
+}  // namespace xtractr
