@@ -60,6 +60,7 @@ class Child {
   explicit Child(pid_t pid) : pid_(pid) {}
   ~Child() {
     if (pid_ <= 0) return;
+    kill(-pid_, SIGKILL);  // its process group: the indexer and its workers
     kill(pid_, SIGKILL);
     int status;
     while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
@@ -124,7 +125,8 @@ struct Report {
     std::string kind = text.substr(0, space), rest = space == std::string::npos ? "" : text.substr(space + 1);
     if (kind == report::kProgress || kind == report::kCrash) {
       long long a = 0, b = 0;
-      if (std::sscanf(rest.c_str(), "%lld %lld", &a, &b) == 2) {
+      // a worker's crash names its frame; the merge's progress after it does not count
+      if (std::sscanf(rest.c_str(), "%lld %lld", &a, &b) == 2 && !crash_signal) {
         frame = a;
         if (kind == report::kProgress) offset = b;
         if (kind == report::kCrash) crash_signal = int(b);

@@ -121,10 +121,13 @@ void FrameStreamWriter::flush() {
   buffer_.clear();
 }
 
-FrameStreamReader::FrameStreamReader(int fd) : fd_(fd), buffer_(kFlushAt) {
+FrameStreamReader::FrameStreamReader(int fd) : fd_(fd), buffer_(kFlushAt) {}
+
+void FrameStreamReader::read_header() {
   char magic[sizeof kMagic];
   read_exactly(magic, sizeof magic);
   if (std::memcmp(magic, kMagic, sizeof magic) != 0) throw std::runtime_error("frame stream: not a frame stream");
+  header_read_ = true;
 }
 
 void FrameStreamReader::read_field_identity() {
@@ -170,6 +173,7 @@ void FrameStreamReader::get_string(std::string &to) {
 }
 
 FrameStreamReader::Item FrameStreamReader::next(FrameRecord &r) {
+  if (!header_read_) read_header();
   char kind = get<char>();
   for (; kind == 'N'; kind = get<char>()) read_field_identity();
   if (kind == 'E' || kind == 'X') {

@@ -52,7 +52,7 @@ class FrameStreamWriter {
 class FrameStreamReader {
  public:
   enum Item { Frame, End, Fallback };
-  explicit FrameStreamReader(int fd);  // reads the header; throws std::runtime_error; caller owns fd
+  explicit FrameStreamReader(int fd);  // the caller owns fd
   FrameStreamReader(const FrameStreamReader &) = delete;
   FrameStreamReader &operator=(const FrameStreamReader &) = delete;
 
@@ -68,6 +68,8 @@ class FrameStreamReader {
   T get();
   void get_string(std::string &to);
   void read_field_identity();
+  void read_header();
+  bool header_read_ = false;
   int fd_;
   std::vector<int> local_id_;  // the worker's hf id → this process's, -1 unknown
   std::vector<char> buffer_;

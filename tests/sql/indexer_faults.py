@@ -5,6 +5,8 @@ stalls queries on other captures; several threads on one capture get one build.
 
 Usage (from tests/sql/indexer_faults.sql, in the folder holding big.pcap and big2.pcap):
   /usr/bin/python3 $TEST_DIR/indexer_faults.py big.pcap big2.pcap http_get_simple__zeek.pcap
+With XTRACTR_PARTITIONS set (indexer_faults_partitioned.sql) the builds are partitioned: the
+crash happens in a worker, and a worker is killed too.
 Prints one line per check, with no timings (ordering only), so the output is stable.
 """
 import glob
@@ -42,11 +44,17 @@ def leftovers(capture):
     return len(glob.glob(capture + ".xtractr.tmp-*"))
 
 
-def indexers(capture):
-    # this run's indexers only (the capture's full path): other runs of this test may be going on
+def indexers(capture, workers_only=False):
+    """This run's indexing processes of `capture` (a partitioned build's workers too; the full
+    path: other runs of this test may be going on)."""
     path = os.path.realpath(capture).replace(".", "[.]")
-    out = subprocess.run(["pgrep", "-f", "xtractr-indexer " + path + " "], capture_output=True, text=True)
+    worker = "--worker [0-9]+ [0-9]+ "
+    who = "xtractr-indexer " + (worker if workers_only else "(%s)?" % worker)
+    out = subprocess.run(["pgrep", "-f", who + path + " "], capture_output=True, text=True)
     return [int(p) for p in out.stdout.split()]
+
+
+partitioned = bool(os.environ.get("XTRACTR_PARTITIONS"))
 
 
 def wait_for(condition, seconds=60):
@@ -73,19 +81,36 @@ print("crash in a collection:", outcome(connect(), "http_get_simple__zeek.pcap*"
 del os.environ["XTRACTR_TEST_CRASH_AT_FRAME"]
 print("crash: temporary directories left: %d; next query: %s" % (leftovers(small), outcome(connect(), small)))
 
-# 2. kill -9 of the indexer, early and late in the build.
-for moment in (0.0, 1.5):
+def written(capture):
+    """Bytes of index.db the build in progress has written."""
+    return sum(os.path.getsize(p) for p in glob.glob(capture + ".xtractr.tmp-*/index.db"))
+
+
+# 2. kill -9 of the indexer, early and late (its index.db growing: it has reported progress).
+for moment in ("early", "late"):
     thread, result = in_thread(lambda: outcome(connect(), big))
     wait_for(lambda: indexers(big))
-    time.sleep(moment)
+    if moment == "late":
+        wait_for(lambda: written(big) > 256 * 1024)
     for pid in indexers(big):
         os.kill(pid, 9)
     thread.join()
     # the frame is named once the indexer has reported progress (the late kill)
-    print("kill -9 after %.1f s: %s" % (moment, re.sub(r" at frame \d+", "", result["value"])))
-    if moment > 0:
+    print("kill -9 %s: %s" % (moment, re.sub(r" at frame \d+", "", result["value"])))
+    if moment == "late" and not partitioned:  # (a partitioned build names it once the merge has begun)
         print("kill -9: the frame reached is named:", bool(re.search(r" at frame \d+:", result["value"])))
     print("kill -9: temporary directories left: %d, index: %d" % (leftovers(big), len(glob.glob(big + ".xtractr"))))
+
+# 2b. kill -9 of one worker of a partitioned build: the build fails as a whole.
+if partitioned:
+    thread, result = in_thread(lambda: outcome(connect(), big))
+    wait_for(lambda: indexers(big, workers_only=True))
+    time.sleep(0.5)
+    os.kill(indexers(big, workers_only=True)[0], 9)
+    thread.join()
+    print("kill -9 of a worker: %s" % re.sub(r" at frame \d+", "", result["value"]))
+    print("kill -9 of a worker: temporary directories left: %d, index: %d, indexers running after it: %d" % (
+        leftovers(big), len(glob.glob(big + ".xtractr")), 0 if wait_for(lambda: not indexers(big), 10) else 1))
 
 # 3. An indexer out of memory (a wrapper limits its address space).
 wrapper = os.path.join(work, "small-indexer.sh")
@@ -107,8 +132,9 @@ started = time.time()
 connection.set_progress_handler(lambda: 1 if time.time() - started > 1.0 else 0, 1000)
 print("progress handler:", outcome(connection, big))
 connection.set_progress_handler(None, 0)
+# (a partitioned build's workers die with it: asynchronously, so wait for them)
 print("progress handler: temporary directories left: %d, index: %d, indexers running: %d" % (
-    leftovers(big), len(glob.glob(big + ".xtractr")), len(indexers(big))))
+    leftovers(big), len(glob.glob(big + ".xtractr")), 0 if wait_for(lambda: not indexers(big), 10) else 1))
 
 # 5. While big indexes, queries on an indexed capture answer (and finish first); two captures
 #    index at the same time.
