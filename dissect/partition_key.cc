@@ -19,9 +19,7 @@ struct Bytes {
   bool has(size_t offset, size_t n) const { return offset <= size && n <= size - offset; }
   unsigned u8(size_t offset) const { return data[offset]; }
   unsigned u16(size_t offset) const { return unsigned(data[offset]) << 8 | data[offset + 1]; }
-  std::string_view slice(size_t offset, size_t n) const {
-    return {reinterpret_cast<const char *>(data) + offset, n};
-  }
+  std::string_view slice(size_t offset, size_t n) const { return {reinterpret_cast<const char *>(data) + offset, n}; }
 };
 
 // FNV-1a, then a final mix so that `hash % partitions` spreads well for any partition count.

@@ -88,8 +88,8 @@ void FrameStreamWriter::frame(const FrameRecord &r) {
   put(b, r.icmp_type);
   put(b, r.icmp_code);
   put(b, r.payload);
-  for (const std::string *s : {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst,
-                               &r.link_src, &r.link_dst, &r.arena})
+  for (const std::string *s :
+       {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst, &r.link_src, &r.link_dst, &r.arena})
     put_string(b, *s);
   put_vector(b, r.fragment_frames);
   put_vector(b, r.fields);
@@ -198,8 +198,8 @@ FrameStreamReader::Item FrameStreamReader::next(FrameRecord &r) {
   r.icmp_type = get<int>();
   r.icmp_code = get<int>();
   r.payload = get<int64_t>();
-  for (std::string *s : {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst, &r.link_src,
-                         &r.link_dst, &r.arena})
+  for (std::string *s :
+       {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst, &r.link_src, &r.link_dst, &r.arena})
     get_string(*s);
   r.fragment_frames.resize(get<uint32_t>() / sizeof(uint32_t));
   read_exactly(r.fragment_frames.data(), r.fragment_frames.size() * sizeof(uint32_t));

@@ -204,8 +204,10 @@ class CounterRenumbering {
     fresh_.clear();
     for (FieldValue &v : frame.fields)
       if (int slot = slot_of(v.hf_id); slot >= 0) v.integer = counters_[size_t(slot)].global[size_t(source)][v.integer];
-    if (frame.tcp_stream >= 0 && tcp_ >= 0) frame.tcp_stream = counters_[size_t(tcp_)].global[size_t(source)][frame.tcp_stream];
-    if (frame.udp_stream >= 0 && udp_ >= 0) frame.udp_stream = counters_[size_t(udp_)].global[size_t(source)][frame.udp_stream];
+    if (frame.tcp_stream >= 0 && tcp_ >= 0)
+      frame.tcp_stream = counters_[size_t(tcp_)].global[size_t(source)][frame.tcp_stream];
+    if (frame.udp_stream >= 0 && udp_ >= 0)
+      frame.udp_stream = counters_[size_t(udp_)].global[size_t(source)][frame.udp_stream];
   }
 
  private:
@@ -303,16 +305,16 @@ void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver 
 
 // Protocols whose dissection sets up state for other address pairs (RTP from SDP, GTP
 // sessions, MPTCP subflows, SCTP multihoming ...): their captures are indexed in one pass.
-constexpr const char *kCrossPairProtocols[] = {"sip",   "sdp",   "mgcp", "h225", "h245",     "rtsp",     "skinny",
-                                               "gtp",   "gtpv2", "gtpprime", "mptcp", "sctp", "wg",  "iax2",
-                                               "msrp",  "megaco", "h248", "sigcomp", "rtpproxy", "bfcp", "unistim"};
+constexpr const char *kCrossPairProtocols[] = {"sip",  "sdp",    "mgcp",     "h225",    "h245",     "rtsp", "skinny",
+                                               "gtp",  "gtpv2",  "gtpprime", "mptcp",   "sctp",     "wg",   "iax2",
+                                               "msrp", "megaco", "h248",     "sigcomp", "rtpproxy", "bfcp", "unistim"};
 
 // Why a worker's frame may depend on frames of other partitions, or "".
 class CrossPairCheck {
  public:
   CrossPairCheck() {
-    for (const char *name : {"ftp.passive.ip", "ftp.active.cip", "ftp.eprt.ip", "ftp.eprt.ipv6", "ftp.epsv.ip",
-                             "ftp.epsv.ipv6"}) {
+    for (const char *name :
+         {"ftp.passive.ip", "ftp.active.cip", "ftp.eprt.ip", "ftp.eprt.ipv6", "ftp.epsv.ip", "ftp.epsv.ipv6"}) {
       ftp_addresses_.push_back(field_id(name));
     }
   }
@@ -408,8 +410,7 @@ int run_partition_worker(const std::string &capture, int partition, int partitio
   uint32_t record = 0;
   FrameDissector dissector(reader, [&](const wtap_rec &rec, const uint8_t *data) {
     ++record;
-    if (rec.rec_type != REC_TYPE_PACKET)
-      throw CannotPartition("record " + std::to_string(record) + " is not a packet");
+    if (rec.rec_type != REC_TYPE_PACKET) throw CannotPartition("record " + std::to_string(record) + " is not a packet");
     const int encap = rec.rec_header.packet_header.pkt_encap;
     PartitionKey key = partition_key(encap, data, rec.rec_header.packet_header.caplen);
     if (!key.known) throw CannotPartition("link type " + encapsulation_name(encap) + " is not partitioned");
