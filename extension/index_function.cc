@@ -16,12 +16,20 @@
 ** summaries are reported as one JSON object: per file, then totals. A truncated or damaged
 ** file is indexed up to the damage and reported with a warning; a capture without packets
 ** (a file header only) as 0 frames, null times and a warning.
+**
+** xtractr_config(name [, value]): how this process's builds run (index/build_settings.h).
+**
+**   SELECT xtractr_config('workers');          -- 2: indexing processes at once per capture
+**   SELECT xtractr_config('workers', 4);       -- set for this process; returns 4
+**   SELECT xtractr_config('partition_bytes');  -- 134217728: capture bytes per partition
+**   SELECT xtractr_config('workers', NULL);    -- back to XTRACTR_WORKERS or the default
 */
 #include <string>
 
 #include "core/sql_error.h"
 #include "extension/extension_sql.h"
 #include "index/block_codec.h"
+#include "index/build_settings.h"
 #include "index/capture_collection.h"
 #include "index/doc_builder.h"
 
@@ -99,6 +107,19 @@ void xtractr_index_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
   });
 }
 
+void xtractr_config_function(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  guard_function(ctx, [&] {
+    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) throw UserError("xtractr_config(): name a setting");
+    std::string name(reinterpret_cast<const char *>(sqlite3_value_text(argv[0])));
+    if (argc == 2) {
+      if (sqlite3_value_type(argv[1]) != SQLITE_NULL && sqlite3_value_type(argv[1]) != SQLITE_INTEGER)
+        throw UserError("xtractr_config(): '" + name + "' takes an integer (or NULL for the default)");
+      set_build_setting(name, sqlite3_value_int64(argv[1]));
+    }
+    sqlite3_result_int64(ctx, effective_build_setting(name));
+  });
+}
+
 }  // namespace
 
 // Not deterministic, and direct-only: it writes files.
@@ -112,6 +133,23 @@ const FunctionSpec index_functions[] = {
      {"xtractr_index(capture)",
       "indexes a capture, folder or glob again now and says what it holds (JSON: frames, flows, warnings)",
       "SELECT json_extract(xtractr_index('examples/wikipedia_browse.pcap'), '$.frames')"}},
+    {"xtractr_config",
+     1,
+     SQLITE_UTF8 | SQLITE_DIRECTONLY,
+     xtractr_config_function,
+     nullptr,
+     nullptr,
+     {"xtractr_config(name)", "a setting of this process's index builds: 'workers' or 'partition_bytes'",
+      "SELECT xtractr_config('workers')"}},
+    {"xtractr_config",
+     2,
+     SQLITE_UTF8 | SQLITE_DIRECTONLY,
+     xtractr_config_function,
+     nullptr,
+     nullptr,
+     {"xtractr_config(name, value)",
+      "sets 'workers' (indexing processes per capture) or 'partition_bytes' for this process; NULL: the default",
+      "SELECT xtractr_config('workers', 2)"}},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };
 

@@ -19,6 +19,7 @@
 #include "core/library_folder.h"
 #include "core/sql_error.h"
 #include "dissect/capture_reader.h"
+#include "index/build_settings.h"
 
 extern char **environ;
 
@@ -103,7 +104,17 @@ pid_t spawn_indexer(const std::string &program, const std::string &capture, cons
   std::vector<char *> argv{const_cast<char *>(program.c_str()), const_cast<char *>(capture.c_str()),
                            const_cast<char *>(directory.c_str()), const_cast<char *>(parent.c_str()), nullptr};
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, program.c_str(), &files, &attributes, argv.data(), environ);
+  // this process's xtractr_config() settings override the environment's
+  std::vector<std::string> settings = build_setting_environment();
+  std::vector<char *> env;
+  for (char **e = environ; *e; ++e) {
+    bool overridden = false;
+    for (const std::string &s : settings) overridden |= std::strncmp(*e, s.c_str(), s.find('=') + 1) == 0;
+    if (!overridden) env.push_back(*e);
+  }
+  for (std::string &s : settings) env.push_back(s.data());
+  env.push_back(nullptr);
+  int rc = posix_spawn(&pid, program.c_str(), &files, &attributes, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attributes);
   if (rc != 0)

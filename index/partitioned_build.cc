@@ -2,7 +2,6 @@
 #include "index/partitioned_build.h"
 
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -26,6 +25,7 @@
 #include "dissect/partition_key.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/build_process.h"
+#include "index/build_settings.h"
 #include "index/frame_stream.h"
 #include "index/index_location.h"
 #include "index/index_meta.h"
@@ -37,22 +37,16 @@ namespace xtractr {
 
 namespace {
 
-constexpr int64_t kDefaultBudget = 128ll << 20;
 constexpr int64_t kMinPartitionedBytes = 16ll << 20;
 constexpr int kMaxPartitions = 4096;
 
-int64_t env_number(const char *name, int64_t fallback) {
-  const char *text = std::getenv(name);
-  if (!text || !*text) return fallback;
+// XTRACTR_PARTITIONS: a forced partition count (tests), 0 when not set.
+int64_t forced_partitions() {
+  const char *text = std::getenv("XTRACTR_PARTITIONS");
+  if (!text || !*text) return 0;
   char *end = nullptr;
   long long n = std::strtoll(text, &end, 10);
-  return end && *end == '\0' && n > 0 ? n : fallback;
-}
-
-int usable_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  return sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(1, CPU_COUNT(&set)) : 1;
+  return end && *end == '\0' && n > 0 ? n : 0;
 }
 
 std::string system_error(const std::string &what) { return what + ": " + std::strerror(errno); }
@@ -339,8 +333,8 @@ class CrossPairCheck {
 
 PartitionPlan plan_partitions(const std::string &capture) {
   PartitionPlan plan;
-  plan.workers = int(std::min<int64_t>(env_number("XTRACTR_WORKERS", usable_cores()), 256));
-  if (int64_t forced = env_number("XTRACTR_PARTITIONS", 0)) {
+  plan.workers = int(std::min<int64_t>(effective_build_setting("workers"), 256));
+  if (int64_t forced = forced_partitions()) {
     plan.partitions = int(std::min<int64_t>(forced, kMaxPartitions));
     plan.workers = std::min(plan.workers, plan.partitions);
     return plan;
@@ -348,7 +342,7 @@ PartitionPlan plan_partitions(const std::string &capture) {
   struct stat st {};
   const int64_t size = stat(capture.c_str(), &st) == 0 ? int64_t(st.st_size) : 0;
   if (size < kMinPartitionedBytes) return PartitionPlan{};
-  const int64_t budget = env_number("XTRACTR_PARTITION_BYTES", kDefaultBudget);
+  const int64_t budget = effective_build_setting("partition_bytes");
   plan.partitions = int(std::clamp<int64_t>((size + budget - 1) / budget, plan.workers, kMaxPartitions));
   if (plan.partitions == 1) plan.workers = 1;
   return plan;

@@ -1,0 +1,75 @@
+// build_settings.cc — see build_settings.h.
+#include "index/build_settings.h"
+
+#include <sched.h>
+
+#include <atomic>
+#include <cstdlib>
+
+#include "core/sql_error.h"
+
+namespace xtractr {
+
+namespace {
+
+constexpr int64_t kDefaultPartitionBytes = 128ll << 20;
+
+std::atomic<int64_t> settings[2];  // by position in build_settings()
+
+size_t position(const std::string &name) {
+  const auto &all = build_settings();
+  for (size_t i = 0; i < all.size(); ++i)
+    if (name == all[i].name) return i;
+  std::string known;
+  for (const BuildSetting &s : all) known += std::string(known.empty() ? "" : ", ") + "'" + s.name + "'";
+  throw UserError("xtractr_config(): no setting '" + name + "' (there are " + known + ")");
+}
+
+int64_t from_environment(const char *variable) {
+  const char *text = std::getenv(variable);
+  if (!text || !*text) return 0;
+  char *end = nullptr;
+  long long n = std::strtoll(text, &end, 10);
+  return end && *end == '\0' && n > 0 ? n : 0;
+}
+
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(1, CPU_COUNT(&set)) : 1;
+}
+
+}  // namespace
+
+const std::vector<BuildSetting> &build_settings() {
+  static const std::vector<BuildSetting> all = {
+      {"workers", "XTRACTR_WORKERS", "indexing processes at once for one capture (default: the usable cores)"},
+      {"partition_bytes", "XTRACTR_PARTITION_BYTES",
+       "capture bytes per partition before a capture is cut into more partitions than workers (default 128 MiB)"},
+  };
+  return all;
+}
+
+int64_t build_setting(const std::string &name) { return settings[position(name)].load(); }
+
+void set_build_setting(const std::string &name, int64_t value) {
+  if (value < 0) throw UserError("xtractr_config(): '" + name + "' must be positive (or NULL for the default)");
+  settings[position(name)].store(value);
+}
+
+int64_t effective_build_setting(const std::string &name) {
+  const size_t i = position(name);
+  if (int64_t set = settings[i].load()) return set;
+  if (int64_t env = from_environment(build_settings()[i].environment)) return env;
+  return i == 0 ? usable_cores() : kDefaultPartitionBytes;
+}
+
+std::vector<std::string> build_setting_environment() {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < build_settings().size(); ++i)
+    if (int64_t set = settings[i].load())
+      out.push_back(std::string(build_settings()[i].environment) + "=" + std::to_string(set));
+  return out;
+}
+
+}  // namespace xtractr
