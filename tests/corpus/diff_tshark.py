@@ -41,9 +41,11 @@ tshark run.
 import argparse
 import collections
 import decimal
+import hashlib
 import json
 import math
 import os
+import pickle
 import re
 import shutil
 import sqlite3
@@ -69,6 +71,31 @@ def tshark_env():
     return oracle_env(LC_ALL="C.UTF-8")
 
 
+def tshark_run(cmd, capture):
+    """subprocess.run(cmd) of tshark over `capture`, remembered in $XTRACTR_TSHARK_CACHE when set
+    (CI runs the suite twice, once with partitioned indexing: tshark's answer is the same)."""
+    cache = os.environ.get("XTRACTR_TSHARK_CACHE")
+    if not cache:
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=tshark_env())
+    st = os.stat(capture)
+    program = os.stat(shutil.which(cmd[0]) or cmd[0])  # a new tshark answers anew
+    key = hashlib.sha256(json.dumps([cmd, os.path.realpath(capture), st.st_size, st.st_mtime_ns,
+                                     program.st_mtime_ns]).encode())
+    path = os.path.join(cache, key.hexdigest())
+    try:
+        with open(path, "rb") as f:
+            saved = pickle.load(f)
+        return subprocess.CompletedProcess(cmd, saved[0], saved[1], saved[2])
+    except (OSError, EOFError, pickle.UnpicklingError):
+        pass
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=tshark_env())
+    os.makedirs(cache, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=cache, delete=False) as f:
+        pickle.dump((p.returncode, p.stdout, p.stderr), f)
+    os.replace(f.name, path)  # whole or not at all: two tests may fill it at once
+    return p
+
+
 def run_tshark(tshark, capture, fields, count=None, options=()):
     """Runs tshark -T fields; returns (rows as lists of per-field strings, stderr, returncode)."""
     cmd = [tshark, "-n", "-r", capture] + list(options) + ["-T", "fields", "-E", "separator=" + SEP,
@@ -77,7 +104,7 @@ def run_tshark(tshark, capture, fields, count=None, options=()):
         cmd += ["-c", str(count)]
     for f in fields:
         cmd += ["-e", f]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=tshark_env())
+    p = tshark_run(cmd, capture)
     out = p.stdout.decode("utf-8", "surrogateescape")
     rows = []
     for line in out.split("\n"):
@@ -89,8 +116,9 @@ def run_tshark(tshark, capture, fields, count=None, options=()):
 
 
 def tshark_field_types(tshark):
-    p = subprocess.run([tshark, "-G", "fields"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                       env=tshark_env(), check=True)
+    p = tshark_run([tshark, "-G", "fields"], shutil.which(tshark) or tshark)
+    if p.returncode != 0:
+        raise RuntimeError("tshark -G fields failed")
     types = {}
     for line in p.stdout.decode("utf-8", "replace").splitlines():
         parts = line.split("\t")
@@ -213,7 +241,7 @@ def tshark_json_values(tshark, capture, fields, frames):
            "-Y", "frame.number in {%s}" % " ".join(str(f) for f in frames), "-e", "frame.number"]
     for f in fields:
         cmd += ["-e", f]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=tshark_env())
+    p = tshark_run(cmd, capture)
     result = {}
     for packet in json.loads(p.stdout.decode("utf-8", "surrogateescape") or "[]"):
         layers = packet.get("_source", {}).get("layers", {})
