@@ -104,6 +104,12 @@ void FrameStreamWriter::frame(const FrameRecord &r) {
   if (b.size() >= kFlushAt) flush();
 }
 
+void FrameStreamWriter::watermark(uint32_t frame) {
+  buffer_.push_back('W');
+  put(buffer_, frame);
+  flush();
+}
+
 void FrameStreamWriter::end(const std::string &read_error) {
   buffer_.push_back('E');
   put_string(buffer_, read_error);
@@ -176,6 +182,10 @@ FrameStreamReader::Item FrameStreamReader::next(FrameRecord &r) {
   if (!header_read_) read_header();
   char kind = get<char>();
   for (; kind == 'N'; kind = get<char>()) read_field_identity();
+  if (kind == 'W') {
+    watermark_ = get<uint32_t>();
+    return Watermark;
+  }
   if (kind == 'E' || kind == 'X') {
     get_string(message_);
     return kind == 'E' ? End : Fallback;

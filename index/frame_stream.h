@@ -16,6 +16,9 @@
 //   'F' a frame: its summary numbers and strings, the fields (FieldValue array as in memory,
 //       both ends are the same program), the arena, fragment frames, and each data source's
 //       length, flags, pieces and — when some field refers to it — its bytes;
+//   'W' a watermark: the worker has read the capture up to that frame number and none of the
+//       frames since its last one are its own (sent, flushed, after many skipped records, so
+//       the merge need not wait for a partition with no frames for a long stretch);
 //   'E' the end of the partition: the read error that ended the capture ("" at its end);
 //   'X' the worker cannot index its partition apart from the rest (the message says why):
 //       the capture must be indexed in one pass.
@@ -38,6 +41,7 @@ class FrameStreamWriter {
   FrameStreamWriter &operator=(const FrameStreamWriter &) = delete;
 
   void frame(const FrameRecord &record);
+  void watermark(uint32_t frame);           // then flushes
   void end(const std::string &read_error);  // then flushes
   void fallback(const std::string &why);    // then flushes
 
@@ -51,16 +55,18 @@ class FrameStreamWriter {
 
 class FrameStreamReader {
  public:
-  enum Item { Frame, End, Fallback };
+  enum Item { Frame, Watermark, End, Fallback };
   explicit FrameStreamReader(int fd);  // the caller owns fd
   FrameStreamReader(const FrameStreamReader &) = delete;
   FrameStreamReader &operator=(const FrameStreamReader &) = delete;
 
   // The next item. Frame: `record` holds it, its sources' bytes valid until the next call.
-  // End/Fallback: message() says the read error or why. Throws std::runtime_error when the
+  // Watermark: watermark() is the frame read up to. End/Fallback: message() says the read
+  // error or why. Throws std::runtime_error when the
   // stream breaks off (the worker died: its exit status tells more).
   Item next(FrameRecord &record);
   const std::string &message() const { return message_; }
+  uint32_t watermark() const { return watermark_; }
 
  private:
   void read_exactly(void *to, size_t n);
@@ -76,6 +82,7 @@ class FrameStreamReader {
   size_t begin_ = 0, end_ = 0;
   std::vector<std::string> source_bytes_;
   std::string message_;
+  uint32_t watermark_ = 0;
 };
 
 }  // namespace xtractr

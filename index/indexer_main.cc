@@ -18,6 +18,7 @@
 // crash at frame N: the tests' stand-in for a dissector bug.
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -166,7 +167,10 @@ int run(const std::string &capture, const std::string &directory) {
 
 int run_worker(int partition, int partitions, const std::string &capture) {
   try {
-    ReportProgress progress(/*reports=*/false, /*dissects=*/true);
+    // a spooling worker reports progress (the merge, which does, has not begun); a live one not
+    struct stat out {};
+    const bool spools = fstat(kWorkerFramesFd, &out) == 0 && S_ISREG(out.st_mode);
+    ReportProgress progress(/*reports=*/spools, /*dissects=*/true);
     return run_partition_worker(capture, partition, partitions, kWorkerFramesFd, &progress);
   } catch (const CaptureOpenError &e) {
     report_line(std::string(report::kError) + " open " + e.what());

@@ -39,6 +39,7 @@ namespace {
 
 constexpr int64_t kMinPartitionedBytes = 16ll << 20;
 constexpr int kMaxPartitions = 4096;
+constexpr uint32_t kWatermarkEvery = 1 << 16;  // skipped records between a worker's watermarks
 
 // XTRACTR_PARTITIONS: a forced partition count (tests), 0 when not set.
 int64_t forced_partitions() {
@@ -256,44 +257,54 @@ struct Source {
   std::unique_ptr<FrameStreamReader> reader;
   Worker *worker = nullptr;  // live partitions
   FrameRecord head;
-  bool has_head = false;
+  FrameStreamReader::Item item = FrameStreamReader::End;  // of the head: a frame or a watermark
 };
 
-// The next frame of `s` into s.head; at the end notes the read error.
+// The next item of `s`: a frame into s.head, or a watermark; at the end notes the read error.
 void advance(Source &s, std::string &read_error, int64_t &peak_rss_kb) {
-  FrameStreamReader::Item item;
   try {
-    item = s.reader->next(s.head);
+    s.item = s.reader->next(s.head);
   } catch (const std::runtime_error &) {
     if (s.worker) s.worker->finish(peak_rss_kb);  // throws WorkerFailed: it said why
     throw;
   }
-  s.has_head = item == FrameStreamReader::Frame;
-  if (item == FrameStreamReader::Fallback) throw CannotPartition(s.reader->message());
-  if (item == FrameStreamReader::End && read_error.empty()) read_error = s.reader->message();
+  if (s.item == FrameStreamReader::Fallback) throw CannotPartition(s.reader->message());
+  if (s.item == FrameStreamReader::End && read_error.empty()) read_error = s.reader->message();
 }
 
-// Merges the partitions by frame number into the pipeline.
+// Merges the partitions by frame number into the pipeline. A partition's watermark W orders
+// after frame W: the frames of others up to W go first, then its next item is read.
 void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver *observer, std::string &read_error,
            int64_t &peak_rss_kb) {
   CounterRenumbering counters(int(sources.size()));
   SplitCheck split;
-  using Head = std::pair<uint32_t, int>;  // frame number, source
+  struct Head {
+    uint64_t key;  // frame number << 1 | is a watermark
+    int source;
+    bool operator>(const Head &other) const { return key > other.key; }
+  };
   std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
+  auto push = [&](int i) {
+    Source &s = sources[size_t(i)];
+    if (s.item == FrameStreamReader::Frame) heads.push(Head{uint64_t(s.head.number) << 1, i});
+    if (s.item == FrameStreamReader::Watermark) heads.push(Head{uint64_t(s.reader->watermark()) << 1 | 1, i});
+  };
   for (size_t i = 0; i < sources.size(); ++i) {
     advance(sources[i], read_error, peak_rss_kb);
-    if (sources[i].has_head) heads.emplace(sources[i].head.number, int(i));
+    push(int(i));
   }
   while (!heads.empty()) {
-    const int i = heads.top().second;
+    const int i = heads.top().source;
     heads.pop();
-    FrameRecord &frame = sources[size_t(i)].head;
-    split.check(frame, i);
-    counters.renumber(frame, i);
-    pipeline.add(frame);
-    if (observer) observer->frame(frame.number, frame.file_offset);
-    advance(sources[size_t(i)], read_error, peak_rss_kb);
-    if (sources[size_t(i)].has_head) heads.emplace(sources[size_t(i)].head.number, i);
+    Source &s = sources[size_t(i)];
+    if (s.item == FrameStreamReader::Frame) {
+      split.check(s.head, i);
+      counters.renumber(s.head, i);
+      pipeline.add(s.head);
+      if (observer) observer->frame(s.head.number, s.head.file_offset);
+    }
+    advance(s, read_error, peak_rss_kb);
+    push(i);
   }
 }
 
@@ -343,7 +354,9 @@ PartitionPlan plan_partitions(const std::string &capture) {
   const int64_t size = stat(capture.c_str(), &st) == 0 ? int64_t(st.st_size) : 0;
   if (size < kMinPartitionedBytes) return PartitionPlan{};
   const int64_t budget = effective_build_setting("partition_bytes");
-  plan.partitions = int(std::clamp<int64_t>((size + budget - 1) / budget, plan.workers, kMaxPartitions));
+  // a multiple of the workers: each round of spooled partitions keeps every worker busy
+  const int64_t rounds = (size + plan.workers * budget - 1) / (plan.workers * budget);
+  plan.partitions = int(std::min<int64_t>(rounds * plan.workers, kMaxPartitions));
   if (plan.partitions == 1) plan.workers = 1;
   return plan;
 }
@@ -401,14 +414,18 @@ int run_partition_worker(const std::string &capture, int partition, int partitio
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
   CaptureReader reader(capture);
   FrameStreamWriter out(out_fd);
-  uint32_t record = 0;
+  uint32_t record = 0, skipped = 0;
   FrameDissector dissector(reader, [&](const wtap_rec &rec, const uint8_t *data) {
     ++record;
+    // a long run of others' frames: tell the merge how far this partition has got
+    if (++skipped % kWatermarkEvery == 0) out.watermark(record - 1);
     if (rec.rec_type != REC_TYPE_PACKET) throw CannotPartition("record " + std::to_string(record) + " is not a packet");
     const int encap = rec.rec_header.packet_header.pkt_encap;
     PartitionKey key = partition_key(encap, data, rec.rec_header.packet_header.caplen);
     if (!key.known) throw CannotPartition("link type " + encapsulation_name(encap) + " is not partitioned");
-    return int(key.hash % uint64_t(partitions)) == partition;
+    const bool mine = int(key.hash % uint64_t(partitions)) == partition;
+    if (mine) skipped = 0;
+    return mine;
   });
   CrossPairCheck cross;
   FrameRecord frame;

@@ -14,8 +14,10 @@
 // - Partitions: a frame's partition is partition_key() (the unordered IP pair; see
 //   dissect/partition_key.h) modulo the partition count. There are as many partitions as
 //   workers, or more when the capture is bigger than workers × the per-worker budget
-//   (XTRACTR_PARTITION_BYTES of capture, default 128 MiB): libwireshark's memory grows with
-//   the frames a process dissects, so a worker's memory stays bounded however big the capture.
+//   (XTRACTR_PARTITION_BYTES of capture, default 128 MiB; then a multiple of the workers):
+//   libwireshark's memory grows with the frames a process dissects, so a worker's memory stays
+//   bounded however big the capture. (Bounded if the traffic spreads over address pairs: one
+//   partition holds all the frames of one pair.) Spooling workers report progress.
 // - Workers: each reads the whole capture (reading is cheap; dissecting is not) and dissects
 //   only its partition's frames, under their numbers in the capture, with the previous
 //   record's and frame 1's time stamps as the time references — so frame.number, every
