@@ -105,7 +105,7 @@ void fill_terms(CatalogCursor &c, bool has_query) {
   std::unordered_map<std::string, int64_t> counts;
   bool integer = true;
   // a field no file has: none of its frames carry it (no rows), or a misspelt name (an error)
-  bool known = c.field.compare(0, 4, "pkt.") == 0 || is_wireshark_field(c.field);
+  bool known = c.field.compare(0, 4, "pkt.") == 0;  // or a field some file has (libwireshark is asked last)
   for (const CollectionMember &m : collection.members) {
     SearchIndex index(m);
     auto id = index.field(c.field);
@@ -128,7 +128,7 @@ void fill_terms(CatalogCursor &c, bool has_query) {
     if (query) frames = intersect(frames, evaluate_query(*query, index, false));
     count_values(index, c.field, frames, counts, integer);
   }
-  if (!known) throw UserError("xtractr_terms(): " + unknown_field_message(c.field));
+  if (!known && !is_wireshark_field(c.field)) throw UserError("xtractr_terms(): " + unknown_field_message(c.field));
   c.terms.assign(counts.begin(), counts.end());
   std::sort(c.terms.begin(), c.terms.end(), [](const auto &a, const auto &b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
