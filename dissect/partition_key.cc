@@ -62,27 +62,44 @@ PartitionKey ip_key(const Bytes &p, size_t at, bool quoted = false) {
   }
 }
 
+// The key of an IP header's pair at src_at (the destination follows), with its transport
+// ports when the header is followed by TCP/UDP at `transport`.
+PartitionKey ip_pair_key(const Bytes &p, size_t src_at, size_t length, int proto, size_t transport) {
+  PartitionKey key = pair_key(p.slice(src_at, length), p.slice(src_at + length, length), length == 4 ? kIPv4 : kIPv6);
+  key.address_length = uint8_t(length);
+  std::memcpy(key.a, p.data + src_at, length);
+  std::memcpy(key.b, p.data + src_at + length, length);
+  key.ip_proto = proto;
+  if ((proto == 6 || proto == 17) && p.has(transport, 4)) {
+    key.sport = uint16_t(p.u16(transport));
+    key.dport = uint16_t(p.u16(transport + 2));
+  }
+  return key;
+}
+
 PartitionKey ipv4_key(const Bytes &p, size_t at, bool quoted) {
   if (!p.has(at, 20)) return {};
   const size_t header = size_t(p.u8(at) & 0x0f) * 4;
   const bool first_fragment = (p.u16(at + 6) & 0x1fff) == 0;
+  const unsigned proto = p.u8(at + 9);
   // an ICMP error quotes the datagram it is about: it joins that datagram's conversation
-  if (!quoted && p.u8(at + 9) == 1 && first_fragment && header >= 20 && p.has(at + header, 8) &&
+  if (!quoted && proto == 1 && first_fragment && header >= 20 && p.has(at + header, 8) &&
       is_icmp_error(p.u8(at + header))) {
     PartitionKey inner = ip_key(p, at + header + 8, true);
     if (inner.known) return inner;
   }
-  return pair_key(p.slice(at + 12, 4), p.slice(at + 16, 4), kIPv4);
+  return ip_pair_key(p, at + 12, 4, int(proto), first_fragment && header >= 20 ? at + header : p.size);
 }
 
 PartitionKey ipv6_key(const Bytes &p, size_t at, bool quoted) {
   if (!p.has(at, 40)) return {};
-  PartitionKey outer = pair_key(p.slice(at + 8, 16), p.slice(at + 24, 16), kIPv6);
-  if (quoted) return outer;
+  PartitionKey outer = ip_pair_key(p, at + 8, 16, -1, p.size);
   unsigned next = p.u8(at + 6);
   size_t offset = at + 40;
-  for (int hops = 0; hops < 8; ++hops) {  // extension headers before ICMPv6
+  for (int hops = 0; hops < 8; ++hops) {  // extension headers before ICMPv6 or the transport
+    if (next == 6 || next == 17 || next == 132) return ip_pair_key(p, at + 8, 16, int(next), offset);
     if (next == 58) {
+      if (quoted) return outer;
       if (p.has(offset, 8) && p.u8(offset) < 128) {  // an error message (types 1-127)
         PartitionKey inner = ip_key(p, offset + 8, true);
         if (inner.known) return inner;
@@ -172,6 +189,17 @@ PartitionKey loopback_key(const Bytes &p) {
 }
 
 }  // namespace
+
+bool is_signalling(const PartitionKey &key) {
+  if (key.ip_proto == 132) return true;  // SCTP: multihomed associations span address pairs
+  if (key.ip_proto != 6 && key.ip_proto != 17) return false;
+  // SIP, MGCP, H.323 RAS/Q.931, RTSP, Skinny, GTP-C/U/', IAX2, MEGACO, MSRP, SAP (SDP), WireGuard
+  static constexpr uint16_t kPorts[] = {5060, 5061, 2427, 2727, 1719, 1720, 554,  8554, 2000,
+                                        2123, 2152, 3386, 4569, 2944, 2945, 2855, 9875, 51820};
+  for (uint16_t port : kPorts)
+    if (key.sport == port || key.dport == port) return true;
+  return false;
+}
 
 PartitionKey partition_key(int encap, const uint8_t *data, size_t caplen) {
   const Bytes p{data, data ? caplen : 0};

@@ -18,6 +18,8 @@
 // - ARP frames form one group (libwireshark checks ARP claims against every earlier one);
 // - other frames on Ethernet group by the unordered pair of MAC addresses; non-IP frames on
 //   other links form one group.
+// The key also names the pair and its ports, for the caller's own grouping (partitioned_build
+// keeps every frame of a signalling host in one partition: is_signalling()).
 // Link types we cannot read (802.11, PPP, USB ...) and records that are not packets are
 // `known = false`: the caller indexes such a capture in one pass rather than guess.
 #pragma once
@@ -30,7 +32,18 @@ namespace xtractr {
 struct PartitionKey {
   bool known = false;
   uint64_t hash = 0;  // equal for the frames of one group; well mixed (use hash % partitions)
+  // The IP pair the group was chosen by (none for non-IP frames): address length 4 or 16, 0
+  // when none; the transport protocol and ports of that IP header when it carries TCP/UDP.
+  uint8_t address_length = 0;
+  uint8_t a[16] = {}, b[16] = {};
+  int ip_proto = -1;
+  uint16_t sport = 0, dport = 0;
 };
+
+// Whether the frame is call signalling or another protocol whose dissection sets up
+// conversations between other address pairs, by its ports (SIP, MGCP, H.323, RTSP, Skinny,
+// GTP, IAX2, MEGACO, MSRP ...) or transport (SCTP): its hosts' frames are kept together.
+bool is_signalling(const PartitionKey &key);
 
 // `encap` is the record's WTAP_ENCAP_* link type.
 PartitionKey partition_key(int encap, const uint8_t *data, size_t caplen);

@@ -3,7 +3,7 @@
 // Usage (started by the extension, build_process.h; by hand for debugging):
 //
 //   xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]    # report lines on fd 3 (build_process.h)
-//   xtractr-indexer --worker P N CAPTURE [PARENT_PID]  # partition P of N: frames on fd 4
+//   xtractr-indexer --worker P N CAPTURE HOSTS [PARENT_PID]  # partition P of N: frames on fd 4
 //
 //   sqlite> SELECT xtractr_index('/cases/day1.pcapng');   -- the way users start it
 //
@@ -137,8 +137,10 @@ void build(const std::string &capture, const std::string &directory) {
     try {
       build_partitioned(capture, directory, plan, &progress);
       return;
-    } catch (const CannotPartition &) {
-      remove_tree(directory);  // and index it in one pass
+    } catch (const CannotPartition &why) {
+      // said on stderr (the host keeps it only to explain a failure): why there was one pass
+      std::fprintf(stderr, "xtractr-indexer: indexing in one pass: %s\n", why.what());
+      remove_tree(directory);
     } catch (const WorkerFailed &failed) {
       fail_like(failed);
     }
@@ -165,13 +167,13 @@ int run(const std::string &capture, const std::string &directory) {
   return 2;
 }
 
-int run_worker(int partition, int partitions, const std::string &capture) {
+int run_worker(int partition, int partitions, const std::string &capture, const std::string &hosts) {
   try {
     // a spooling worker reports progress (the merge, which does, has not begun); a live one not
     struct stat out {};
     const bool spools = fstat(kWorkerFramesFd, &out) == 0 && S_ISREG(out.st_mode);
     ReportProgress progress(/*reports=*/spools, /*dissects=*/true);
-    return run_partition_worker(capture, partition, partitions, kWorkerFramesFd, &progress);
+    return run_partition_worker(capture, hosts, partition, partitions, kWorkerFramesFd, &progress);
   } catch (const CaptureOpenError &e) {
     report_line(std::string(report::kError) + " open " + e.what());
   } catch (const std::bad_alloc &) {
@@ -186,14 +188,15 @@ int run_worker(int partition, int partitions, const std::string &capture) {
 }  // namespace xtractr
 
 int main(int argc, char **argv) {
-  if (argc >= 5 && argc <= 6 && std::strcmp(argv[1], "--worker") == 0) {
-    xtractr::prepare_process(argc == 6 ? argv[5] : nullptr, xtractr::kWorkerFramesFd);
-    return xtractr::run_worker(std::atoi(argv[2]), std::atoi(argv[3]), argv[4]);
+  if (argc >= 6 && argc <= 7 && std::strcmp(argv[1], "--worker") == 0) {
+    xtractr::prepare_process(argc == 7 ? argv[6] : nullptr, xtractr::kWorkerFramesFd);
+    return xtractr::run_worker(std::atoi(argv[2]), std::atoi(argv[3]), argv[4], argv[5]);
   }
   if (argc < 3 || argc > 4) {
-    std::fprintf(stderr,
-                 "usage: xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]   (reports on fd 3)\n"
-                 "       xtractr-indexer --worker PARTITION PARTITIONS CAPTURE [PARENT_PID]   (frames on fd 4)\n");
+    std::fprintf(
+        stderr,
+        "usage: xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]   (reports on fd 3)\n"
+        "       xtractr-indexer --worker PARTITION PARTITIONS CAPTURE HOSTS [PARENT_PID]   (frames on fd 4)\n");
     return 64;
   }
   xtractr::prepare_process(argc == 4 ? argv[3] : nullptr, xtractr::report::kFd);

@@ -14,10 +14,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <queue>
+#include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dissect/capture_reader.h"
@@ -71,7 +74,7 @@ struct Fd {
 class Worker {
  public:
   // Starts the worker of `partition`, its frames written to `out`.
-  Worker(const std::string &capture, int partition, int partitions, int out);
+  Worker(const std::string &capture, const std::string &hosts, int partition, int partitions, int out);
   ~Worker();
   Worker(const Worker &) = delete;
   Worker &operator=(const Worker &) = delete;
@@ -89,7 +92,7 @@ std::string this_program() {
   return std::string(path, size_t(n));
 }
 
-Worker::Worker(const std::string &capture, int partition, int partitions, int out) {
+Worker::Worker(const std::string &capture, const std::string &hosts, int partition, int partitions, int out) {
   static const std::string program = this_program();
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
@@ -98,13 +101,10 @@ Worker::Worker(const std::string &capture, int partition, int partitions, int ou
   posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
   // report::kFd and stderr are inherited: a worker reports its own crash or error to the host
   const std::string p = std::to_string(partition), n = std::to_string(partitions), parent = std::to_string(getpid());
-  std::vector<char *> argv{const_cast<char *>(program.c_str()),
-                           const_cast<char *>("--worker"),
-                           const_cast<char *>(p.c_str()),
-                           const_cast<char *>(n.c_str()),
-                           const_cast<char *>(capture.c_str()),
-                           const_cast<char *>(parent.c_str()),
-                           nullptr};
+  std::vector<char *> argv{const_cast<char *>(program.c_str()), const_cast<char *>("--worker"),
+                           const_cast<char *>(p.c_str()),       const_cast<char *>(n.c_str()),
+                           const_cast<char *>(capture.c_str()), const_cast<char *>(hosts.c_str()),
+                           const_cast<char *>(parent.c_str()),  nullptr};
   int rc = posix_spawn(&pid_, program.c_str(), &files, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&files);
   if (rc != 0) {
@@ -149,15 +149,15 @@ std::string spool_path(const std::string &directory, int partition) {
 }
 
 // Partitions beyond the first `workers` run first, `workers` at a time, into spool files.
-void spool_partitions(const std::string &capture, const std::string &directory, const PartitionPlan &plan,
-                      int64_t &peak_rss_kb) {
+void spool_partitions(const std::string &capture, const std::string &directory, const std::string &hosts,
+                      const PartitionPlan &plan, int64_t &peak_rss_kb) {
   for (int first = plan.workers; first < plan.partitions; first += plan.workers) {
     std::vector<std::unique_ptr<Worker>> running;
     for (int p = first; p < std::min(first + plan.workers, plan.partitions); ++p) {
       int fd = ::open(spool_path(directory, p).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       if (fd < 0) throw std::runtime_error(system_error("cannot create " + spool_path(directory, p)));
       Fd out(high_fd(fd));
-      running.push_back(std::make_unique<Worker>(capture, p, plan.partitions, out.fd));
+      running.push_back(std::make_unique<Worker>(capture, hosts, p, plan.partitions, out.fd));
     }
     for (auto &worker : running) worker->finish(peak_rss_kb);
   }
@@ -230,6 +230,81 @@ bool has_protocol(std::string_view protocols, std::string_view name) {
   return false;
 }
 
+// The address of one end of a key's pair, as bytes: a + length or b + length.
+std::string address_bytes(const PartitionKey &key, bool second) {
+  return std::string(reinterpret_cast<const char *>(second ? key.b : key.a), key.address_length);
+}
+
+// The pre-pass: every host that speaks call signalling (or another protocol that sets up
+// conversations of other pairs, is_signalling()) — one per line as hex, for the workers. A
+// host's frames all go to partition 0, so SIP, its SDP and the RTP it announces between such
+// hosts stay in one process; SignallingCheck verifies the announced media hosts are among them.
+void write_signalling_hosts(const std::string &capture, const std::string &path) {
+  std::set<std::string> hosts;
+  {
+    std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
+    CaptureReader reader(capture);
+    while (reader.next()) {
+      const wtap_rec &rec = reader.record();
+      if (rec.rec_type != REC_TYPE_PACKET) continue;  // the workers say why they cannot partition it
+      PartitionKey key =
+          partition_key(rec.rec_header.packet_header.pkt_encap, reader.data(), rec.rec_header.packet_header.caplen);
+      if (!key.address_length || !is_signalling(key)) continue;
+      hosts.insert(address_bytes(key, false));
+      hosts.insert(address_bytes(key, true));
+    }
+  }
+  std::string text;
+  static const char hex[] = "0123456789abcdef";
+  for (const std::string &host : hosts) {
+    for (unsigned char c : host) text += {hex[c >> 4], hex[c & 15]};
+    text += '\n';
+  }
+  Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (out.fd < 0 || ::write(out.fd, text.data(), text.size()) != ssize_t(text.size()))
+    throw std::runtime_error(system_error("cannot write " + path));
+}
+
+std::unordered_set<std::string> read_signalling_hosts(const std::string &path) {
+  std::unordered_set<std::string> hosts;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  for (std::string line; std::getline(in, line);) {
+    std::string host;
+    for (size_t i = 0; i + 1 < line.size(); i += 2) host.push_back(char(std::stoi(line.substr(i, 2), nullptr, 16)));
+    hosts.insert(host);
+  }
+  return hosts;
+}
+
+// Media that SDP announces (RTP, RTCP, T.38, MSRP ...) is dissected as such only where the
+// SDP was: its hosts must be in partition 0 with the signalling. An announced host seen in
+// another partition — before or after the announcement — and the capture is indexed in one pass.
+class SignallingCheck {
+ public:
+  SignallingCheck() : sdp_address_(field_id("sdp.connection_info.address")) {}
+  void check(const FrameRecord &frame, int partition) {
+    if (partition != 0) {
+      for (const std::string *address : {&frame.net_src, &frame.net_dst}) {
+        if (address->empty()) continue;
+        if (announced_.count(*address)) throw CannotPartition("media announced by SDP travels outside its partition");
+        elsewhere_.insert(*address);
+      }
+      return;
+    }
+    for (const FieldValue &v : frame.fields) {
+      if (v.hf_id != sdp_address_) continue;
+      std::string address(frame.text(v));
+      if (elsewhere_.count(address)) throw CannotPartition("SDP announces media of a host in another partition");
+      announced_.insert(std::move(address));
+    }
+  }
+
+ private:
+  int sdp_address_;
+  std::unordered_set<std::string> announced_, elsewhere_;
+};
+
 // Checks, across partitions, that no conversation's frames were split: a transport stream's
 // address pair (inside a tunnel, the inner one) and ARP each stay in one partition.
 class SplitCheck {
@@ -278,6 +353,7 @@ void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver 
            int64_t &peak_rss_kb) {
   CounterRenumbering counters(int(sources.size()));
   SplitCheck split;
+  SignallingCheck signalling;
   struct Head {
     uint64_t key;  // frame number << 1 | is a watermark
     int source;
@@ -299,6 +375,7 @@ void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver 
     Source &s = sources[size_t(i)];
     if (s.item == FrameStreamReader::Frame) {
       split.check(s.head, i);
+      signalling.check(s.head, i);
       counters.renumber(s.head, i);
       pipeline.add(s.head);
       if (observer) observer->frame(s.head.number, s.head.file_offset);
@@ -324,9 +401,11 @@ class CrossPairCheck {
     }
   }
 
-  std::string check(const FrameRecord &f) const {
+  // Signalling belongs in partition 0 (signalling hosts); elsewhere (an unusual port, a
+  // heuristic dissector) it may set up conversations of other partitions.
+  std::string check(const FrameRecord &f, int partition) const {
     for (const char *name : kCrossPairProtocols)
-      if (has_protocol(f.protocols, name))
+      if (partition != 0 && has_protocol(f.protocols, name))
         return std::string(name) + " in frame " + std::to_string(f.number) + " sets up conversations of other hosts";
     if (!has_protocol(f.protocols, "ftp")) return {};
     for (const FieldValue &v : f.fields)
@@ -377,7 +456,9 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   summary.partitions = plan.partitions;
   make_directories(directory);
 
-  spool_partitions(capture, directory, plan, summary.peak_rss_kb);
+  const std::string hosts = directory + "/signalling-hosts";
+  write_signalling_hosts(capture, hosts);
+  spool_partitions(capture, directory, hosts, plan, summary.peak_rss_kb);
   std::vector<Source> sources(size_t(plan.partitions));
   std::vector<std::unique_ptr<Worker>> live;
   for (int p = 0; p < plan.partitions; ++p) {
@@ -388,7 +469,7 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
       s.fd = Fd(ends[0]);
       fcntl(ends[1], F_SETPIPE_SZ, 1 << 20);  // fewer wake-ups; a smaller pipe works too
       Fd out(high_fd(ends[1]));
-      live.push_back(std::make_unique<Worker>(capture, p, plan.partitions, out.fd));
+      live.push_back(std::make_unique<Worker>(capture, hosts, p, plan.partitions, out.fd));
       s.worker = live.back().get();
     } else {
       s.fd = Fd(::open(spool_path(directory, p).c_str(), O_RDONLY | O_CLOEXEC));
@@ -409,9 +490,10 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   return summary;
 }
 
-int run_partition_worker(const std::string &capture, int partition, int partitions, int out_fd,
-                         BuildObserver *observer) {
+int run_partition_worker(const std::string &capture, const std::string &hosts_path, int partition, int partitions,
+                         int out_fd, BuildObserver *observer) {
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
+  const std::unordered_set<std::string> hosts = read_signalling_hosts(hosts_path);
   CaptureReader reader(capture);
   FrameStreamWriter out(out_fd);
   uint32_t record = 0, skipped = 0;
@@ -423,7 +505,9 @@ int run_partition_worker(const std::string &capture, int partition, int partitio
     const int encap = rec.rec_header.packet_header.pkt_encap;
     PartitionKey key = partition_key(encap, data, rec.rec_header.packet_header.caplen);
     if (!key.known) throw CannotPartition("link type " + encapsulation_name(encap) + " is not partitioned");
-    const bool mine = int(key.hash % uint64_t(partitions)) == partition;
+    const bool signalling_host =
+        key.address_length && (hosts.count(address_bytes(key, false)) || hosts.count(address_bytes(key, true)));
+    const bool mine = (signalling_host ? 0 : int(key.hash % uint64_t(partitions))) == partition;
     if (mine) skipped = 0;
     return mine;
   });
@@ -432,7 +516,7 @@ int run_partition_worker(const std::string &capture, int partition, int partitio
   try {
     while (dissector.next(frame)) {
       if (observer) observer->frame(frame.number, frame.file_offset);
-      std::string why = cross.check(frame);
+      std::string why = cross.check(frame, partition);
       if (!why.empty()) throw CannotPartition(why);
       out.frame(frame);
     }
