@@ -238,7 +238,7 @@ std::string address_bytes(const PartitionKey &key, bool second) {
 // The pre-pass: every host that speaks call signalling (or another protocol that sets up
 // conversations of other pairs, is_signalling()) — one per line as hex, for the workers. A
 // host's frames all go to partition 0, so SIP, its SDP and the RTP it announces between such
-// hosts stay in one process; SignallingCheck verifies the announced media hosts are among them.
+// hosts stay in one process; AnnouncedCheck verifies the announced media hosts are there.
 void write_signalling_hosts(const std::string &capture, const std::string &path) {
   std::set<std::string> hosts;
   {
@@ -277,32 +277,66 @@ std::unordered_set<std::string> read_signalling_hosts(const std::string &path) {
   return hosts;
 }
 
-// Media that SDP announces (RTP, RTCP, T.38, MSRP ...) is dissected as such only where the
-// SDP was: its hosts must be in partition 0 with the signalling. An announced host seen in
-// another partition — before or after the announcement — and the capture is indexed in one pass.
-class SignallingCheck {
+// Where a frame announces a conversation of its own: the media hosts of SDP (RTP, RTCP, T.38,
+// MSRP ...) and the data connection of an FTP PORT/PASV/EPRT/EPSV naming a third host. Such
+// conversations are dissected as such only in the announcing frame's partition: an announced
+// SDP host, or an FTP third host paired with either control host, seen in another partition —
+// before or after the announcement — and the capture is indexed in one pass. (A NATed FTP
+// server's private address, never paired in the capture, changes nothing.) Likewise a QUIC
+// connection ID seen in two partitions (libwireshark matches QUIC packets by ID).
+class AnnouncedCheck {
  public:
-  SignallingCheck() : sdp_address_(field_id("sdp.connection_info.address")) {}
+  AnnouncedCheck() {
+    sdp_ = field_id("sdp.connection_info.address");
+    for (const char *name :
+         {"ftp.passive.ip", "ftp.active.cip", "ftp.eprt.ip", "ftp.eprt.ipv6", "ftp.epsv.ip", "ftp.epsv.ipv6"})
+      if (int id = field_id(name); id >= 0) ftp_.insert(id);
+  }
+
   void check(const FrameRecord &frame, int partition) {
-    if (partition != 0) {
-      for (const std::string *address : {&frame.net_src, &frame.net_dst}) {
-        if (address->empty()) continue;
-        if (announced_.count(*address)) throw CannotPartition("media announced by SDP travels outside its partition");
-        elsewhere_.insert(*address);
+    for (const std::string *address : {&frame.net_src, &frame.net_dst})
+      if (!address->empty()) hosts_.see(*address, partition);
+    // QUIC finds its connections by connection ID, whatever the addresses (migration)
+    for (const FieldValue &v : frame.fields)
+      if ((v.hf_id == quic_dcid_ || v.hf_id == quic_scid_) && v.length > 0) {
+        auto [it, added] = cids_.emplace(std::string(frame.text(v)), partition);
+        if (!added && it->second != partition)
+          throw CannotPartition("a QUIC connection ID is used in several partitions");
       }
-      return;
-    }
+    if (!frame.net_src.empty()) pairs_.see(pair_text(frame.net_src, frame.net_dst), partition);
     for (const FieldValue &v : frame.fields) {
-      if (v.hf_id != sdp_address_) continue;
+      if (v.hf_id == sdp_) hosts_.announce(std::string(frame.text(v)), partition);
+      if (!ftp_.count(v.hf_id)) continue;
       std::string address(frame.text(v));
-      if (elsewhere_.count(address)) throw CannotPartition("SDP announces media of a host in another partition");
-      announced_.insert(std::move(address));
+      if (address == frame.net_src || address == frame.net_dst) continue;  // its own pair: same partition
+      pairs_.announce(pair_text(address, frame.net_src), partition);
+      pairs_.announce(pair_text(address, frame.net_dst), partition);
     }
   }
 
  private:
-  int sdp_address_;
-  std::unordered_set<std::string> announced_, elsewhere_;
+  // Keys (hosts or pairs) announced in one partition and seen in others.
+  struct Ledger {
+    static constexpr int kSeveral = -1;
+    std::unordered_map<std::string, int> announced, seen;  // key → partition (seen: or kSeveral)
+    void see(const std::string &key, int partition) {
+      auto [it, added] = seen.emplace(key, partition);
+      if (!added && it->second != partition) it->second = kSeveral;
+      if (auto a = announced.find(key); a != announced.end() && a->second != partition) fail(key);
+    }
+    void announce(const std::string &key, int partition) {
+      auto [it, added] = announced.emplace(key, partition);
+      if (!added && it->second != partition) fail(key);
+      if (auto s = seen.find(key); s != seen.end() && s->second != partition) fail(key);
+    }
+    [[noreturn]] static void fail(const std::string &key) {
+      throw CannotPartition("a conversation announced for " + key + " may be in another partition");
+    }
+  };
+  int sdp_ = -1, quic_dcid_ = field_id("quic.dcid"), quic_scid_ = field_id("quic.scid");
+  std::unordered_set<int> ftp_;
+  Ledger hosts_, pairs_;
+  std::unordered_map<std::string, int> cids_;
 };
 
 // Checks, across partitions, that no conversation's frames were split: a transport stream's
@@ -353,7 +387,7 @@ void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver 
            int64_t &peak_rss_kb) {
   CounterRenumbering counters(int(sources.size()));
   SplitCheck split;
-  SignallingCheck signalling;
+  AnnouncedCheck announced;
   struct Head {
     uint64_t key;  // frame number << 1 | is a watermark
     int source;
@@ -375,7 +409,7 @@ void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver 
     Source &s = sources[size_t(i)];
     if (s.item == FrameStreamReader::Frame) {
       split.check(s.head, i);
-      signalling.check(s.head, i);
+      announced.check(s.head, i);
       counters.renumber(s.head, i);
       pipeline.add(s.head);
       if (observer) observer->frame(s.head.number, s.head.file_offset);
@@ -391,33 +425,16 @@ constexpr const char *kCrossPairProtocols[] = {"sip",  "sdp",    "mgcp",     "h2
                                                "gtp",  "gtpv2",  "gtpprime", "mptcp",   "sctp",     "wg",   "iax2",
                                                "msrp", "megaco", "h248",     "sigcomp", "rtpproxy", "bfcp", "unistim"};
 
-// Why a worker's frame may depend on frames of other partitions, or "".
-class CrossPairCheck {
- public:
-  CrossPairCheck() {
-    for (const char *name :
-         {"ftp.passive.ip", "ftp.active.cip", "ftp.eprt.ip", "ftp.eprt.ipv6", "ftp.epsv.ip", "ftp.epsv.ipv6"}) {
-      ftp_addresses_.push_back(field_id(name));
-    }
-  }
-
-  // Signalling belongs in partition 0 (signalling hosts); elsewhere (an unusual port, a
-  // heuristic dissector) it may set up conversations of other partitions.
-  std::string check(const FrameRecord &f, int partition) const {
-    for (const char *name : kCrossPairProtocols)
-      if (partition != 0 && has_protocol(f.protocols, name))
-        return std::string(name) + " in frame " + std::to_string(f.number) + " sets up conversations of other hosts";
-    if (!has_protocol(f.protocols, "ftp")) return {};
-    for (const FieldValue &v : f.fields)
-      if (std::find(ftp_addresses_.begin(), ftp_addresses_.end(), v.hf_id) != ftp_addresses_.end() &&
-          f.text(v) != f.net_src && f.text(v) != f.net_dst)
-        return "FTP in frame " + std::to_string(f.number) + " names a third host";
-    return {};
-  }
-
- private:
-  std::vector<int> ftp_addresses_;
-};
+// Why a worker's frame may depend on frames of other partitions, or "". Signalling belongs
+// in partition 0 (signalling hosts); elsewhere (an unusual port, a heuristic dissector) it may
+// set up conversations of other partitions.
+std::string cross_pair_protocol(const FrameRecord &f, int partition) {
+  if (partition == 0) return {};
+  for (const char *name : kCrossPairProtocols)
+    if (has_protocol(f.protocols, name))
+      return std::string(name) + " in frame " + std::to_string(f.number) + " sets up conversations of other hosts";
+  return {};
+}
 
 }  // namespace
 
@@ -511,12 +528,11 @@ int run_partition_worker(const std::string &capture, const std::string &hosts_pa
     if (mine) skipped = 0;
     return mine;
   });
-  CrossPairCheck cross;
   FrameRecord frame;
   try {
     while (dissector.next(frame)) {
       if (observer) observer->frame(frame.number, frame.file_offset);
-      std::string why = cross.check(frame, partition);
+      std::string why = cross_pair_protocol(frame, partition);
       if (!why.empty()) throw CannotPartition(why);
       out.frame(frame);
     }

@@ -37,8 +37,7 @@
 // - One pass instead (CannotPartition; the caller rebuilds in one pass): when a frame cannot
 //   be partitioned (a link type or record partition_key() does not read), when such a
 //   protocol turns up outside partition 0 (an unusual port, MPTCP, WireGuard ...), when SDP
-//   announces media of a host seen in another partition, when an FTP PORT/PASV names a third
-//   host, when one conversation's frames reached two partitions (a tunnel whose inner
+//   or an FTP PORT/PASV announces a host seen in another partition, when one conversation's frames reached two partitions (a tunnel whose inner
 //   conversation changes outer pair), or when ARP frames reached two partitions. Never a
 //   silently different answer.
 // - Faults: a worker that crashes or is killed has already told the host (its crash handler
