@@ -37,9 +37,9 @@
 // - One pass instead (CannotPartition; the caller rebuilds in one pass): when a frame cannot
 //   be partitioned (a link type or record partition_key() does not read), when such a
 //   protocol turns up outside partition 0 (an unusual port, MPTCP, WireGuard ...), when SDP
-//   or an FTP PORT/PASV announces a host seen in another partition, when one conversation's frames reached two partitions (a tunnel whose inner
-//   conversation changes outer pair), or when ARP frames reached two partitions. Never a
-//   silently different answer.
+//   or an FTP PORT/PASV announces a host seen in another partition, when one conversation's frames reached two
+//   partitions (a tunnel whose inner conversation changes outer pair), or when ARP frames reached two partitions. Never
+//   a silently different answer.
 // - Faults: a worker that crashes or is killed has already told the host (its crash handler
 //   writes to the report pipe); the coordinator then dies of the same signal, or exits with
 //   the worker's status, and the host reports it as for a one-pass build.
