@@ -48,6 +48,32 @@ void write_all(int fd, const char *p, size_t n) {
   }
 }
 
+// A frame's summary numbers and strings in stream order — the one list the writer and the
+// reader both walk. `Record` is FrameRecord or const FrameRecord.
+template <typename Record, typename Visit>
+void summary_members(Record &r, Visit &&visit) {
+  visit(r.number);
+  visit(r.file_offset);
+  visit(r.length);
+  visit(r.caplen);
+  visit(r.ts_sec);
+  visit(r.ts_nsec);
+  visit(r.encap);
+  visit(r.sport);
+  visit(r.dport);
+  visit(r.has_ports);
+  visit(r.ip_proto);
+  visit(r.tcp_stream);
+  visit(r.udp_stream);
+  visit(r.tcp_flags);
+  visit(r.icmp_type);
+  visit(r.icmp_code);
+  visit(r.payload);
+  for (auto *s :
+       {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst, &r.link_src, &r.link_dst, &r.arena})
+    visit(*s);
+}
+
 }  // namespace
 
 FrameStreamWriter::FrameStreamWriter(int fd) : fd_(fd) { buffer_.append(kMagic, sizeof kMagic); }
@@ -71,26 +97,12 @@ void FrameStreamWriter::frame(const FrameRecord &r) {
   announce_fields(r);
   std::string &b = buffer_;
   b.push_back('F');
-  put(b, r.number);
-  put(b, r.file_offset);
-  put(b, r.length);
-  put(b, r.caplen);
-  put(b, r.ts_sec);
-  put(b, r.ts_nsec);
-  put(b, r.encap);
-  put(b, r.sport);
-  put(b, r.dport);
-  put(b, uint8_t(r.has_ports));
-  put(b, r.ip_proto);
-  put(b, r.tcp_stream);
-  put(b, r.udp_stream);
-  put(b, r.tcp_flags);
-  put(b, r.icmp_type);
-  put(b, r.icmp_code);
-  put(b, r.payload);
-  for (const std::string *s :
-       {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst, &r.link_src, &r.link_dst, &r.arena})
-    put_string(b, *s);
+  summary_members(r, [&b](const auto &member) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::string>)
+      put_string(b, member);
+    else
+      put(b, member);
+  });
   put_vector(b, r.fragment_frames);
   put_vector(b, r.fields);
   put(b, uint32_t(r.sources.size()));
@@ -191,26 +203,12 @@ FrameStreamReader::Item FrameStreamReader::next(FrameRecord &r) {
     return kind == 'E' ? End : Fallback;
   }
   if (kind != 'F') throw std::runtime_error("frame stream: damaged");
-  r.number = get<uint32_t>();
-  r.file_offset = get<int64_t>();
-  r.length = get<uint32_t>();
-  r.caplen = get<uint32_t>();
-  r.ts_sec = get<int64_t>();
-  r.ts_nsec = get<int32_t>();
-  r.encap = get<int>();
-  r.sport = get<uint32_t>();
-  r.dport = get<uint32_t>();
-  r.has_ports = get<uint8_t>() != 0;
-  r.ip_proto = get<int>();
-  r.tcp_stream = get<int64_t>();
-  r.udp_stream = get<int64_t>();
-  r.tcp_flags = get<int>();
-  r.icmp_type = get<int>();
-  r.icmp_code = get<int>();
-  r.payload = get<int64_t>();
-  for (std::string *s :
-       {&r.src, &r.dst, &r.service, &r.title, &r.protocols, &r.net_src, &r.net_dst, &r.link_src, &r.link_dst, &r.arena})
-    get_string(*s);
+  summary_members(r, [this](auto &member) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::string>)
+      get_string(member);
+    else
+      member = get<std::decay_t<decltype(member)>>();
+  });
   r.fragment_frames.resize(get<uint32_t>() / sizeof(uint32_t));
   read_exactly(r.fragment_frames.data(), r.fragment_frames.size() * sizeof(uint32_t));
   r.fields.resize(get<uint32_t>() / sizeof(FieldValue));

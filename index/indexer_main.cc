@@ -149,12 +149,10 @@ void build(const std::string &capture, const std::string &directory) {
   build_index(capture, directory, &progress);
 }
 
-int run(const std::string &capture, const std::string &directory) {
+// Reports the exception being handled as an `error` line (build_process.h); the exit status.
+int report_failure() {
   try {
-    use_linked_sqlite();
-    build(capture, directory);
-    report_line(report::kDone);
-    return 0;
+    throw;
   } catch (const CaptureOpenError &e) {
     report_line(std::string(report::kError) + " open " + e.what());
   } catch (const UserError &e) {
@@ -163,8 +161,21 @@ int run(const std::string &capture, const std::string &directory) {
     report_line(std::string(report::kError) + " memory out of memory");
   } catch (const std::exception &e) {
     report_line(std::string(report::kError) + " other " + e.what());
+  } catch (...) {
+    report_line(std::string(report::kError) + " other an unknown failure");
   }
   return 2;
+}
+
+int run(const std::string &capture, const std::string &directory) {
+  try {
+    use_linked_sqlite();
+    build(capture, directory);
+    report_line(report::kDone);
+    return 0;
+  } catch (...) {
+    return report_failure();
+  }
 }
 
 int run_worker(int partition, int partitions, const std::string &capture, const std::string &hosts) {
@@ -174,14 +185,9 @@ int run_worker(int partition, int partitions, const std::string &capture, const 
     const bool spools = fstat(kWorkerFramesFd, &out) == 0 && S_ISREG(out.st_mode);
     ReportProgress progress(/*reports=*/spools, /*dissects=*/true);
     return run_partition_worker(capture, hosts, partition, partitions, kWorkerFramesFd, &progress);
-  } catch (const CaptureOpenError &e) {
-    report_line(std::string(report::kError) + " open " + e.what());
-  } catch (const std::bad_alloc &) {
-    report_line(std::string(report::kError) + " memory out of memory");
-  } catch (const std::exception &e) {
-    report_line(std::string(report::kError) + " other " + e.what());
+  } catch (...) {
+    return report_failure();
   }
-  return 2;
 }
 
 }  // namespace
