@@ -35,7 +35,7 @@ const std::string &short_name(std::string_view abbrev) {
 
 }  // namespace
 
-std::string service_from_protocols(std::string_view frame_protocols) {
+std::vector<std::string_view> protocol_layers(std::string_view frame_protocols) {
   std::vector<std::string_view> layers;
   size_t start = 0;
   while (start <= frame_protocols.size()) {
@@ -44,6 +44,11 @@ std::string service_from_protocols(std::string_view frame_protocols) {
     if (colon > start) layers.push_back(frame_protocols.substr(start, colon - start));
     start = colon + 1;
   }
+  return layers;
+}
+
+std::string service_from_protocols(std::string_view frame_protocols) {
+  const std::vector<std::string_view> layers = protocol_layers(frame_protocols);
   if (layers.empty()) return "";
   auto above = [&](size_t index) -> std::string {
     for (size_t i = index + 1; i < layers.size(); ++i)

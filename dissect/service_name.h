@@ -8,10 +8,14 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace xtractr {
 
 std::string service_from_protocols(std::string_view frame_protocols);
+
+// The layers of frame.protocols ("eth:ethertype:ip:udp:dns" -> eth, ethertype, ip, udp, dns).
+std::vector<std::string_view> protocol_layers(std::string_view frame_protocols);
 
 // True when the service is a transport or network protocol rather than an application.
 bool is_transport_service(std::string_view service);

@@ -25,14 +25,6 @@ size_t position(const std::string &name) {
   throw UserError("xtractr_config(): no setting '" + name + "' (there are " + known + ")");
 }
 
-int64_t from_environment(const char *variable) {
-  const char *text = std::getenv(variable);
-  if (!text || !*text) return 0;
-  char *end = nullptr;
-  long long n = std::strtoll(text, &end, 10);
-  return end && *end == '\0' && n > 0 ? n : 0;
-}
-
 int usable_cores() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -40,6 +32,14 @@ int usable_cores() {
 }
 
 }  // namespace
+
+int64_t positive_environment_number(const char *variable) {
+  const char *text = std::getenv(variable);
+  if (!text || !*text) return 0;
+  char *end = nullptr;
+  long long n = std::strtoll(text, &end, 10);
+  return end && *end == '\0' && n > 0 ? n : 0;
+}
 
 const std::vector<BuildSetting> &build_settings() {
   static const std::vector<BuildSetting> all = {
@@ -60,7 +60,7 @@ void set_build_setting(const std::string &name, int64_t value) {
 int64_t effective_build_setting(const std::string &name) {
   const size_t i = position(name);
   if (int64_t set = settings[i].load()) return set;
-  if (int64_t env = from_environment(build_settings()[i].environment)) return env;
+  if (int64_t env = positive_environment_number(build_settings()[i].environment)) return env;
   return i == 0 ? usable_cores() : kDefaultPartitionBytes;
 }
 

@@ -34,6 +34,9 @@ void set_build_setting(const std::string &name, int64_t value);  // 0 = unset
 // usable cores; partition_bytes: 128 MiB).
 int64_t effective_build_setting(const std::string &name);
 
+// A positive integer from the environment variable, 0 when unset or not one.
+int64_t positive_environment_number(const char *variable);
+
 // "NAME=VALUE" for each setting made in this process, for an indexer's environment.
 std::vector<std::string> build_setting_environment();
 

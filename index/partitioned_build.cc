@@ -26,6 +26,7 @@
 #include "dissect/capture_reader.h"
 #include "dissect/frame_dissector.h"
 #include "dissect/partition_key.h"
+#include "dissect/service_name.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/build_process.h"
 #include "index/build_settings.h"
@@ -43,15 +44,6 @@ namespace {
 constexpr int64_t kMinPartitionedBytes = 16ll << 20;
 constexpr int kMaxPartitions = 4096;
 constexpr uint32_t kWatermarkEvery = 1 << 16;  // skipped records between a worker's watermarks
-
-// XTRACTR_PARTITIONS: a forced partition count (tests), 0 when not set.
-int64_t forced_partitions() {
-  const char *text = std::getenv("XTRACTR_PARTITIONS");
-  if (!text || !*text) return 0;
-  char *end = nullptr;
-  long long n = std::strtoll(text, &end, 10);
-  return end && *end == '\0' && n > 0 ? n : 0;
-}
 
 std::string system_error(const std::string &what) { return what + ": " + std::strerror(errno); }
 
@@ -220,14 +212,8 @@ class CounterRenumbering {
 
 std::string pair_text(const std::string &a, const std::string &b) { return a < b ? a + " " + b : b + " " + a; }
 
-bool has_protocol(std::string_view protocols, std::string_view name) {
-  for (size_t at = 0; at <= protocols.size();) {
-    size_t colon = protocols.find(':', at);
-    if (colon == std::string_view::npos) colon = protocols.size();
-    if (protocols.substr(at, colon - at) == name) return true;
-    at = colon + 1;
-  }
-  return false;
+bool has_layer(const std::vector<std::string_view> &layers, std::string_view name) {
+  return std::find(layers.begin(), layers.end(), name) != layers.end();
 }
 
 // The address of one end of a key's pair, as bytes: a + length or b + length.
@@ -293,7 +279,8 @@ class AnnouncedCheck {
       if (int id = field_id(name); id >= 0) ftp_.insert(id);
   }
 
-  void check(const FrameRecord &frame, int partition) {
+  // `pair`: pair_text of the frame's addresses, "" when it has none
+  void check(const FrameRecord &frame, const std::string &pair, int partition) {
     for (const std::string *address : {&frame.net_src, &frame.net_dst})
       if (!address->empty()) hosts_.see(*address, partition);
     // QUIC finds its connections by connection ID, whatever the addresses (migration)
@@ -303,7 +290,7 @@ class AnnouncedCheck {
         if (!added && it->second != partition)
           throw CannotPartition("a QUIC connection ID is used in several partitions");
       }
-    if (!frame.net_src.empty()) pairs_.see(pair_text(frame.net_src, frame.net_dst), partition);
+    if (!pair.empty()) pairs_.see(pair, partition);
     for (const FieldValue &v : frame.fields) {
       if (v.hf_id == sdp_) hosts_.announce(std::string(frame.text(v)), partition);
       if (!ftp_.count(v.hf_id)) continue;
@@ -343,13 +330,14 @@ class AnnouncedCheck {
 // address pair (inside a tunnel, the inner one) and ARP each stay in one partition.
 class SplitCheck {
  public:
-  void check(const FrameRecord &frame, int partition) {
-    if ((frame.tcp_stream >= 0 || frame.udp_stream >= 0) && !frame.net_src.empty()) {
-      auto [it, added] = pairs_.emplace(pair_text(frame.net_src, frame.net_dst), partition);
+  // `pair`: pair_text of the frame's addresses, "" when it has none
+  void check(const FrameRecord &frame, const std::string &pair, int partition) {
+    if ((frame.tcp_stream >= 0 || frame.udp_stream >= 0) && !pair.empty()) {
+      auto [it, added] = pairs_.emplace(pair, partition);
       if (!added && it->second != partition)
         throw CannotPartition("the conversations between " + it->first + " travel between several address pairs");
     }
-    if (has_protocol(frame.protocols, "arp")) {
+    if (has_layer(protocol_layers(frame.protocols), "arp")) {
       if (arp_ < 0) arp_ = partition;
       if (arp_ != partition) throw CannotPartition("ARP frames travel between several address pairs");
     }
@@ -408,8 +396,9 @@ void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver 
     heads.pop();
     Source &s = sources[size_t(i)];
     if (s.item == FrameStreamReader::Frame) {
-      split.check(s.head, i);
-      announced.check(s.head, i);
+      const std::string pair = s.head.net_src.empty() ? std::string() : pair_text(s.head.net_src, s.head.net_dst);
+      split.check(s.head, pair, i);
+      announced.check(s.head, pair, i);
       counters.renumber(s.head, i);
       pipeline.add(s.head);
       if (observer) observer->frame(s.head.number, s.head.file_offset);
@@ -430,8 +419,9 @@ constexpr const char *kCrossPairProtocols[] = {"sip",  "sdp",    "mgcp",     "h2
 // set up conversations of other partitions.
 std::string cross_pair_protocol(const FrameRecord &f, int partition) {
   if (partition == 0) return {};
+  const std::vector<std::string_view> layers = protocol_layers(f.protocols);
   for (const char *name : kCrossPairProtocols)
-    if (has_protocol(f.protocols, name))
+    if (has_layer(layers, name))
       return std::string(name) + " in frame " + std::to_string(f.number) + " sets up conversations of other hosts";
   return {};
 }
@@ -441,7 +431,8 @@ std::string cross_pair_protocol(const FrameRecord &f, int partition) {
 PartitionPlan plan_partitions(const std::string &capture) {
   PartitionPlan plan;
   plan.workers = int(std::min<int64_t>(effective_build_setting("workers"), 256));
-  if (int64_t forced = forced_partitions()) {
+  // XTRACTR_PARTITIONS: a forced partition count (tests)
+  if (int64_t forced = positive_environment_number("XTRACTR_PARTITIONS")) {
     plan.partitions = int(std::min<int64_t>(forced, kMaxPartitions));
     plan.workers = std::min(plan.workers, plan.partitions);
     return plan;
