@@ -36,6 +36,7 @@ def tshark_objects(capture):
             folder = os.path.join(out, p)
             counter = collections.Counter()
             if os.path.isdir(folder):
+                # every file, hidden ones too: a mail without a Subject is written as ".eml"
                 for name in os.listdir(folder):
                     data = open(os.path.join(folder, name), "rb").read()
                     counter[(len(data), hashlib.sha256(data).hexdigest())] += 1
