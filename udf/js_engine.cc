@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/interruption.h"
 #include "udf/doc_object.h"
 #include "udf/v8_platform.h"
 #include "udf/watchdog.h"
@@ -65,7 +66,8 @@ std::string js_utf8(v8::Isolate *isolate, v8::Local<v8::Value> value) {
   return *text ? std::string(*text, size_t(text.length())) : std::string("(unprintable value)");
 }
 
-JsEngine::JsEngine(int64_t heap_mb, int64_t timeout_ms) : heap_mb_(heap_mb), timeout_ms_(timeout_ms) {
+JsEngine::JsEngine(sqlite3 *db, int64_t heap_mb, int64_t timeout_ms)
+    : db_(db), heap_mb_(heap_mb), timeout_ms_(timeout_ms) {
   ensure_v8();
   const size_t heap = size_t(heap_mb) * kMiB;
   allocator_ = std::make_unique<CappedAllocator>(heap);
@@ -75,112 +77,192 @@ JsEngine::JsEngine(int64_t heap_mb, int64_t timeout_ms) : heap_mb_(heap_mb), tim
   isolate_ = v8::Isolate::New(params);
   isolate_->AddNearHeapLimitCallback(near_heap_limit, this);
   isolate_->AutomaticallyRestoreInitialHeapLimit(0.5);
-  {
-    v8::Locker locker(isolate_);
-    v8::Isolate::Scope isolate_scope(isolate_);
-    v8::HandleScope handles(isolate_);
-    v8::Local<v8::Context> context = v8::Context::New(isolate_);
-    v8::Context::Scope context_scope(context);
-    v8::Local<v8::Object> global = context->Global();
-    // Nothing here may reach outside the process; these could reach around the limits.
-    for (const char *name : {"WebAssembly", "SharedArrayBuffer", "Atomics"})
-      global->Delete(context, js_string(isolate_, name)).FromMaybe(false);
-    context_.Reset(isolate_, context);
-    docs_ = std::make_unique<DocFactory>(isolate_, context);
-  }
   watchdog_register(this);
 }
 
 JsEngine::~JsEngine() {
   watchdog_unregister(this);
+  isolate_->Dispose();
+}
+
+// ---- statements ----
+
+namespace {
+
+// The auxiliary-data key of a statement's JsStatement: negative keys belong to the prepared
+// statement, not to one argument of one call (SQLite's JSON functions keep their cache so).
+constexpr int kStatementKey = -0x78747200;  // "xtr"
+
+void free_statement(void *p) { delete static_cast<std::shared_ptr<JsStatement> *>(p); }
+
+}  // namespace
+
+JsStatement::JsStatement(std::shared_ptr<JsEngine> engine) : engine_(std::move(engine)) {
+  v8::Isolate *isolate = engine_->isolate();
+  v8::Locker locker(isolate);
+  v8::Isolate::Scope isolate_scope(isolate);
+  v8::HandleScope handles(isolate);
+  v8::Local<v8::Context> context = v8::Context::New(isolate);
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Object> global = context->Global();
+  // Nothing here may reach outside the process; these could reach around the limits.
+  for (const char *name : {"WebAssembly", "SharedArrayBuffer", "Atomics"})
+    global->Delete(context, js_string(isolate, name)).FromMaybe(false);
+  context_.Reset(isolate, context);
+}
+
+JsStatement::~JsStatement() {
+  v8::Isolate *isolate = engine_->isolate();
   {
-    v8::Locker locker(isolate_);
-    v8::Isolate::Scope isolate_scope(isolate_);
+    v8::Locker locker(isolate);
+    v8::Isolate::Scope isolate_scope(isolate);
     compiled_.clear();
     driver_.Reset();
     reports_.Reset();
     docs_.reset();
     context_.Reset();
+    isolate->ContextDisposedNotification();
   }
-  isolate_->Dispose();
+  engine_.reset();  // may dispose the isolate: never while it is locked here
 }
 
-DocFactory &JsEngine::docs() { return *docs_; }
+std::shared_ptr<JsStatement> JsStatement::of(sqlite3_context *ctx, const std::shared_ptr<JsEngine> &engine) {
+  auto *held = static_cast<std::shared_ptr<JsStatement> *>(sqlite3_get_auxdata(ctx, kStatementKey));
+  if (held && (*held)->engine_ == engine) return *held;
+  auto statement = std::make_shared<JsStatement>(engine);
+  // On failure SQLite frees the copy at once; this call still has its statement.
+  sqlite3_set_auxdata(ctx, kStatementKey, new std::shared_ptr<JsStatement>(statement), free_statement);
+  return statement;
+}
+
+Episode::Episode(JsStatement &statement)
+    : engine_(statement.engine()), previous_(engine_.current_), context_(statement.context_.Get(engine_.isolate())) {
+  engine_.current_ = &statement;
+  context_->Enter();
+}
+
+Episode::~Episode() {
+  context_->Exit();
+  engine_.current_ = previous_;
+}
+
+JsStatement &JsEngine::statement() const {
+  if (!current_) throw std::logic_error("JavaScript outside of a statement's episode");
+  return *current_;
+}
+
+v8::Local<v8::Context> JsEngine::context() const { return statement().context_.Get(isolate_); }
+
+DocFactory &JsEngine::docs() {
+  JsStatement &s = statement();
+  if (!s.docs_) s.docs_ = std::make_unique<DocFactory>(isolate_, context());
+  return *s.docs_;
+}
+
+// ---- limits ----
 
 size_t JsEngine::near_heap_limit(void *data, size_t current, size_t) {
   auto *engine = static_cast<JsEngine *>(data);
   {
     std::lock_guard<std::mutex> lock(engine->mutex_);
-    engine->stop_ = Stop::Memory;
+    engine->stop(Stop::Memory);
   }
-  engine->isolate_->TerminateExecution();
   // Room to unwind; restored once the heap shrinks (AutomaticallyRestoreInitialHeapLimit).
   return current + std::max<size_t>(64 * kMiB, current / 4);
 }
 
-void JsEngine::begin_episode() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (depth_++ == 0) {
-    // A termination requested for an earlier episode must not hit this one.
-    isolate_->CancelTerminateExecution();
-    stopped_ = false;
-    stop_ = Stop::None;
-    used_ = {};
+void JsEngine::stop(Stop why) {
+  if (stop_ != Stop::None) return;
+  stop_ = why;
+  isolate_->TerminateExecution();
+}
+
+void JsEngine::refuse_if_stopped(const std::string &what) {
+  Stop stopped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopped = statement().stopped_;
   }
+  if (stopped != Stop::None) throw_stop(stopped, what);
 }
 
-void JsEngine::end_episode() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  --depth_;
-}
-
-// Per call: no lock (these run on the calling thread only; the watchdog reads the atomics).
-// A termination the watchdog sends just as a call ends can only land on a later call of the
-// same episode, which has used up its budget anyway; begin_episode cancels it for the next.
 void JsEngine::enter_js() {
-  auto now = std::chrono::steady_clock::now();
-  call_start_ = now;
-  auto deadline = now + std::chrono::milliseconds(timeout_ms_.load(std::memory_order_relaxed)) - used_;
-  deadline_ns_.store(deadline.time_since_epoch().count(), std::memory_order_relaxed);
-  in_js_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  JsStatement &s = statement();
+  call_start_ = std::chrono::steady_clock::now();
+  deadline_ = call_start_ + std::chrono::milliseconds(timeout_ms_.load(std::memory_order_relaxed)) - s.used_;
+  in_js_ = true;
 }
 
-void JsEngine::leave_js() {
-  in_js_.store(false, std::memory_order_release);
-  used_ += std::chrono::steady_clock::now() - call_start_;
+// A stop requested meanwhile stays: the termination lands when the JavaScript resumes.
+void JsEngine::pause_js() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  in_js_ = false;
+  statement().used_ += std::chrono::steady_clock::now() - call_start_;
+}
+
+bool JsEngine::leave_js() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  JsStatement &s = statement();
+  in_js_ = false;
+  s.used_ += std::chrono::steady_clock::now() - call_start_;
+  if (stop_ == Stop::None) return false;
+  // Stopped: the whole statement is; a termination that did not land yet must not hit a
+  // later call (of this statement or another).
+  if (s.stopped_ == Stop::None) s.stopped_ = stop_;
+  stop_ = Stop::None;
+  isolate_->CancelTerminateExecution();
+  return true;
 }
 
 void JsEngine::check_deadline() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!in_js_.load(std::memory_order_acquire) || stop_ != Stop::None) return;
-  if (std::chrono::steady_clock::now().time_since_epoch().count() > deadline_ns_.load(std::memory_order_relaxed)) {
-    stop_ = Stop::Timeout;
-    isolate_->TerminateExecution();
+  if (in_js_ && std::chrono::steady_clock::now() > deadline_) stop(Stop::Timeout);
+}
+
+void JsEngine::request_interrupt_check() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (in_js_ && stop_ == Stop::None) isolate_->RequestInterrupt(interrupt_check, this);
+}
+
+// On the calling thread, between two JavaScript instructions of the running call (inside its
+// SQL call, so the connection's probe tells whether it was interrupted).
+void JsEngine::interrupt_check(v8::Isolate *, void *data) {
+  auto *engine = static_cast<JsEngine *>(data);
+  bool interrupted = false;
+  try {
+    check_interrupted("");
+  } catch (const Interrupted &) {
+    interrupted = true;
+  } catch (...) {
   }
+  std::lock_guard<std::mutex> lock(engine->mutex_);
+  if (interrupted && engine->in_js_) engine->stop(Stop::Interrupt);
 }
 
-std::string JsEngine::stop_message(const std::string &what) const {
-  if (stop_ == Stop::Memory)
-    return "JavaScript in " + what + " stopped: heap limit of " + std::to_string(heap_mb_) +
-           " MB reached (SELECT js_config('heap_mb', N) sets it)";
-  if (stop_ == Stop::Timeout)
-    return "JavaScript in " + what + " stopped: time limit of " + std::to_string(timeout_ms_.load()) +
-           " ms reached (SELECT js_config('timeout_ms', N) sets it)";
-  return "JavaScript in " + what + " was terminated";
+void JsEngine::throw_stop(Stop why, const std::string &what) const {
+  if (why == Stop::Memory)
+    throw UserError("JavaScript in " + what + " stopped: heap limit of " + std::to_string(heap_mb_) +
+                    " MB reached (SELECT js_config('heap_mb', N) sets it)");
+  if (why == Stop::Timeout)
+    throw UserError("JavaScript in " + what + " stopped: time limit of " + std::to_string(timeout_ms()) +
+                    " ms reached (SELECT js_config('timeout_ms', N) sets it)");
+  if (why == Stop::Interrupt) throw Interrupted("JavaScript in " + what + " was interrupted");
+  throw UserError("JavaScript in " + what + " was terminated");
 }
 
-std::string JsEngine::failure_message(v8::TryCatch &trap, const std::string &what) {
-  bool stopped;
+void JsEngine::fail(v8::TryCatch &trap, const std::string &what) {
+  Stop stopped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stopped = trap.HasTerminated() || stop_ != Stop::None;
+    stopped = statement().stopped_;
   }
-  if (stopped) {
-    stopped_ = true;
-    isolate_->CancelTerminateExecution();  // lets the next episode run
-    return stop_message(what);
+  if (stopped != Stop::None) throw_stop(stopped, what);
+  if (trap.HasTerminated()) {  // by V8 itself (nothing of ours asked)
+    isolate_->CancelTerminateExecution();
+    throw_stop(Stop::None, what);
   }
-  if (!trap.HasCaught()) return "JavaScript in " + what + " produced no value";
+  if (!trap.HasCaught()) throw UserError("JavaScript in " + what + " produced no value");
   v8::Local<v8::Context> ctx = context();
   std::string where = what;
   v8::Local<v8::Message> message = trap.Message();
@@ -190,8 +272,10 @@ std::string JsEngine::failure_message(v8::TryCatch &trap, const std::string &wha
     int line = message->GetLineNumber(ctx).FromMaybe(0);
     if (line > 0) where += ", line " + std::to_string(line);
   }
-  return "JavaScript error in " + where + ": " + js_utf8(isolate_, trap.Exception());
+  throw UserError("JavaScript error in " + where + ": " + js_utf8(isolate_, trap.Exception()));
 }
+
+// ---- scripts ----
 
 v8::Local<v8::Value> JsEngine::run_script(const std::string &name, const std::string &source) {
   v8::Local<v8::Context> ctx = context();
@@ -205,40 +289,43 @@ v8::Local<v8::Value> JsEngine::run_script(const std::string &name, const std::st
 }
 
 v8::Local<v8::Function> JsEngine::compile_function(const std::string &what, const std::string &source) {
+  auto &compiled = statement().compiled_;
   std::string key = what + '\0' + source;
-  auto found = compiled_.find(key);
-  if (found != compiled_.end()) return found->second.Get(isolate_);
+  auto found = compiled.find(key);
+  if (found != compiled.end()) return found->second.Get(isolate_);
   // "(" + source on the same line keeps the user's line numbers.
   v8::Local<v8::Value> value = run_script(what, "(" + source + "\n)");
   if (!value->IsFunction())
     throw UserError(what + " must be a JavaScript function expression, e.g. 'function (doc) { emit(doc.src, 1); }'");
   v8::Local<v8::Function> function = value.As<v8::Function>();
-  if (compiled_.size() >= 256) compiled_.clear();
-  compiled_.emplace(std::move(key), v8::Global<v8::Function>(isolate_, function));
+  if (compiled.size() >= 256) compiled.clear();
+  compiled.emplace(std::move(key), v8::Global<v8::Function>(isolate_, function));
   return function;
 }
 
 v8::Local<v8::Object> JsEngine::driver() {
-  if (driver_.IsEmpty()) {
+  JsStatement &s = statement();
+  if (s.driver_.IsEmpty()) {
     v8::Local<v8::Value> make = run_script("xtractr mapreduce.js", kJs_mapreduce);
     if (!make->IsFunction()) throw UserError("mapreduce.js does not evaluate to a function");
-    v8::Local<v8::Value> args[] = {docs_->constructor()};
+    v8::Local<v8::Value> args[] = {docs().constructor()};
     v8::Local<v8::Context> ctx = context();
     v8::Local<v8::Value> exports =
         call("xtractr mapreduce.js", [&] { return make.As<v8::Function>()->Call(ctx, ctx->Global(), 1, args); });
     if (!exports->IsObject()) throw UserError("mapreduce.js did not return its exports");
-    driver_.Reset(isolate_, exports.As<v8::Object>());
+    s.driver_.Reset(isolate_, exports.As<v8::Object>());
   }
-  return driver_.Get(isolate_);
+  return s.driver_.Get(isolate_);
 }
 
 v8::Local<v8::Object> JsEngine::reports() {
-  if (reports_.IsEmpty()) {
+  JsStatement &s = statement();
+  if (s.reports_.IsEmpty()) {
     v8::Local<v8::Value> table = run_script("xtractr reports.js", kJs_reports);
     if (!table->IsObject()) throw UserError("reports.js does not evaluate to an object");
-    reports_.Reset(isolate_, table.As<v8::Object>());
+    s.reports_.Reset(isolate_, table.As<v8::Object>());
   }
-  return reports_.Get(isolate_);
+  return s.reports_.Get(isolate_);
 }
 
 }  // namespace xtractr

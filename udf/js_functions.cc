@@ -16,9 +16,11 @@
 **   SELECT js_config('timeout_ms', 500);
 **
 ** How it works: every function gets the connection's JsRuntime (js_runtime.h) from
-** js_module.cc, which xtractr.so calls on each JavaScript call (js_module.h). A scalar call
-** is one episode (its own time budget); an aggregate is one episode from its first step to
-** its final, so its whole run shares one budget. Errors (JS
+** js_module.cc, which xtractr.so calls on each JavaScript call (js_module.h). All the
+** JavaScript of one SQL statement — every call of every function, every group of every
+** aggregate — runs in that statement's own context and shares one time budget (JsStatement,
+** js_engine.h). A JavaScript function cannot hide an SQL function (count, json_extract,
+** field ...) unless its creator says 'replace'. Errors (JS
 ** exceptions with their line, timeouts, heap exhaustion) become SQL errors; the aggregate's
 ** state is freed in xFinal, which SQLite always calls.
 */
@@ -83,16 +85,13 @@ bool valid_name(const std::string &name) {
   return true;
 }
 
-// A JavaScript function registered on the connection; compiled again when the runtime
-// changes engines (js_config('heap_mb', ...)).
+// A JavaScript function registered on the connection, compiled in each statement that
+// calls it (each statement has a context of its own, js_engine.h).
 struct UserFunction {
   std::shared_ptr<JsRuntime> runtime;
   std::string name, source, final_source;
-  std::shared_ptr<JsEngine> engine;
-  v8::Global<v8::Function> function, final;
 
   ~UserFunction() {
-    forget();
     auto &registry = runtime->user_functions();
     auto at = registry.find(key());
     if (at != registry.end() && at->second == this) registry.erase(at);
@@ -102,24 +101,10 @@ struct UserFunction {
     for (char &c : k) c = char(std::tolower(static_cast<unsigned char>(c)));
     return k;
   }
-  void forget() {
-    if (!engine) return;
-    {
-      v8::Locker locker(engine->isolate());
-      v8::Isolate::Scope scope(engine->isolate());
-      function.Reset();
-      final.Reset();
-    }
-    engine.reset();  // may dispose the isolate: never while it is entered
-  }
-  // The engine to run in, with `function` (and `final`) compiled in it; call inside a JsScope on it.
-  void compile(const std::shared_ptr<JsEngine> &current) {
-    if (engine == current) return;
-    forget();
-    v8::Isolate *isolate = current->isolate();
-    function.Reset(isolate, current->compile_function(label(), source));
-    if (!final_source.empty()) final.Reset(isolate, current->compile_function(label() + " final", final_source));
-    engine = current;
+  // Inside an Episode on the engine to run in.
+  v8::Local<v8::Function> function(JsEngine &engine) const { return engine.compile_function(label(), source); }
+  v8::Local<v8::Function> final(JsEngine &engine) const {
+    return engine.compile_function(label() + " final", final_source);
   }
   std::string label() const { return (final_source.empty() ? "function " : "aggregate ") + name; }
 };
@@ -138,38 +123,38 @@ std::vector<v8::Local<v8::Value>> js_arguments(v8::Isolate *isolate, int argc, s
 void user_scalar(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   guard_function(ctx, [&] {
     auto &f = *static_cast<UserFunction *>(sqlite3_user_data(ctx));
-    std::shared_ptr<JsEngine> engine = f.runtime->engine();
-    JsScope scope(*engine);
-    Episode episode(*engine);
-    f.compile(engine);
-    v8::Isolate *isolate = engine->isolate();
-    v8::Local<v8::Context> js = engine->context();
-    v8::Local<v8::Function> function = f.function.Get(isolate);
+    std::shared_ptr<JsStatement> statement = JsStatement::of(ctx, f.runtime->engine());
+    JsEngine &engine = statement->engine();
+    JsScope scope(engine);
+    Episode episode(*statement);
+    v8::Isolate *isolate = engine.isolate();
+    v8::Local<v8::Context> js = engine.context();
+    v8::Local<v8::Function> function = f.function(engine);
     std::vector<v8::Local<v8::Value>> args = js_arguments(isolate, argc, argv);
-    v8::Local<v8::Value> result = engine->call(
+    v8::Local<v8::Value> result = engine.call(
         f.label(), [&] { return function->Call(js, v8::Undefined(isolate), int(args.size()), args.data()); });
-    js_to_sql(*engine, result, f.label()).result(ctx);
+    js_to_sql(engine, result, f.label()).result(ctx);
   });
 }
 
 // State of one running aggregate (user aggregate or mapreduce), owned through the
-// aggregate context and freed in xFinal.
+// aggregate context and freed in xFinal. Every group of a statement shares its statement
+// (its context and time budget).
 struct AggregateState {
-  std::shared_ptr<JsEngine> engine;
-  std::unique_ptr<Episode> episode;
+  std::shared_ptr<JsStatement> statement;
   v8::Global<v8::Value> value;      // user aggregates: the state so far
   std::optional<MapReduceJob> job;  // mapreduce
   bool failed = false;
 
   ~AggregateState() {
-    if (!engine) return;
+    if (!statement) return;
     {
-      v8::Locker locker(engine->isolate());
-      v8::Isolate::Scope scope(engine->isolate());
+      v8::Locker locker(statement->engine().isolate());
+      v8::Isolate::Scope scope(statement->engine().isolate());
       value.Reset();
       job.reset();
     }
-    episode.reset();
+    statement.reset();
   }
 };
 
@@ -179,7 +164,7 @@ AggregateState &step_state(sqlite3_context *ctx, JsRuntime &rt) {
   if (!slot) throw std::bad_alloc();
   if (!*slot) {
     *slot = new AggregateState();
-    (*slot)->engine = rt.engine();
+    (*slot)->statement = JsStatement::of(ctx, rt.engine());
   }
   return **slot;
 }
@@ -197,16 +182,15 @@ void user_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     AggregateState &state = step_state(ctx, *f.runtime);
     if (state.failed) return;
     state.failed = true;
-    JsEngine &engine = *state.engine;
+    JsEngine &engine = state.statement->engine();
     JsScope scope(engine);
-    if (!state.episode) state.episode = std::make_unique<Episode>(engine);
-    f.compile(state.engine);
+    Episode episode(*state.statement);
     v8::Isolate *isolate = engine.isolate();
     v8::Local<v8::Context> js = engine.context();
     v8::Local<v8::Value> so_far =
         state.value.IsEmpty() ? v8::Undefined(isolate).As<v8::Value>() : state.value.Get(isolate);
     std::vector<v8::Local<v8::Value>> args = js_arguments(isolate, argc, argv, so_far);
-    v8::Local<v8::Function> step = f.function.Get(isolate);
+    v8::Local<v8::Function> step = f.function(engine);
     v8::Local<v8::Value> next =
         engine.call(f.label(), [&] { return step->Call(js, v8::Undefined(isolate), int(args.size()), args.data()); });
     state.value.Reset(isolate, next);
@@ -214,33 +198,58 @@ void user_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   });
 }
 
+// xFinal has no statement to look up (SQLite calls it without one): an aggregate over no
+// rows runs its final function in a statement of its own.
 void user_final(sqlite3_context *ctx) {
   guard_function(ctx, [&] {
     auto &f = *static_cast<UserFunction *>(sqlite3_user_data(ctx));
     std::unique_ptr<AggregateState> state = final_state(ctx);
     if (state && state->failed) return;
-    std::shared_ptr<JsEngine> engine = state ? state->engine : f.runtime->engine();
-    JsScope scope(*engine);
-    Episode episode(*engine);
-    f.compile(engine);
-    v8::Isolate *isolate = engine->isolate();
-    v8::Local<v8::Context> js = engine->context();
+    std::shared_ptr<JsStatement> statement =
+        state ? state->statement : std::make_shared<JsStatement>(f.runtime->engine());
+    JsEngine &engine = statement->engine();
+    JsScope scope(engine);
+    Episode episode(*statement);
+    v8::Isolate *isolate = engine.isolate();
+    v8::Local<v8::Context> js = engine.context();
     v8::Local<v8::Value> so_far =
         state && !state->value.IsEmpty() ? state->value.Get(isolate) : v8::Undefined(isolate).As<v8::Value>();
-    v8::Local<v8::Function> final = f.final.Get(isolate);
+    v8::Local<v8::Function> final = f.final(engine);
     v8::Local<v8::Value> result =
-        engine->call(f.label() + " final", [&] { return final->Call(js, v8::Undefined(isolate), 1, &so_far); });
-    js_to_sql(*engine, result, f.label()).result(ctx);
+        engine.call(f.label() + " final", [&] { return final->Call(js, v8::Undefined(isolate), 1, &so_far); });
+    js_to_sql(engine, result, f.label()).result(ctx);
   });
 }
 
-void register_user_function(sqlite3_context *ctx, std::unique_ptr<UserFunction> f, bool aggregate) {
+// Whether `name` is an SQL function of the connection (SQLite's own, an extension's, xtractr's)
+// other than this connection's JavaScript ones.
+bool shadows_sql_function(sqlite3 *db, const UserFunction &f) {
+  if (f.runtime->user_functions().count(f.key())) return false;
+  sqlite3_stmt *statement = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = ?1 COLLATE NOCASE", -1, &statement,
+                              nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_text(statement, 1, f.name.c_str(), int(f.name.size()), SQLITE_TRANSIENT);
+  if (rc == SQLITE_OK) rc = sqlite3_step(statement);
+  sqlite3_finalize(statement);
+  if (rc == SQLITE_INTERRUPT) throw Interrupted("js_create_function() was interrupted");
+  return rc == SQLITE_ROW;  // a SQLite without the pragma (SQLITE_OMIT_INTROSPECTION_PRAGMAS) cannot tell
+}
+
+// `replace`: the caller's opt-in to shadowing an SQL function ("replace" as the last argument).
+void register_user_function(sqlite3_context *ctx, std::unique_ptr<UserFunction> f, bool aggregate, bool replace) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
+  const char *creator = aggregate ? "js_create_aggregate" : "js_create_function";
+  if (!replace && shadows_sql_function(db, *f))
+    throw UserError(
+        std::string(creator) + "(): " + f->name +
+        " is an SQL function already (SQLite's or an extension's); to hide it on this connection, say so: " + creator +
+        "('" + f->name + "', " + (aggregate ? "step, final" : "source") + ", 'replace')");
   {  // compile now, so a syntax error is reported by js_create_*() itself
-    std::shared_ptr<JsEngine> engine = f->runtime->engine();
-    JsScope scope(*engine);
-    Episode episode(*engine);
-    f->compile(engine);
+    std::shared_ptr<JsStatement> statement = JsStatement::of(ctx, f->runtime->engine());
+    JsScope scope(statement->engine());
+    Episode episode(*statement);
+    f->function(statement->engine());
+    if (aggregate) f->final(statement->engine());
   }
   std::string name = f->name;
   auto &registry = f->runtime->user_functions();
@@ -250,7 +259,6 @@ void register_user_function(sqlite3_context *ctx, std::unique_ptr<UserFunction> 
     if (old->final_source.empty() != f->final_source.empty())
       throw UserError(name + " is already a JavaScript " + (aggregate ? "scalar function" : "aggregate") +
                       " on this connection");
-    old->forget();
     old->source = f->source;
     old->final_source = f->final_source;
     sqlite3_result_text(ctx, name.c_str(), int(name.size()), SQLITE_TRANSIENT);
@@ -268,20 +276,32 @@ void register_user_function(sqlite3_context *ctx, std::unique_ptr<UserFunction> 
   sqlite3_result_text(ctx, name.c_str(), int(name.size()), SQLITE_TRANSIENT);
 }
 
+// The optional last argument of js_create_*: 'replace', or an error.
+bool replace_argument(int argc, int position, sqlite3_value **argv, const char *call) {
+  if (argc <= position) return false;
+  auto text = text_arg(argv[position]);
+  if (!text || *text != "replace")
+    throw UserError(std::string(call) + ": the last argument, when given, must be 'replace' (to hide an SQL function)");
+  return true;
+}
+
 }  // namespace
 
-void js_create_function(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int, sqlite3_value **argv) {
+void js_create_function(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int argc,
+                        sqlite3_value **argv) {
   guard_function(ctx, [&] {
     auto f = std::make_unique<UserFunction>();
     f->runtime = runtime;
     f->name = required_text(argv[0], "js_create_function(name, source): name");
     if (!valid_name(f->name)) throw UserError("js_create_function(): '" + f->name + "' is not a valid function name");
     f->source = required_text(argv[1], "js_create_function(name, source): source");
-    register_user_function(ctx, std::move(f), false);
+    bool replace = replace_argument(argc, 2, argv, "js_create_function(name, source, 'replace')");
+    register_user_function(ctx, std::move(f), false, replace);
   });
 }
 
-void js_create_aggregate(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int, sqlite3_value **argv) {
+void js_create_aggregate(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int argc,
+                         sqlite3_value **argv) {
   guard_function(ctx, [&] {
     auto f = std::make_unique<UserFunction>();
     f->runtime = runtime;
@@ -289,7 +309,8 @@ void js_create_aggregate(const std::shared_ptr<JsRuntime> &runtime, sqlite3_cont
     if (!valid_name(f->name)) throw UserError("js_create_aggregate(): '" + f->name + "' is not a valid function name");
     f->source = required_text(argv[1], "js_create_aggregate(name, step, final): step");
     f->final_source = required_text(argv[2], "js_create_aggregate(name, step, final): final");
-    register_user_function(ctx, std::move(f), true);
+    bool replace = replace_argument(argc, 3, argv, "js_create_aggregate(name, step, final, 'replace')");
+    register_user_function(ctx, std::move(f), true, replace);
   });
 }
 
@@ -300,9 +321,9 @@ void mapreduce_step(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *
     AggregateState &state = step_state(ctx, *runtime);
     if (state.failed) return;
     state.failed = true;
-    JsEngine &engine = *state.engine;
+    JsEngine &engine = state.statement->engine();
     JsScope scope(engine);
-    if (!state.episode) state.episode = std::make_unique<Episode>(engine);
+    Episode episode(*state.statement);
     if (!state.job) {
       std::string map = required_text(argv[1], "mapreduce(doc, map [, reduce]): map");
       std::optional<std::string> reduce = argc > 2 ? text_arg(argv[2]) : std::nullopt;
@@ -319,7 +340,8 @@ void mapreduce_final(sqlite3_context *ctx) {
     if (state && state->failed) return;
     std::string json = "{}";
     if (state && state->job) {
-      JsScope scope(*state->engine);
+      JsScope scope(state->statement->engine());
+      Episode episode(*state->statement);
       json = state->job->object_json();
     }
     sqlite3_result_text(ctx, json.data(), int(json.size()), SQLITE_TRANSIENT);

@@ -4,7 +4,7 @@
 namespace xtractr {
 
 std::shared_ptr<JsEngine> JsRuntime::engine() {
-  if (!engine_) engine_ = std::make_shared<JsEngine>(heap_mb_, timeout_ms_);
+  if (!engine_) engine_ = std::make_shared<JsEngine>(db_, heap_mb_, timeout_ms_);
   return engine_;
 }
 

@@ -9,9 +9,8 @@
 // How it works: register_udf (udf.h) makes one JsRuntime per connection, shared (by
 // shared_ptr) by every function and table it registers; it dies with the last of them when
 // the connection closes. The isolate is created on first use. A new heap limit needs a new
-// isolate: the runtime drops its engine and the next use makes one; holders of the old
-// engine (a running aggregate, a js_create_function function) keep it alive until done, and
-// user functions recompile in the new one.
+// isolate: the runtime drops its engine and the next statement makes one; a running
+// statement (JsStatement, js_engine.h) keeps the old one alive until it ends.
 #pragma once
 
 #include <cstdint>

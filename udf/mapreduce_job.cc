@@ -112,6 +112,7 @@ struct RowFeed {
   sqlite3_stmt *rows;
   const std::vector<std::string> *names;  // row docs; nullptr: column 0 is the doc's JSON
   std::string sql_error;
+  bool sql_interrupted = false;
 };
 
 // next(): the next row as a doc, or null at the end (or once a row doc missed a name).
@@ -128,6 +129,7 @@ void next_doc(const v8::FunctionCallbackInfo<v8::Value> &info) {
     if (rc == SQLITE_DONE) return info.GetReturnValue().SetNull();
     if (rc != SQLITE_ROW) {
       feed.sql_error = sqlite3_errmsg(feed.db);
+      feed.sql_interrupted = rc == SQLITE_INTERRUPT;
       isolate->ThrowException(v8::Exception::Error(v8::String::NewFromUtf8Literal(isolate, "SQL error")));
       return;
     }
@@ -150,7 +152,7 @@ void MapReduceJob::drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std:
   v8::HandleScope handles(isolate);
   v8::Local<v8::Context> ctx = engine_->context();
   DocFactory &docs = engine_->docs();
-  RowFeed feed{engine_, db, rows, names, {}};
+  RowFeed feed{engine_, db, rows, names, {}, false};
   struct Release {
     DocFactory &docs;
     ~Release() { docs.release(); }
@@ -165,6 +167,7 @@ void MapReduceJob::drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std:
   try {
     engine_->call("map function", [&] { return drain->Call(ctx, job, 1, argv); });
   } catch (const UserError &) {
+    if (feed.sql_interrupted) throw Interrupted(feed.sql_error);
     if (!feed.sql_error.empty()) throw UserError(feed.sql_error);
     if (names && docs.missed()) throw NeedWholeDocs(docs.missed_name());
     throw;

@@ -23,8 +23,8 @@
 ** again when it reads a new one); if the map reads anything else (a Wireshark field, the
 ** whole doc), the job starts again over `SELECT doc FROM ...`, the docs' JSON text. The loop
 ** over the rows runs in JavaScript (MapReduceJob::drain). It keeps the reduced rows: sorted
-** by value, largest first (time series by time). The whole run is one episode of the
-** connection's JavaScript time budget.
+** by value, largest first (time series by time). The whole run (each xFilter) is a statement
+** of its own to the JavaScript runtime: a fresh context and one time budget (js_engine.h).
 */
 #include <algorithm>
 #include <memory>
@@ -55,9 +55,10 @@ using Arguments = ReportArguments;
 template <typename MakeJob>
 Rows run_job(JsRuntime &runtime, const char *function, const std::string &capture, const std::string &query, bool flows,
              MakeJob &&make_job) {
-  std::shared_ptr<JsEngine> engine = runtime.engine();
+  auto statement = std::make_shared<JsStatement>(runtime.engine());  // a context and budget of its own
+  JsEngine *engine = &statement->engine();
   JsScope scope(*engine);
-  Episode episode(*engine);
+  Episode episode(*statement);
   const std::string from = std::string(" FROM ") + (flows ? "flows" : "packets") + "(?1, ?2)";
   std::vector<std::string> columns, chosen{"id"};
   {

@@ -26,12 +26,15 @@ struct Watchdog {
 
   void run() {
     std::unique_lock<std::mutex> lock(mutex);
-    for (;;) {
+    for (unsigned tick = 0;; ++tick) {
       if (engines.empty())
         wake.wait(lock);
       else
         wake.wait_for(lock, std::chrono::milliseconds(5));
-      for (JsEngine *engine : engines) engine->check_deadline();
+      for (JsEngine *engine : engines) {
+        engine->check_deadline();
+        if (tick % 20 == 0) engine->request_interrupt_check();  // every ~100 ms
+      }
     }
   }
 };

@@ -42,8 +42,8 @@ SELECT half(3) AS "half(3)", typeof(half(3)) AS type, half(4) AS "half(4)", type
 SELECT sum(half(length)) AS "sum(half(length))", sum(length) / 2.0 AS "sum(length) / 2.0"
   FROM packets('http_get_simple__zeek.pcap');
 -- js_create_aggregate()
-SELECT js_create_aggregate('total', 'function (s, x) { return (s || 0) + x; }', 'function (s) { return s; }') AS created;
-SELECT total(length) AS "JavaScript total", sum(length) AS "SQL sum" FROM packets('http_get_simple__zeek.pcap');
+SELECT js_create_aggregate('js_total', 'function (s, x) { return (s || 0) + x; }', 'function (s) { return s; }') AS created;
+SELECT js_total(length) AS "JavaScript total", sum(length) AS "SQL sum" FROM packets('http_get_simple__zeek.pcap');
 -- js_config()
 SELECT js_config('timeout_ms') AS "default timeout_ms", js_config('timeout_ms', 2000) AS "set", js_config('timeout_ms') AS "read back";
 -- errors are SQL errors, and the connection keeps working
