@@ -13,6 +13,9 @@ namespace xtractr {
 
 extern const char kJs_mapreduce[];
 extern const char kJs_reports[];
+extern const char kJs_charts[];
+extern const char kJs_vega[];
+extern const char kJs_vega_lite[];
 
 namespace {
 
@@ -82,6 +85,12 @@ JsEngine::JsEngine(sqlite3 *db, int64_t heap_mb, int64_t timeout_ms)
 
 JsEngine::~JsEngine() {
   watchdog_unregister(this);
+  if (!chart_context_.IsEmpty()) {
+    v8::Locker locker(isolate_);
+    v8::Isolate::Scope isolate_scope(isolate_);
+    chart_renderer_.Reset();
+    chart_context_.Reset();
+  }
   isolate_->Dispose();
 }
 
@@ -95,6 +104,17 @@ constexpr int kStatementKey = -0x78747200;  // "xtr"
 
 void free_statement(void *p) { delete static_cast<std::shared_ptr<JsStatement> *>(p); }
 
+// A context with the ECMAScript built-ins only (inside a HandleScope on the isolate).
+v8::Local<v8::Context> new_context(v8::Isolate *isolate) {
+  v8::Local<v8::Context> context = v8::Context::New(isolate);
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Object> global = context->Global();
+  // Nothing here may reach outside the process; these could reach around the limits.
+  for (const char *name : {"WebAssembly", "SharedArrayBuffer", "Atomics"})
+    global->Delete(context, js_string(isolate, name)).FromMaybe(false);
+  return context;
+}
+
 }  // namespace
 
 JsStatement::JsStatement(std::shared_ptr<JsEngine> engine) : engine_(std::move(engine)) {
@@ -102,13 +122,7 @@ JsStatement::JsStatement(std::shared_ptr<JsEngine> engine) : engine_(std::move(e
   v8::Locker locker(isolate);
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope handles(isolate);
-  v8::Local<v8::Context> context = v8::Context::New(isolate);
-  v8::Context::Scope context_scope(context);
-  v8::Local<v8::Object> global = context->Global();
-  // Nothing here may reach outside the process; these could reach around the limits.
-  for (const char *name : {"WebAssembly", "SharedArrayBuffer", "Atomics"})
-    global->Delete(context, js_string(isolate, name)).FromMaybe(false);
-  context_.Reset(isolate, context);
+  context_.Reset(isolate, new_context(isolate));
 }
 
 JsStatement::~JsStatement() {
@@ -326,6 +340,40 @@ v8::Local<v8::Object> JsEngine::reports() {
     s.reports_.Reset(isolate_, table.As<v8::Object>());
   }
   return s.reports_.Get(isolate_);
+}
+
+// ---- charts ----
+
+v8::Local<v8::Context> JsEngine::chart_context() {
+  if (chart_context_.IsEmpty()) chart_context_.Reset(isolate_, new_context(isolate_));
+  return chart_context_.Get(isolate_);
+}
+
+v8::Local<v8::Function> JsEngine::chart_renderer() {
+  if (chart_renderer_.IsEmpty()) {
+    v8::Local<v8::Context> ctx = chart_context();
+    v8::Context::Scope in_charts(ctx);
+    // xtractr's own scripts, untimed (Vega alone takes longer to load than a small budget)
+    auto load = [&](const char *name, const char *source) {
+      refuse_if_stopped(name);
+      v8::ScriptOrigin origin(isolate_, js_string(isolate_, name));
+      v8::Local<v8::String> text = js_string(isolate_, source);
+      v8::TryCatch trap(isolate_);
+      v8::Local<v8::Script> script;
+      v8::Local<v8::Value> value;
+      if (v8::Script::Compile(ctx, text, &origin).ToLocal(&script) && script->Run(ctx).ToLocal(&value)) return value;
+      fail(trap, name);
+    };
+    // Vega-Lite clones specs with structuredClone, a browser/Node API plain V8 lacks; specs are JSON
+    load("xtractr charts.js",
+         "globalThis.structuredClone = function (v) { return v === undefined ? v : JSON.parse(JSON.stringify(v)); };");
+    load("vega.min.js", kJs_vega);
+    load("vega-lite.min.js", kJs_vega_lite);
+    v8::Local<v8::Value> render = load("xtractr charts.js", kJs_charts);
+    if (!render->IsFunction()) throw UserError("charts.js does not evaluate to a function");
+    chart_renderer_.Reset(isolate_, render.As<v8::Function>());
+  }
+  return chart_renderer_.Get(isolate_);
 }
 
 }  // namespace xtractr

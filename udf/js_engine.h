@@ -75,6 +75,14 @@ class JsEngine {
   // Runs a script and returns its completion value.
   v8::Local<v8::Value> run_script(const std::string &name, const std::string &source);
 
+  // Charts (chart_function.cc) are drawn in a context of the engine's own, not a statement's:
+  // Vega and Vega-Lite (~770 KB of JavaScript) load into it on the engine's first chart and
+  // stay; no user JavaScript runs there (only SQL text crosses). chart_renderer() (inside an
+  // Episode, with chart_context() entered) is charts.js's render(kind, rowsJson, optionsJson)
+  // -> Promise of SVG text; loading the libraries is not counted in the statement's budget.
+  v8::Local<v8::Context> chart_context();
+  v8::Local<v8::Function> chart_renderer();
+
   // Runs `body` (returning a v8::MaybeLocal<v8::Value>) as JavaScript run time of the current
   // statement. A JS exception, timeout or heap exhaustion becomes a UserError naming `what`,
   // an interrupt of the connection an Interrupted.
@@ -128,6 +136,9 @@ class JsEngine {
   bool in_js_ = false;
   std::chrono::steady_clock::time_point call_start_;
   std::chrono::steady_clock::time_point deadline_;
+
+  v8::Global<v8::Context> chart_context_;
+  v8::Global<v8::Function> chart_renderer_;
 };
 
 // One SQL statement's JavaScript: a fresh context with its driver scripts and compiled

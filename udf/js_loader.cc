@@ -1,6 +1,6 @@
 /*
 ** js_loader.cc — JavaScript from SQL as xtractr.so registers it: mapreduce(), js_config(),
-** js_create_function(), js_create_aggregate(), xtractr_mapreduce(), xtractr_report(); V8
+** js_create_function(), js_create_aggregate(), xtractr_chart(), xtractr_mapreduce(), xtractr_report(); V8
 ** itself (xtractr-v8.so) is loaded on the first call.
 **
 ** Usage:
@@ -138,6 +138,17 @@ const FunctionSpec kJsFunctions[] = {
       "SELECT mapreduce(doc, 'function (f) { emit(f.service, f.bytes); }', '_sum') FROM "
       "flows('examples/wikipedia_browse.pcap')"}},
     {"mapreduce", 3, SQLITE_UTF8, nullptr, forward<&XtractrJsModule::mapreduce_step>, forward_mapreduce_final},
+    {"xtractr_chart",
+     2,
+     SQLITE_UTF8,
+     forward<&XtractrJsModule::chart>,
+     nullptr,
+     nullptr,
+     {"xtractr_chart(kind, rows [, options])",
+      "rows (a JSON array of objects: x, [series,] y) as a self-contained SVG chart: 'line', 'bar' or 'stacked'",
+      "SELECT xtractr_chart('bar', json_group_array(json_object('service', service, 'flows', n))) FROM (SELECT "
+      "service, count(*) AS n FROM flows('examples/wikipedia_browse.pcap') GROUP BY 1 ORDER BY 2 DESC)"}},
+    {"xtractr_chart", 3, SQLITE_UTF8, forward<&XtractrJsModule::chart>, nullptr, nullptr},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };
 

@@ -95,6 +95,7 @@ const XtractrJsModule kModule = {
     row_count,
     row_result,
     free_rows,
+    with_runtime<xtractr_chart>,
     v8_version,
 };
 

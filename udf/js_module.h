@@ -22,7 +22,7 @@
 
 extern "C" {
 
-#define XTRACTR_JS_ABI 1
+#define XTRACTR_JS_ABI 2
 #define XTRACTR_JS_ENTRY "xtractr_js_module"
 #define XTRACTR_JS_LIBRARY "xtractr-v8.so"
 
@@ -57,6 +57,7 @@ struct XtractrJsModule {
   // Column 0 (key) or 1 (value) of a row, as the result of ctx.
   void (*row_result)(const XtractrJsRows *, int64_t row, int column, sqlite3_context *ctx);
   void (*free_rows)(XtractrJsRows *);
+  XtractrJsScalar chart;  // xtractr_chart(kind, rows [, options])
   // V8's version, e.g. "10.2.154.26-node.36".
   const char *(*v8_version)(void);
 };

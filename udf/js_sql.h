@@ -31,6 +31,9 @@ void js_create_aggregate(const std::shared_ptr<JsRuntime> &runtime, sqlite3_cont
 void mapreduce_step(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void mapreduce_final(sqlite3_context *ctx);
 
+// xtractr_chart(kind, rows [, options]): the SVG text (chart_function.cc).
+void xtractr_chart(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 using ReportRows = std::vector<std::pair<SqlValue, SqlValue>>;
 using ReportArguments = std::vector<std::optional<std::string>>;
 
