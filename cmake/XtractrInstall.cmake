@@ -3,7 +3,7 @@
 #   P/lib/<multiarch>/xtractr/xtractr.so        the extension
 #   P/lib/<multiarch>/xtractr/xtractr-v8.so     its JavaScript runtime (udf/js_module.h)
 #   P/lib/<multiarch>/xtractr/xtractr-indexer   its indexing process (index/build_process.h)
-#   P/lib/<multiarch>/xtractr/libnode.so.108    only when V8 came from third_party/libnode
+#   P/lib/<multiarch>/xtractr/libnode.so.108    V8, private (XTRACTR_PRIVATE_LIBNODE, below)
 #   P/lib/<multiarch>/xtractr.so -> xtractr/xtractr.so
 #   P/share/xtractr/sql/                        the saved reports (sql/README.md)
 #
@@ -22,8 +22,14 @@ set(XTRACTR_INSTALL_LIBDIR ${CMAKE_INSTALL_LIBDIR}/xtractr)
 
 install(TARGETS xtractr xtractr-v8 LIBRARY DESTINATION ${XTRACTR_INSTALL_LIBDIR})
 install(TARGETS xtractr-indexer RUNTIME DESTINATION ${XTRACTR_INSTALL_LIBDIR})
-if(LIBNODE_BUNDLED)
-  # libnode108 is not a system package here (a newer nodejs blocks it): ship it beside its user
+# libnode.so.108 is installed beside its one user, xtractr-v8.so (found through RUNPATH $ORIGIN),
+# by default: Debian's libnode108 cannot be installed where a newer nodejs package is (its
+# dependency node-acorn wants Debian's nodejs), and a .deb depending on it would not install
+# there. A private copy works beside any nodejs; the package then depends on what libnode
+# itself needs (libicu72, libuv1, ...). OFF uses the system's libnode108 (a dependency of the
+# package) — impossible when V8 came from third_party/libnode (no system libnode108 here).
+option(XTRACTR_PRIVATE_LIBNODE "Install libnode.so.108 beside xtractr-v8.so (else use the system's libnode108)" ON)
+if(XTRACTR_PRIVATE_LIBNODE OR LIBNODE_BUNDLED)
   install(FILES ${LIBNODE_RUNTIME_FILE} DESTINATION ${XTRACTR_INSTALL_LIBDIR} RENAME ${LIBNODE_SONAME})
   set_target_properties(xtractr-v8 PROPERTIES INSTALL_RPATH "$ORIGIN")
 endif()
@@ -35,3 +41,7 @@ install(FILES ${CMAKE_BINARY_DIR}/install-link/xtractr.so DESTINATION ${CMAKE_IN
 
 file(GLOB _xtractr_reports CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/sql/*.sql)
 install(FILES ${_xtractr_reports} ${CMAKE_SOURCE_DIR}/sql/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/xtractr/sql)
+
+# the sample captures the README's examples use, with their attribution
+install(FILES ${CMAKE_SOURCE_DIR}/examples/wikipedia_browse.pcap ${CMAKE_SOURCE_DIR}/examples/http_get_simple.pcap
+              ${CMAKE_SOURCE_DIR}/examples/ATTRIBUTION.md DESTINATION ${CMAKE_INSTALL_DATADIR}/xtractr/examples)
