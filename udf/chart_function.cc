@@ -13,7 +13,7 @@
 **
 ** How it works: udf/js/charts.js turns the rows (a JSON array of objects: x first, y last, a
 ** series between) into a Vega-Lite spec, and Vega's headless View renders it with toSVG(),
-** which returns a Promise. The call runs as one episode of the connection's JavaScript budget;
+** which returns a Promise. The call spends the statement's JavaScript budget (timeout_ms);
 ** inside it, after render() returns, V8's microtask queue is run (PerformMicrotaskCheckpoint)
 ** until the Promise settles — Vega schedules no timers for a static render, so it settles
 ** within the call, and the watchdog can stop it like any JavaScript. It runs in the engine's

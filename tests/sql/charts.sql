@@ -42,6 +42,9 @@ SELECT kind, svg LIKE '<svg %</svg>' AS svg, svg LIKE '%<title>%' OR svg LIKE '%
   FROM charts;
 -- the time axis is labelled in UTC (the capture is from 2011-03-18 19:06:07 to :13)
 SELECT svg LIKE '%>19:06:08<%' AS "a tick at 19:06:08" FROM charts WHERE kind = 'stacked';
+-- the libraries live in a context of their own: user JavaScript never sees them
+SELECT js_create_function('vega_seen', 'function () { return typeof vega + " " + typeof structuredClone; }');
+SELECT vega_seen() AS "user JavaScript sees vega, structuredClone";
 -- no rows: an empty chart, not an error
 SELECT xtractr_chart('line', '[]') LIKE '<svg %' AS "empty chart";
 .bail off
