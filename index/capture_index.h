@@ -84,6 +84,7 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   8  built by xtractr-indexer: workers, partitions, peak_rss_kb in meta
 //   9  capture_ctime_ns and capture_sample (content sampled over the whole file) in meta
 //   10 `checksums` of every index file (index_checksums.h): an index without it is rebuilt
-constexpr int kIndexSchemaVersion = 10;
+//   11 string values keep their case in V terms, plus F terms (lower-cased) for those with capitals
+constexpr int kIndexSchemaVersion = 11;
 
 }  // namespace xtractr

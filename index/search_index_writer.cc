@@ -58,7 +58,8 @@ struct SearchIndexWriter::Impl {
   struct HfInfo {
     int32_t field = -1, parent = -1;
     Policy policy = Policy::Skip;
-    bool string = false;
+    bool string = false;     // its words are W terms
+    bool keep_case = false;  // a string type: values spelled as they are (spell_text_value)
     bool is_protocol = false;
   };
   std::vector<HfInfo> by_hf;
@@ -198,7 +199,8 @@ struct SearchIndexWriter::Impl {
       if (std::find(g.parents.begin(), g.parents.end(), h.parent) == g.parents.end()) g.parents.push_back(h.parent);
       return h;
     }
-    h.string = is_string_type(hf->type) && name != "frame.protocols";
+    h.keep_case = is_string_type(hf->type);
+    h.string = h.keep_case && name != "frame.protocols";
     if (h.string) f.flags |= kFieldString;
     bool values = kind != ValueKind::Present && hf->type != FT_PROTOCOL && !implied;
     h.policy = values ? Policy::Values : Policy::PresenceOnly;
@@ -223,7 +225,7 @@ struct SearchIndexWriter::Impl {
       terms.push_back('\0');
     };
     words.clear();
-    std::string value;
+    std::string value, folded;
     for (const FieldValue &v : frame.fields) {
       const HfInfo &h = info(v.hf_id);
       if (h.field < 0) continue;
@@ -247,6 +249,7 @@ struct SearchIndexWriter::Impl {
           break;
       }
       value.clear();
+      folded.clear();
       switch (v.kind) {
         case ValueKind::Integer:
           value = std::to_string(v.integer);
@@ -257,7 +260,7 @@ struct SearchIndexWriter::Impl {
         default: {
           std::string_view text = frame.text(v);
           if (h.string) split_words(text, words);
-          if (text.size() <= kMaxValueTerm) value = lower_ascii(text);
+          if (text.size() <= kMaxValueTerm) spell_text_value(text, h.keep_case, value, folded);
           break;
         }
       }
@@ -267,6 +270,7 @@ struct SearchIndexWriter::Impl {
         continue;
       }
       term(value_prefix(uint32_t(h.field)), value);
+      if (!folded.empty()) term(folded_prefix(uint32_t(h.field)), folded);
     }
     for (const std::string &w : words) term("W", w);
 

@@ -136,6 +136,20 @@ std::string lower_ascii(std::string_view text) {
   return out;
 }
 
+void spell_text_value(std::string_view text, bool string_field, std::string &value, std::string &folded) {
+  folded.clear();
+  if (!string_field) {
+    value = lower_ascii(text);
+    return;
+  }
+  value.assign(text);
+  for (char c : text)
+    if (c >= 'A' && c <= 'Z') {
+      folded = lower_ascii(text);
+      return;
+    }
+}
+
 void split_words(std::string_view text, std::vector<std::string> &out) {
   size_t i = 0, n = text.size();
   while (i < n) {

@@ -7,7 +7,8 @@
 // per frame, docid = frame.number. Field names are long ("http.request.method"), so each field
 // gets a small id, spelled in base 36, and terms carry the id, not the name:
 //
-//   V<id>:<value>   the frame carries the field with this value          e.g. "V1k:get"
+//   V<id>:<value>   the frame carries the field with this value          e.g. "V1k:GET"
+//   F<id>:<value>   ... a string value with upper-case letters, lower-cased e.g. "F1k:get"
 //   P<id>           the frame carries the field with a value not spelled   e.g. "P1k"
 //                   as a V term (protocols, FT_NONE, floats, long values)
 //   W<word>         a word of a string field or of the Info column       e.g. "Wmozilla"
@@ -24,7 +25,12 @@
 //   - words come from string fields (not from frame.protocols or the Info column).
 //
 // Values are normalised: integers in decimal, bytes in lower-case hex (as tshark prints them),
-// text lower-cased (so names match case-insensitively; addresses and numbers are unaffected).
+// other text lower-cased (addresses, OIDs ...), except the values of string fields, which are
+// spelled as they are: Wireshark compares strings case-sensitively, so `==`, `!=`, `in` and
+// `contains` on a string field are answered from the V terms alone. A string value with
+// upper-case letters also gets an F term, lower-cased, so that a case-insensitive lookup (the
+// query language's) is the V term of the lower-cased value plus its F term — exact, no scan.
+// (spell_text_value() is the one place these rules are applied.)
 // Values that would bloat the index without helping search (floating-point numbers, times,
 // checksums, sequence numbers, protocol labels, long strings and byte strings) get only the
 // presence term; such fields are marked `incomplete` and queries on their values are checked
@@ -80,6 +86,7 @@ bool implied_field(const std::string &name);
 std::string field_code(uint32_t id);
 inline std::string presence_term(uint32_t id) { return "P" + field_code(id); }
 inline std::string value_prefix(uint32_t id) { return "V" + field_code(id) + ":"; }
+inline std::string folded_prefix(uint32_t id) { return "F" + field_code(id) + ":"; }
 inline std::string word_term(std::string_view word) { return "W" + std::string(word); }
 
 // Lower-cases ASCII letters.
@@ -89,6 +96,11 @@ void split_words(std::string_view text, std::vector<std::string> &out);
 
 // Longest value spelled in a V term (Xapian terms are limited to ~245 bytes).
 constexpr size_t kMaxValueTerm = 200;
+
+// The spelling of a text value (at most kMaxValueTerm bytes) in its V term, into `value`, and
+// in its F term into `folded` (left empty when there is none): a string field's value as it is
+// and, when it has upper-case letters, lower-cased; other text lower-cased, no F term.
+void spell_text_value(std::string_view text, bool string_field, std::string &value, std::string &folded);
 
 // The metadata encoding of the field table.
 std::string encode_fields(const std::vector<SearchField> &fields);

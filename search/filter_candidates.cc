@@ -48,8 +48,7 @@ Candidates scan_candidates(const Plan &plan, SearchIndex &index, const std::vect
     });
   }
   normalise(acc);
-  bool exact = plan.scan != Plan::Scan::Contains || acc.empty();
-  return {std::move(acc), exact};
+  return {std::move(acc), true};  // string values are spelled as they are: `contains` too is exact
 }
 
 // The value terms of the plan's values (a boolean's `true`: every non-zero term).
@@ -78,14 +77,26 @@ Candidates value_candidates(const Plan &plan, SearchIndex &index, const std::vec
   return {std::move(acc), exact};
 }
 
+// The value terms that pass the plan, plus, for fields some of whose values have no V term,
+// the frames their P term marks (to be checked).
+Candidates by_value_candidates(const Plan &plan, SearchIndex &index, const std::vector<std::string> &names) {
+  Candidates c =
+      plan.scan != Plan::Scan::None ? scan_candidates(plan, index, names) : value_candidates(plan, index, names);
+  IdSet unspelled;
+  for (const std::string &name : names)
+    if (auto id = index.field(name); id && !index.spelled(name)) index.add_postings(presence_term(*id), unspelled);
+  if (unspelled.empty()) return c;
+  normalise(unspelled);
+  return {unite(c.ids, unspelled), false};
+}
+
 Candidates field_candidates(const Plan &plan, SearchIndex &index) {
   if (plan.by_frame_number && plan.by_value) return frame_number_candidates(plan, index);
   const std::vector<std::string> names = spelled_as(plan);
   bool by_value = (plan.by_value || plan.scan != Plan::Scan::None) && !names.empty();
   for (const std::string &name : names)
-    if (index.field(name) && !index.spelled(name)) by_value = false;
-  if (by_value && plan.scan != Plan::Scan::None) return scan_candidates(plan, index, names);
-  if (by_value) return value_candidates(plan, index, names);
+    if (index.field(name) && !index.spelled(name) && !index.marks_unspelled(name)) by_value = false;
+  if (by_value) return by_value_candidates(plan, index, names);
   IdSet ids = index.frames_with(plan.field);
   bool exact = (plan.existence && index.exact_presence(plan.field)) || ids.empty();
   return {std::move(ids), exact};

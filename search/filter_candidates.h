@@ -10,8 +10,9 @@
 // the frame numbers themselves; an alias stands for the fields it names. And intersects,
 // Or unites, Not complements — only an exact child, as the complement of a superset is no
 // superset. `exact` says the set is the answer itself: presence of a field whose presence is
-// exact, equality on numbers and addresses, order comparisons, CIDR, and/or/not of those; an
-// empty superset is exact too.
+// exact, equality on numbers, addresses and strings (`==`, `!=`, `in`), `contains` on strings,
+// order comparisons, CIDR, and/or/not of those; an empty superset is exact too. A field some of
+// whose values have no V term (too long) adds the frames its P term marks, to be checked.
 #pragma once
 
 #include "search/filter_plan.h"

@@ -109,12 +109,14 @@ using Plan = FilterPlan;
 
 std::unique_ptr<Plan> all_plan() { return std::make_unique<Plan>(); }
 
-// The index spelling (search_terms.h) of a literal compared with `==` to field `hf`, if sure.
-// `exact`: equal spellings mean equal values (numbers, addresses), not only a case-insensitive
-// match (strings).
-std::optional<std::string> index_spelling(header_field_info *hf, const Token &literal, bool &exact) {
-  exact = hf->type != FT_STRING && hf->type != FT_STRINGZ && hf->type != FT_UINT_STRING && hf->type != FT_STRINGZPAD &&
-          hf->type != FT_STRINGZTRUNC;
+bool string_type(const header_field_info *hf) {
+  return hf->type == FT_STRING || hf->type == FT_STRINGZ || hf->type == FT_UINT_STRING || hf->type == FT_STRINGZPAD ||
+         hf->type == FT_STRINGZTRUNC;
+}
+
+// The index spelling (search_terms.h) of a literal compared with `==` to field `hf`, if sure:
+// equal spellings mean equal values (numbers, addresses, strings as they are).
+std::optional<std::string> index_spelling(header_field_info *hf, const Token &literal) {
   // several header fields of this name: only integers of every one of them are spelled alike
   if (hf->same_name_next || hf->same_name_prev_id != -1) {
     header_field_info *first = hf;
@@ -146,7 +148,7 @@ std::optional<std::string> index_spelling(header_field_info *hf, const Token &li
     case FT_STRINGZTRUNC:
       if (literal.kind != Token::String || t.find('\\') != std::string::npos) return std::nullopt;
       if (t.empty() || t.size() > kMaxValueTerm) return std::nullopt;
-      return lower_ascii(t);
+      return t;  // spelled as it is (spell_text_value)
     case FT_IPv4: {
       unsigned char b[4];
       if (literal.kind != Token::Word || inet_pton(AF_INET, t.c_str(), b) != 1) return std::nullopt;
@@ -173,11 +175,9 @@ bool integer_type(const header_field_info *hf) {
 bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Plan &p) {
   const std::string &t = literal.text;
   if (is_word(op, {"contains"}) && literal.kind == Token::String && !t.empty() && t.find('\\') == std::string::npos &&
-      !hf->same_name_next && hf->same_name_prev_id == -1 &&
-      (hf->type == FT_STRING || hf->type == FT_STRINGZ || hf->type == FT_UINT_STRING || hf->type == FT_STRINGZPAD ||
-       hf->type == FT_STRINGZTRUNC)) {
+      !hf->same_name_next && hf->same_name_prev_id == -1 && string_type(hf)) {
     p.scan = Plan::Scan::Contains;
-    p.needle = lower_ascii(t);
+    p.needle = t;  // string values are spelled as they are: the scan is exact
     return true;
   }
   if (hf->type == FT_IPv4 && is_equality(op) && literal.kind == Token::Word && !hf->same_name_next &&
@@ -373,16 +373,33 @@ class PlanParser {
       p->by_frame_number = std::strcmp(hf->abbrev, "frame.number") == 0;  // the document ids
       if (n == 3 && scan_plan(hf, op, t_[a + 2], *p)) return p;
       if (is_equality(op) && n == 3) {
-        if (auto v = index_spelling(hf, t_[a + 2], p->exact_values)) {
+        if (auto v = index_spelling(hf, t_[a + 2])) {
           p->values.push_back(*v);
           p->by_value = true;
+          // `===` (all_eq) holds when every occurrence is equal: the value terms are a superset
+          p->exact_values = !is_word(op, {"==="});
         }
+      } else if (is_word(op, {"!=", "ne", "all_ne"}) && n == 3 && index_spelling(hf, t_[a + 2])) {
+        // Wireshark 4.0: the field is present and none of its occurrences is equal
+        auto equal = field_plan(hf);
+        equal->by_frame_number = p->by_frame_number;
+        equal->values.push_back(*index_spelling(hf, t_[a + 2]));
+        equal->by_value = equal->exact_values = true;
+        auto unequal = std::make_unique<Plan>();
+        unequal->kind = Plan::Kind::Not;
+        unequal->children.push_back(std::move(equal));
+        p->existence = true;
+        auto both = std::make_unique<Plan>();
+        both->kind = Plan::Kind::And;
+        both->children.push_back(std::move(p));
+        both->children.push_back(std::move(unequal));
+        return both;
       } else if (is_word(op, {"in"}) && n >= 4 && t_[a + 2].text == "{" && t_[b - 1].text == "}") {
         bool all = true;
         std::vector<std::string> values;
         for (size_t i = a + 3; i + 1 < b; ++i) {
           if (t_[i].text == ",") continue;
-          auto v = index_spelling(hf, t_[i], p->exact_values);
+          auto v = index_spelling(hf, t_[i]);
           if (!v) {
             all = false;
             break;
@@ -391,7 +408,7 @@ class PlanParser {
         }
         if (all && !values.empty()) {
           p->values = std::move(values);
-          p->by_value = true;
+          p->by_value = p->exact_values = true;
         }
       }
       return p;

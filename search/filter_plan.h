@@ -8,7 +8,8 @@
 // How it works: a lexer good enough to see the and/or/not structure and the field names, and a
 // small recursive-descent parser of that structure. Each relation becomes a Field node: the
 // frames carrying the field, narrowed by value terms when the literal's index spelling
-// (search_terms.h) is sure — `==`/`in` on integers, booleans, strings, IPv4 and MAC addresses;
+// (search_terms.h) is sure — `==`/`in` on integers, booleans, strings, IPv4 and MAC addresses
+// (`!=` is the field's presence and not `==`, as Wireshark 4.0 reads it);
 // `<`/`>` on integers, an IPv4 CIDR block and `contains` on strings are answered by scanning the
 // field's value terms; frame.number by document ids. Anything not understood (functions,
 // arithmetic, unknown shapes) becomes All: a plan may be too wide, never too narrow. The text
@@ -35,8 +36,8 @@ struct FilterPlan {
   bool by_frame_number = false;  // frame.number == N / in {...}: `values` are the frame numbers
   // answered by scanning the field's value terms: an order comparison with an integer, or an
   // IPv4 CIDR block (`==`); exact, as Wireshark's ordering operators hold for any occurrence
-  // Contains: a string field's value terms holding the (lower-cased) literal — a superset, as
-  // the terms are lower-cased and Wireshark's `contains` is not
+  // Contains: a string field's value terms holding the literal (exact: string values are
+  // spelled as they are)
   enum class Scan { None, Less, LessEqual, Greater, GreaterEqual, Cidr, Contains } scan = Scan::None;
   int64_t bound = 0;
   std::string needle;

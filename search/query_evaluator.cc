@@ -344,6 +344,10 @@ class Evaluator {
           if (target) out = unite(out, frame_values(target, {t}, column));
       } else if (!alias && s_.spelled(field)) {
         out = unite(out, from_terms(*id, t));
+      } else if (!alias && s_.marks_unspelled(field)) {
+        // the values V terms spell, and the frames whose value they do not, checked
+        IdSet unspelled = s_.postings(presence_term(*id));
+        out = unite(out, unite(from_terms(*id, t), from_stored_values(unspelled, field, t)));
       } else {
         if (!carriers) carriers = s_.frames_with(field);
         out = unite(out, from_stored_values(*carriers, field, t));
@@ -357,20 +361,22 @@ class Evaluator {
       fail(column, unknown_field_message(field, {}, "not a Wireshark field, a pkt.* or a flow.* column"));
   }
 
+  // Values match case-insensitively: a string value with capitals is found by its F term, the
+  // lower-cased spelling (search_terms.h), the others by their V term.
   IdSet from_terms(uint32_t id, const ValueTest &t) {
-    std::string prefix = value_prefix(id);
-    if (t.exact()) {
-      IdSet out = s_.postings(prefix + t.pieces[0]);
-      // "80" must also find a stored "80.0"-style spelling only for numbers: the index spells
-      // integers canonically, so a canonical query number needs no expansion.
-      return out;
-    }
     IdSet out;
-    std::string scan = prefix;
-    if (t.kind == QueryValue::Kind::Match && !t.network) scan += t.pieces[0];
-    s_.for_each_term(scan, [&](const std::string &term, uint32_t) {
-      if (t.matches(std::string_view(term).substr(prefix.size()))) s_.add_postings(term, out);
-    });
+    for (const std::string &prefix : {value_prefix(id), folded_prefix(id)}) {
+      if (t.exact()) {
+        // the index spells integers canonically, so a canonical query number needs no expansion
+        s_.add_postings(prefix + t.pieces[0], out);
+        continue;
+      }
+      std::string scan = prefix;
+      if (t.kind == QueryValue::Kind::Match && !t.network) scan += t.pieces[0];
+      s_.for_each_term(scan, [&](const std::string &term, uint32_t) {
+        if (t.matches(lower_ascii(std::string_view(term).substr(prefix.size())))) s_.add_postings(term, out);
+      });
+    }
     normalise(out);
     return out;
   }

@@ -68,6 +68,11 @@ bool SearchIndex::spelled(const std::string &name) const {
   return id && !(fields_[*id].flags & (kFieldIncomplete | kFieldDerived));
 }
 
+bool SearchIndex::marks_unspelled(const std::string &name) const {
+  auto id = field(name);
+  return id && !(fields_[*id].flags & (kFieldImplied | kFieldDerived));
+}
+
 void SearchIndex::damaged(const Xapian::Error &e) const {
   // the files were verified when the index was opened (index_checksums.h): damaged since,
   // or in a way checksums cannot see. The next query verifies again and rebuilds.

@@ -43,6 +43,10 @@ class SearchIndex {
   bool exact_presence(const std::string &name) const;
   // True when every value of `name` in this capture is spelled as a V term.
   bool spelled(const std::string &name) const;
+  // True when the P term of `name` marks exactly the frames with a value no V term spells (a
+  // value too long, empty, or of a kind without V terms): V terms plus P term are a superset
+  // of any value test. False for implied and derived fields and fields the capture lacks.
+  bool marks_unspelled(const std::string &name) const;
 
   // Frames carrying `term`, added to `out` (unsorted when called repeatedly: normalise()).
   void add_postings(const std::string &term, IdSet &out);

@@ -5,7 +5,7 @@
 Usage:
 
     /usr/bin/python3 bench/search/bench_search.py --extension build/xtractr.so [--capture big.pcap]
-        [--rounds 4] [--tshark-runs 1]
+        [--rounds 4] [--no-verbose] [--only TEXT] [--index-dir DIR]
 
 Without --capture it builds one with /work/shared/tools/make-big-capture (ROUNDS rounds of the
 corpus; needs tcpreplay and wireshark-common). It prints the index build (time, size of the
@@ -30,7 +30,18 @@ ENV = dict(os.environ, WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC")
 
 # (kind, display filter, equivalent xtractr query or None)
 QUERIES = [
+    # string equality (case-sensitive in Wireshark; the query language folds case)
     ("filter", 'http.request.method == "POST"', "http.request.method:POST"),
+    ("filter", 'http.host == "www.icir.org"', 'http.host:"www.icir.org"'),
+    ("filter", 'dns.qry.name in {"wpad.HOME", "daisy.ubuntu.com"}', 'dns.qry.name:("wpad.HOME" || "daisy.ubuntu.com")'),
+    ("filter", 'http.request.method != "GET"', None),
+    # contains / matches on string fields
+    ("filter", 'http.user_agent contains "Wget"', "http.user_agent:*wget*"),
+    ("filter", 'dns.qry.name contains "wikimedia"', "dns.qry.name:*wikimedia*"),
+    ("filter", 'http.host matches "^go[.][xy]net"', None),
+    # flag and small-integer combinations
+    ("filter", "tcp.flags.reset == 1 && tcp.flags.ack == 0", None),
+    ("filter", "tcp.flags.fin == 1 && tcp.flags.ack == 1 && tcp.flags.push == 1", None),
     ("filter", "dns.flags.rcode == 3", "dns.flags.rcode:3"),
     ("filter", "tcp.flags.syn == 1 && tcp.flags.ack == 0", "tcp.flags.syn:1 tcp.flags.ack:0"),
     ("filter", "tls.handshake.type == 1", "tls.handshake.type:1"),
@@ -64,9 +75,12 @@ def main():
     ap.add_argument("--capture")
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--no-verbose", action="store_true", help="skip timing tshark -V (the build-time target)")
+    ap.add_argument("--index-dir", help="keep the index in this folder (reused by the next run when valid)")
+    ap.add_argument("--only", help="run only the queries whose filter contains this text")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="xtractr-bench-search-")
-    os.environ["XTRACTR_INDEX_DIR"] = os.path.join(work, "idx")
+    os.environ["XTRACTR_INDEX_DIR"] = args.index_dir or os.path.join(work, "idx")
     os.environ.update(WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC")
     try:
         capture = args.capture
@@ -87,23 +101,30 @@ def main():
         print(f"capture {capture}: {size / 1e6:.1f} MB, {frames} frames, {flows} flows")
         print(f"index build {build:.1f} s; index {index_size / 1e6:.1f} MB = {index_size / size:.2f}x capture "
               f"(search/ {search_size / 1e6:.1f} MB = {search_size / size:.2f}x)")
-        started = time.perf_counter()
-        subprocess.run([args.tshark, "-n", "-r", capture, "-V"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env=ENV)
-        verbose = time.perf_counter() - started
-        print(f"tshark -V (the build-time target): {verbose:.1f} s; build / tshark -V = {build / verbose:.2f}")
+        if not args.no_verbose:
+            started = time.perf_counter()
+            subprocess.run([args.tshark, "-n", "-r", capture, "-V"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, env=ENV)
+            verbose = time.perf_counter() - started
+            print(f"tshark -V (the build-time target): {verbose:.1f} s; build / tshark -V = {build / verbose:.2f}")
         _, first = timed(db, "SELECT count(*) FROM packets(?, NULL, 'frame.number == 1')", capture)
         print(f"first display filter of the process (libwireshark initialisation): {first:.2f} s")
         print(f"{'kind':7} {'query':48} {'ours':>8} {'tshark':>8} {'t_tshark':>9} {'t_ours':>9} {'ratio':>8}  class")
         for kind, flt, query in QUERIES:
+            if args.only and args.only not in flt:
+                continue
             theirs, t_tshark = tshark_frames(args.tshark, capture, flt)
             for k, text in (("filter", flt), ("query", query)):
                 if text is None:
                     continue
-                if k == "filter":
-                    rows, t = timed(db, "SELECT count(*) FROM packets(?, NULL, ?)", capture, text)
-                else:
-                    rows, t = timed(db, "SELECT count(*) FROM packets(?, ?)", capture, text)
+                try:
+                    if k == "filter":
+                        rows, t = timed(db, "SELECT count(*) FROM packets(?, NULL, ?)", capture, text)
+                    else:
+                        rows, t = timed(db, "SELECT count(*) FROM packets(?, ?)", capture, text)
+                except sqlite3.Error as e:
+                    print(f"{k:7} {text[:48]:48} ERROR {e}", flush=True)
+                    continue
                 ours = rows[0][0]
                 selective = theirs < frames / 100
                 target = 1000 if selective else 10

@@ -55,6 +55,13 @@ FIXED_FILTERS = [
     "ip.checksum.status == 2", "frame.len >= 60 && frame.len <= 100", "tcp.srcport > tcp.dstport", "dns.flags.rcode != 0",
     "icmp.type == 8 xor icmp.type == 0", "tls.handshake.extensions_server_name", "frame.number in {1..10, 20}",
     'frame.protocols contains "dns"', "ip.dsfield.dscp != 0", "data.len > 10",
+    # string equality and contains, answered from case-preserving value terms; flag conjunctions
+    'http.request.method == "GET"', 'http.request.method == "get"', 'http.request.method != "GET"',
+    'http.request.method in {"GET", "HEAD"}', 'http.host contains "wiki"', 'http.user_agent contains "Mozilla"',
+    'http.user_agent contains "mozilla"', 'dns.qry.name contains "COM"', 'http.request.uri contains "/"',
+    'http.host matches "^www"', 'http.user_agent matches "(?i)firefox"', "tcp.port === 80", "tcp.port != 443",
+    "frame.number != 3", "tls.handshake.type == 1", "tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.flags.reset == 0",
+    "tcp.flags.fin == 1 && tcp.flags.ack == 1", "tcp.flags.syn == 0 && tcp.flags.push == 1 && tcp.srcport == 80",
 ]
 STRING_TYPES = {"FT_STRING", "FT_STRINGZ", "FT_UINT_STRING", "FT_STRINGZPAD", "FT_STRINGZTRUNC"}
 
@@ -172,6 +179,16 @@ class Checker:
                 atoms.append(f"{name} in {{{', '.join(lits)}}}")
             if ftype in STRING_TYPES and len(str(v)) >= 3:
                 atoms.append(f'{name} contains "{str(v)[1:3]}"'.replace("\\", "\\\\"))
+            if ftype in STRING_TYPES and lit is not None:
+                # case matters to Wireshark: the other case, a longer piece, a set, a regex
+                swapped = self.literal(ftype, str(v).swapcase())
+                atoms.append(f"{name} == {swapped}")
+                atoms.append(f"{name} in {{{lit}, {swapped}}}")
+                piece = str(v)[len(str(v)) // 3:len(str(v)) // 3 + 6]
+                if piece and self.literal(ftype, piece) is not None:
+                    atoms.append(f"{name} contains {self.literal(ftype, rng.choice([piece, piece.swapcase()]))}")
+                if re.match(r"[A-Za-z0-9]{3}", str(v)):
+                    atoms.append(f'{name} matches "^{str(v)[:3]}"')
             if ftype == "FT_IPv4":
                 net = ipaddress.ip_network(f"{v}/16", strict=False)
                 atoms.append(f"{name} == {net}")
