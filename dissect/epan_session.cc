@@ -1,10 +1,14 @@
 // epan_session.cc — see epan_session.h.
 #include "dissect/epan_session.h"
 
+#include "dissect/dissection_settings.h"
+
 extern "C" {
 #include <epan/column.h>
 #include <epan/prefs.h>
+#include <epan/secrets.h>
 #include <epan/tvbuff.h>
+#include <wiretap/secrets-types.h>
 }
 
 // epan leaves this type to its host application: the state its callbacks need.
@@ -55,6 +59,12 @@ EpanSession::EpanSession(wtap *wth, Options options)
     : options_(options), provider_(std::make_unique<packet_provider_data>()) {
   provider_->wth = wth;
   epan_ = epan_new(provider_.get(), &provider_funcs);
+  // The TLS keys of a new session are those its capture brings (pcapng Decryption Secrets
+  // Blocks, read so far and as they are read: as tshark) and those of the key logs in the
+  // settings (dissection_settings.h), handed over the same way.
+  for (const std::string &keys : applied_keylog_contents())
+    secrets_wtap_callback(SECRETS_TYPE_TLS, keys.data(), guint(keys.size()));
+  wtap_set_cb_new_secrets(wth, secrets_wtap_callback);
   if (options_.columns) {
     build_column_format_array(&cinfo_, prefs.num_cols, TRUE);
     cinfo_.epan = epan_;
@@ -65,6 +75,7 @@ EpanSession::EpanSession(wtap *wth, Options options)
 }
 
 EpanSession::~EpanSession() {
+  wtap_set_cb_new_secrets(provider_->wth, nullptr);  // the reader can outlive the session
   if (edt_) epan_dissect_free(edt_);
   if (options_.columns) col_cleanup(&cinfo_);
   if (epan_) epan_free(epan_);

@@ -23,6 +23,14 @@
 **   SELECT xtractr_config('workers', 4);       -- set for this process; returns 4
 **   SELECT xtractr_config('partition_bytes');  -- 134217728: capture bytes per partition
 **   SELECT xtractr_config('workers', NULL);    -- back to XTRACTR_WORKERS or the default
+**
+** and the Wireshark settings of every capture this process indexes (index/capture_settings.h;
+** changing them rebuilds an index on its next query):
+**
+**   SELECT xtractr_config('tls_keylog', 'keys.log');             -- a TLS key log (SSLKEYLOGFILE)
+**   SELECT xtractr_config('decode_as', 'tcp.port==8888,http');   -- tshark -d rules, ';' between
+**   SELECT xtractr_config('prefs', 'http.tcp.port:8888');        -- tshark -o values, ';' between
+**   SELECT xtractr_config('decode_as', NULL);                    -- none; NULL when none is set
 */
 #include <string>
 
@@ -31,6 +39,7 @@
 #include "index/block_codec.h"
 #include "index/build_settings.h"
 #include "index/capture_collection.h"
+#include "index/capture_settings.h"
 #include "index/doc_builder.h"
 
 namespace xtractr {
@@ -111,6 +120,20 @@ void xtractr_config_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
   guard_function(ctx, [&] {
     if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) throw UserError("xtractr_config(): name a setting");
     std::string name(reinterpret_cast<const char *>(sqlite3_value_text(argv[0])));
+    if (is_dissection_config(name)) {
+      if (argc == 2) {
+        if (sqlite3_value_type(argv[1]) != SQLITE_NULL && sqlite3_value_type(argv[1]) != SQLITE_TEXT)
+          throw UserError("xtractr_config(): '" + name + "' takes text (or NULL for none)");
+        const unsigned char *value = sqlite3_value_text(argv[1]);
+        set_dissection_config(name, value ? reinterpret_cast<const char *>(value) : "");
+      }
+      const std::string value = dissection_config(name);
+      if (value.empty())
+        sqlite3_result_null(ctx);
+      else
+        sqlite3_result_text(ctx, value.data(), int(value.size()), SQLITE_TRANSIENT);
+      return;
+    }
     if (argc == 2) {
       if (sqlite3_value_type(argv[1]) != SQLITE_NULL && sqlite3_value_type(argv[1]) != SQLITE_INTEGER)
         throw UserError("xtractr_config(): '" + name + "' takes an integer (or NULL for the default)");
@@ -139,7 +162,8 @@ const FunctionSpec index_functions[] = {
      xtractr_config_function,
      nullptr,
      nullptr,
-     {"xtractr_config(name)", "a setting of this process's index builds: 'workers' or 'partition_bytes'",
+     {"xtractr_config(name)",
+      "a setting of this process's index builds: 'workers', 'partition_bytes', 'tls_keylog', 'decode_as' or 'prefs'",
       "SELECT xtractr_config('workers')"}},
     {"xtractr_config",
      2,
@@ -148,7 +172,8 @@ const FunctionSpec index_functions[] = {
      nullptr,
      nullptr,
      {"xtractr_config(name, value)",
-      "sets 'workers' (indexing processes per capture) or 'partition_bytes' for this process; NULL: the default",
+      "sets 'workers', 'partition_bytes' or the Wireshark settings 'tls_keylog', 'decode_as' (tshark -d), 'prefs' "
+      "(tshark -o) for this process; NULL: the default",
       "SELECT xtractr_config('workers', 2)"}},
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };

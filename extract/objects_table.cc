@@ -21,8 +21,10 @@
 ** --export-objects` drops such a body); an FTP-DATA transfer with bytes missing from the
 ** capture says how many. Otherwise NULL.
 **
-** How it works: the index says which flows carry a protocol with objects (packets.service);
-** only their frames are re-dissected, in frame order, with Wireshark's export-object taps
+** How it works: the index says which flows carry a protocol with objects (packets.service),
+** with the TLS flows whose decrypted frames carry one (a key log or the capture's secrets,
+** index/capture_settings.h); only their frames are re-dissected, in frame order, with
+** Wireshark's export-object taps
 ** (object_collector.h) — so count, sizes and hashes are tshark's, plus the undecodable HTTP
 ** bodies tshark drops. FTP-DATA, which tshark 4.0 cannot export, is rebuilt by
 ** dissect/extract/ftp_data.h, fed here from the index: the control connections' stored ftp.*
@@ -98,18 +100,33 @@ ExtractRow object_row(int64_t flow, int64_t packet, const std::string &protocol,
   return row;
 }
 
-// The flows `query` selects, as local ids per member; nullopt when there is no query.
-std::optional<std::map<size_t, std::set<int64_t>>> queried_flows(sqlite3 *db, const ExtractSource &source,
-                                                                 const std::string &capture, sqlite3_value *query) {
-  std::optional<std::string> text = text_argument(query);
-  if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+// The flows the search `query` selects, as local ids per member.
+std::map<size_t, std::set<int64_t>> flows_of_query(sqlite3 *db, const ExtractSource &source, const std::string &capture,
+                                                   const std::string &query) {
   Statement flows(db, "SELECT id FROM flows(?1, ?2)", "xtractr_objects()");
   flows.bind(1, capture);
-  flows.bind(2, *text);
+  flows.bind(2, query);
   std::map<size_t, std::set<int64_t>> out;
   while (flows.step())
     if (auto where = source.locate_flow(flows.integer(0))) out[where->member].insert(where->local);
   return out;
+}
+
+// The flows `query` selects; nullopt when there is no query.
+std::optional<std::map<size_t, std::set<int64_t>>> queried_flows(sqlite3 *db, const ExtractSource &source,
+                                                                 const std::string &capture, sqlite3_value *query) {
+  std::optional<std::string> text = text_argument(query);
+  if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  return flows_of_query(db, source, capture, *text);
+}
+
+// TLS flows whose decrypted frames (a key log, pcapng secrets) carry a protocol with objects:
+// their service stays TLS, the protocols inside are in their frames' fields.
+std::map<size_t, std::set<int64_t>> decrypted_object_flows(sqlite3 *db, const ExtractSource &source,
+                                                           const std::string &capture) {
+  std::string inner;
+  for (const std::string &protocol : kObjectProtocols) inner += (inner.empty() ? "" : " || ") + protocol + ":*";
+  return flows_of_query(db, source, capture, "flow.service:TLS (" + inner + ")");
 }
 
 // ---- FTP-DATA (reconstruction: dissect/extract/ftp_data.h; fed here from the index) -----
@@ -304,6 +321,7 @@ void produce_objects(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> 
   if (!capture) throw UserError("xtractr: xtractr_objects(): the capture is NULL");
   ExtractSource source(*capture);
   auto chosen = queried_flows(db, source, *capture, args[1]);
+  auto decrypted = decrypted_object_flows(db, source, *capture);
   ensure_wireshark();
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
   const std::vector<std::string> protocols = available_object_protocols(kObjectProtocols);
@@ -317,6 +335,7 @@ void produce_objects(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> 
     }
     std::vector<int64_t> flows = source.flows_with_services(m, kObjectServices);
     for (int64_t f : source.flows_with_ports(m, kObjectPorts)) flows.push_back(f);
+    for (int64_t f : decrypted[m]) flows.push_back(f);
     std::sort(flows.begin(), flows.end());
     flows.erase(std::unique(flows.begin(), flows.end()), flows.end());
     if (only)

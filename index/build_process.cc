@@ -81,7 +81,7 @@ class Child {
 };
 
 pid_t spawn_indexer(const std::string &program, const std::string &capture, const std::string &directory,
-                    int report_write) {
+                    int report_write, const std::vector<std::string> &environment) {
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   posix_spawn_file_actions_adddup2(&files, report_write, report::kFd);
@@ -106,6 +106,7 @@ pid_t spawn_indexer(const std::string &program, const std::string &capture, cons
   pid_t pid = 0;
   // this process's xtractr_config() settings override the environment's
   std::vector<std::string> settings = build_setting_environment();
+  settings.insert(settings.end(), environment.begin(), environment.end());
   std::vector<char *> env;
   for (char **e = environ; *e; ++e) {
     bool overridden = false;
@@ -239,14 +240,15 @@ const char *signal_name(int signal) {
 
 }  // namespace
 
-IndexSummary build_in_indexer(const std::string &capture, const std::string &directory) {
+IndexSummary build_in_indexer(const std::string &capture, const std::string &directory,
+                              const std::vector<std::string> &environment) {
   auto started = std::chrono::steady_clock::now();
   const std::string program = indexer_path();
   if (access(program.c_str(), X_OK) != 0)
     throw IndexBuildFailed("cannot index '" + capture + "': the indexer '" + program +
                            "' is missing (it is installed beside xtractr.so; XTRACTR_INDEXER names another)");
   Pipe pipe;
-  Child child(spawn_indexer(program, capture, directory, pipe.write));
+  Child child(spawn_indexer(program, capture, directory, pipe.write, environment));
   pipe.close_write();  // EOF when the indexer exits, whatever the way
   struct stat st {};
   Report report = follow(pipe.read, capture, stat(capture.c_str(), &st) == 0 ? int64_t(st.st_size) : 0);

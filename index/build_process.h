@@ -23,6 +23,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/sql_error.h"
 #include "index/index_summary.h"
@@ -38,7 +39,10 @@ struct IndexBuildFailed : UserError {
 // Builds the index of `capture` into `directory` in an indexing process. Throws
 // CaptureOpenError (not a capture we can index), UserError (with the capture's name: the
 // indexer failed, crashed or was killed) or Interrupted.
-IndexSummary build_in_indexer(const std::string &capture, const std::string &directory);
+// `environment`: NAME=VALUE entries for the indexer's environment, over the host's (the
+// capture's Wireshark settings: capture_settings.h).
+IndexSummary build_in_indexer(const std::string &capture, const std::string &directory,
+                              const std::vector<std::string> &environment = {});
 
 // The report lines, one per line, fields separated by one space (the message last):
 //   progress FRAMES OFFSET        every quarter second

@@ -22,6 +22,7 @@ size_t position(const std::string &name) {
     if (name == all[i].name) return i;
   std::string known;
   for (const BuildSetting &s : all) known += std::string(known.empty() ? "" : ", ") + "'" + s.name + "'";
+  known += ", 'tls_keylog', 'decode_as', 'prefs'";  // capture_settings.h
   throw UserError("xtractr_config(): no setting '" + name + "' (there are " + known + ")");
 }
 

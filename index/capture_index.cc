@@ -18,6 +18,7 @@
 #include "dissect/capture_reader.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/build_process.h"
+#include "index/capture_settings.h"
 #include "index/index_checksums.h"
 #include "index/index_location.h"
 #include "index/index_meta.h"
@@ -35,7 +36,8 @@ struct Found {
 
 // Opens the index in `directory` if it is complete, intact (index_checksums.h) and describes
 // the capture as it is now.
-Found open_if_valid(const std::string &directory, const std::string &capture, const CaptureStamp &stamp) {
+Found open_if_valid(const std::string &directory, const std::string &capture, const CaptureStamp &stamp,
+                    const std::string &dissection) {
   std::string path = directory + "/index.db";
   struct stat st;
   if (stat(directory.c_str(), &st) != 0) return {};
@@ -43,7 +45,7 @@ Found open_if_valid(const std::string &directory, const std::string &capture, co
   try {
     Database db(path, SQLITE_OPEN_READONLY);
     IndexMeta meta = read_meta(db);
-    if (!meta.describes(capture, stamp)) return {};
+    if (!meta.describes(capture, stamp, dissection)) return {};
     IndexFiles files;
     std::string damage = verify_checksums(directory, files);
     if (!damage.empty()) return {nullptr, damage};
@@ -156,6 +158,7 @@ std::mutex &cache_mutex() {
 
 struct CacheEntry {
   CaptureStamp stamp;
+  std::string dissection;  // the identity of its settings (capture_settings.h)
   std::shared_ptr<CaptureIndex> index;
 };
 
@@ -166,21 +169,25 @@ std::map<std::string, CacheEntry> &cache() {
 
 // The cache is locked only around its map: a build (in the indexer, under the index's file
 // lock) never blocks queries on other captures.
-std::shared_ptr<CaptureIndex> cached(const std::string &capture, const CaptureStamp &stamp) {
+std::shared_ptr<CaptureIndex> cached(const std::string &capture, const CaptureStamp &stamp,
+                                     const std::string &dissection) {
   std::shared_ptr<CaptureIndex> index;
   {
     std::lock_guard<std::mutex> guard(cache_mutex());
     auto found = cache().find(capture);
-    if (found != cache().end() && found->second.stamp == stamp) index = found->second.index;
+    if (found != cache().end() && found->second.stamp == stamp && found->second.dissection == dissection)
+      index = found->second.index;
   }
   // an index file written since it was verified is verified again (by the caller's open)
   return index && !index->files().changed_since_verified() ? index : nullptr;
 }
 
+// Its settings are remembered too: the extraction functions replay its frames with them.
 std::shared_ptr<CaptureIndex> remember(const std::string &capture, const CaptureStamp &stamp,
-                                       std::shared_ptr<CaptureIndex> index) {
+                                       const CaptureSettings &settings, std::shared_ptr<CaptureIndex> index) {
+  remember_capture_settings(capture, settings.settings);
   std::lock_guard<std::mutex> guard(cache_mutex());
-  cache()[capture] = CacheEntry{stamp, index};
+  cache()[capture] = CacheEntry{stamp, settings.identity, index};
   return index;
 }
 
@@ -249,16 +256,20 @@ std::string CaptureIndex::frame_bytes(uint32_t frame) const {
 
 std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, bool rebuild) {
   CaptureStamp stamp = stamp_of(capture);
+  const CaptureSettings settings = capture_settings(capture);
   if (!rebuild)
-    if (auto index = cached(capture, stamp)) return index;
+    if (auto index = cached(capture, stamp, settings.identity)) {
+      remember_capture_settings(capture, settings.settings);  // a key log's path may have changed
+      return index;
+    }
 
   IndexPlaces places = index_places(capture);
   for (const std::string &candidate : places.candidates) remove_dead_builds(candidate);
   std::string damage;  // of the first damaged index found: it is rebuilt, with a warning
   if (!rebuild) {
     for (const std::string &candidate : places.candidates) {
-      Found found = open_if_valid(candidate, capture, stamp);
-      if (found.index) return remember(capture, stamp, found.index);
+      Found found = open_if_valid(candidate, capture, stamp, settings.identity);
+      if (found.index) return remember(capture, stamp, settings, found.index);
       if (damage.empty()) damage = found.damage;
     }
   }
@@ -279,15 +290,15 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
   FileLock lock(target + ".lock", capture);
   // another process may have built it while we waited for the lock
   if (!rebuild) {
-    Found found = open_if_valid(target, capture, stamp);
-    if (found.index) return remember(capture, stamp, found.index);
+    Found found = open_if_valid(target, capture, stamp, settings.identity);
+    if (found.index) return remember(capture, stamp, settings, found.index);
     if (!found.damage.empty()) damage = found.damage;
   }
   remove_leftovers(target);
   std::string temporary = target + ".tmp-" + std::to_string(getpid());
   IndexSummary built;
   try {
-    built = build_in_indexer(capture, temporary);
+    built = build_in_indexer(capture, temporary, settings_environment(settings));
     if (!damage.empty()) note_rebuilt(temporary, capture, damage);
     record_checksums(temporary);
   } catch (const CaptureOpenError &e) {
@@ -314,7 +325,7 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
     throw UserError("cannot move the index of '" + capture + "' into place: " + std::strerror(e));
   }
   if (had_old) remove_tree(old);
-  Found found = open_if_valid(target, capture, stamp);
+  Found found = open_if_valid(target, capture, stamp, settings.identity);
   if (!found.index && !found.damage.empty())
     throw UserError("the index of '" + capture + "' is damaged right after it was built (" + found.damage + ")");
   if (!found.index)
@@ -322,7 +333,7 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
   IndexSummary &summary = const_cast<IndexSummary &>(found.index->summary());
   summary.built_now = true;
   summary.seconds = built.seconds;
-  return remember(capture, stamp, found.index);
+  return remember(capture, stamp, settings, found.index);
 }
 
 }  // namespace xtractr

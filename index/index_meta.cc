@@ -12,6 +12,7 @@
 #include "core/sql_error.h"
 #include "dissect/wireshark_runtime.h"
 #include "index/capture_index.h"
+#include "index/capture_settings.h"
 #include "index/index_location.h"
 
 namespace xtractr {
@@ -69,9 +70,9 @@ CaptureStamp stamp_of(const std::string &path) {
   return stamp;
 }
 
-bool IndexMeta::describes(const std::string &capture, const CaptureStamp &now) const {
+bool IndexMeta::describes(const std::string &capture, const CaptureStamp &now, const std::string &dissection) const {
   return schema_version == kIndexSchemaVersion && wireshark_version == xtractr::wireshark_version() &&
-         summary.capture == capture && stamp == now;
+         summary.capture == capture && stamp == now && summary.dissection == dissection;
 }
 
 IndexMeta current_meta(const CaptureStamp &stamp, const IndexSummary &summary) {
@@ -80,6 +81,7 @@ IndexMeta current_meta(const CaptureStamp &stamp, const IndexSummary &summary) {
   meta.wireshark_version = wireshark_version();
   meta.stamp = stamp;
   meta.summary = summary;
+  meta.summary.dissection = environment_settings_identity();
   return meta;
 }
 
@@ -112,6 +114,7 @@ void write_meta(Database &db, const IndexMeta &meta) {
   put("partitions", std::to_string(s.partitions));
   put("peak_rss_kb", std::to_string(s.peak_rss_kb));
   put("warnings", join_lines(s.warnings));
+  if (!s.dissection.empty()) put("dissection", s.dissection);
 }
 
 IndexMeta read_meta(Database &db) {
@@ -147,6 +150,10 @@ IndexMeta read_meta(Database &db) {
   s.partitions = std::stoi(get("partitions"));
   s.peak_rss_kb = std::stoll(get("peak_rss_kb"));
   s.warnings = split_lines(get("warnings"));
+  // absent when built with the defaults (and in indexes from before settings existed)
+  select.bind(1, std::string_view("dissection"));
+  if (select.step()) s.dissection = std::string(select.text(0));
+  select.reset();
   return meta;
 }
 

@@ -42,11 +42,13 @@ struct IndexMeta {
   CaptureStamp stamp;
   IndexSummary summary;  // summary.capture is the capture's path
 
-  // Whether this index describes `capture` as `stamp` says it is now.
-  bool describes(const std::string &capture, const CaptureStamp &stamp) const;
+  // Whether this index describes `capture` as `stamp` says it is now, dissected with the
+  // settings of identity `dissection` (capture_settings.h).
+  bool describes(const std::string &capture, const CaptureStamp &stamp, const std::string &dissection) const;
 };
 
-// The meta of an index of `summary.capture` built now, by this process.
+// The meta of an index of `summary.capture` built now, by this process (with the settings
+// its environment carries: environment_settings_identity()).
 IndexMeta current_meta(const CaptureStamp &stamp, const IndexSummary &summary);
 
 void write_meta(Database &db, const IndexMeta &meta);

@@ -24,6 +24,8 @@ struct IndexSummary {
   int workers = 1, partitions = 1;
   int64_t peak_rss_kb = 0;
   std::vector<std::string> warnings;
+  // the identity of the Wireshark settings it was built with (capture_settings.h), "" for none
+  std::string dissection;
   std::string directory;
   bool built_now = false;
 };

@@ -34,6 +34,7 @@
 #include "dissect/capture_reader.h"
 #include "index/build_process.h"
 #include "index/capture_index.h"
+#include "index/capture_settings.h"
 #include "index/index_location.h"
 #include "index/memory_limit.h"
 #include "index/partitioned_build.h"
@@ -131,8 +132,15 @@ void prepare_process(const char *parent, unsigned last_fd) {
 }
 
 void build(const std::string &capture, const std::string &directory) {
+  const DissectionSettings settings = apply_environment_settings(capture);
   const PartitionPlan plan = plan_partitions(capture);
-  if (plan.partitions > 1) {
+  // A Decode As rule or a preference can give a port to a signalling protocol the partition
+  // planner (dissect/partition_key.h, by ports) does not know there: one pass. Key logs
+  // only decrypt conversations, which stay in one partition.
+  const bool settings_move_dissectors = !settings.prefs.empty() || !settings.decode_as.empty();
+  if (plan.partitions > 1 && settings_move_dissectors)
+    std::fprintf(stderr, "xtractr-indexer: indexing in one pass: Decode As rules or preferences are set\n");
+  if (plan.partitions > 1 && !settings_move_dissectors) {
     ReportProgress progress(/*reports=*/true, /*dissects=*/false);
     try {
       build_partitioned(capture, directory, plan, &progress);
@@ -184,6 +192,7 @@ int run_worker(int partition, int partitions, const std::string &capture, const 
     struct stat out {};
     const bool spools = fstat(kWorkerFramesFd, &out) == 0 && S_ISREG(out.st_mode);
     ReportProgress progress(/*reports=*/spools, /*dissects=*/true);
+    apply_environment_settings(capture);
     return run_partition_worker(capture, hosts, partition, partitions, kWorkerFramesFd, &progress);
   } catch (...) {
     return report_failure();

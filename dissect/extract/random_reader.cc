@@ -19,11 +19,23 @@ bool RandomReader::is_pcapng() const { return wtap_file_type_subtype(wth_) == wt
 void RandomReader::load_all_interfaces() {
   if (all_interfaces_) return;
   all_interfaces_ = true;
+  sequential_started_ = true;
   WiretapRecord scratch;
   int err = 0;
   gchar *err_info = nullptr;
   gint64 offset = 0;
   while (wtap_read(wth_, &scratch.rec, &scratch.buf, &err, &err_info, &offset)) wtap_rec_reset(&scratch.rec);
+  g_free(err_info);
+}
+
+void RandomReader::read_leading_blocks() {
+  if (sequential_started_ || !is_pcapng()) return;
+  sequential_started_ = true;
+  WiretapRecord scratch;
+  int err = 0;
+  gchar *err_info = nullptr;
+  gint64 offset = 0;
+  wtap_read(wth_, &scratch.rec, &scratch.buf, &err, &err_info, &offset);
   g_free(err_info);
 }
 

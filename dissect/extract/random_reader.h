@@ -33,6 +33,10 @@ class RandomReader {
 
   // Reads the file sequentially once so that every interface description is known.
   void load_all_interfaces();
+  // Reads the blocks before the first record of a pcapng (its Decryption Secrets Blocks,
+  // which wiretap keeps for wtap_set_cb_new_secrets: EpanSession); nothing for other files.
+  // DSBs further on are read only by load_all_interfaces().
+  void read_leading_blocks();
 
   wtap *handle() { return wth_; }
   const std::string &path() const { return path_; }
@@ -45,6 +49,7 @@ class RandomReader {
   WiretapRecord record_;
   std::string error_;
   bool all_interfaces_ = false;
+  bool sequential_started_ = false;  // the sequential stream has been read from
 };
 
 }  // namespace xtractr

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "dissect/dissection_settings.h"
 #include "dissect/wireshark_runtime.h"
 
 namespace xtractr {
@@ -16,6 +17,9 @@ struct ReplaySession::State {
 
 ReplaySession::ReplaySession(RandomReader &reader, Options options) : lock_(dissection_mutex()) {
   ensure_wireshark();
+  // dissected as its index was built: the capture's settings, its leading secrets
+  use_dissection_settings(remembered_capture_settings(reader.path()));
+  reader.read_leading_blocks();
   state_ = std::make_unique<State>(reader, options);
 }
 

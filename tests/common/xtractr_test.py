@@ -13,6 +13,10 @@ from any folder):
     for original, capture in scratch_copies(args.captures, args.scratch):
         want = tshark("-r", capture, "-q", "-z", "credentials")
 
+A capture with Wireshark settings beside it (`<capture>.keylog`, `<capture>.xtractr-prefs`:
+README "TLS decryption, Decode As and preferences") is read by tshark with the same settings
+as tshark options (settings_options), and scratch copies take those files along.
+
 How it works: tshark runs as DEVELOPERS.md says the oracle runs — `tshark -n`, a personal
 configuration folder that does not exist (Wireshark's default preferences) and TZ=UTC, like the
 extension. The extension is loaded into an in-memory database of /usr/bin/python3's sqlite3
@@ -33,8 +37,37 @@ def tshark_env(**extra):
     return dict(os.environ, WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC", **extra)
 
 
+SETTINGS_SUFFIXES = (".keylog", ".xtractr-prefs")
+
+
+def settings_options(capture):
+    """The tshark options that give tshark the settings xtractr takes from beside `capture`:
+    `-o tls.keylog_file:<capture>.keylog`, and each `-o`/`-d` line of <capture>.xtractr-prefs
+    (a key log named there relative to the capture's folder)."""
+    options = []
+    if os.path.isfile(capture + ".keylog"):
+        options += ["-o", "tls.keylog_file:" + os.path.abspath(capture + ".keylog")]
+    if os.path.isfile(capture + ".xtractr-prefs"):
+        folder = os.path.dirname(os.path.abspath(capture))
+        with open(capture + ".xtractr-prefs") as f:
+            for line in f:
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                option, value = line[:2], line[2:].strip()
+                name, _, path = value.partition(":")
+                if option == "-o" and name.strip() in ("tls.keylog_file", "ssl.keylog_file"):
+                    value = "tls.keylog_file:" + os.path.join(folder, path.strip())
+                options += [option, value]
+    return options
+
+
 def tshark(*args, check=True):
-    """tshark -n ARGS; returns stdout (bytes)."""
+    """tshark -n ARGS; returns stdout (bytes). With `-r CAPTURE` among ARGS, the capture's
+    settings are tshark's too (settings_options)."""
+    args = list(args)
+    if "-r" in args[:-1]:
+        args = settings_options(args[args.index("-r") + 1]) + args
     r = subprocess.run(["tshark", "-n", *args], env=tshark_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if check and r.returncode != 0:
         raise RuntimeError("tshark %s failed: %s" % (" ".join(args), r.stderr.decode(errors="replace")))
@@ -56,6 +89,9 @@ def scratch_copy(capture, scratch):
     target = os.path.join(scratch, os.path.basename(capture))
     if not os.path.exists(target):
         shutil.copyfile(capture, target)
+    for suffix in SETTINGS_SUFFIXES:  # its Wireshark settings go with it
+        if os.path.isfile(capture + suffix) and not os.path.exists(target + suffix):
+            shutil.copyfile(capture + suffix, target + suffix)
     return target
 
 

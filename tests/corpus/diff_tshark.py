@@ -26,7 +26,13 @@ For every capture (files; directories are expanded to their files) it checks, ag
   first frame that has one (frames with one IP layer, not fragments: in tunnels tshark hashes
   the inner packet, for a fragment the fragment);
 * with --oracle, the ORACLE.tsv facts it can evaluate (frames, frame counts of simple display
-  filters, distinct value counts).
+  filters, distinct value counts);
+* with --filters F1,F2,...: the frames of packets(CAPTURE, NULL, F) = the frames of
+  `tshark -Y F`, for each display filter.
+
+A capture with Wireshark settings beside it (`<capture>.keylog`, `<capture>.xtractr-prefs`,
+which xtractr picks up by itself) is read by tshark with the same settings as options
+(tests/common/xtractr_test.py settings_options): `-o tls.keylog_file:…`, `-d …`, `-o …`.
 
 Every mismatch is printed as `MISMATCH <file> frame <n> <field>: ours=… tshark=…`; the exit
 status is 1 when there is any. Runs /usr/bin/python3 because the sqlite3 module of other
@@ -54,7 +60,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from xtractr_test import connect, tshark_env as oracle_env  # noqa: E402
+from xtractr_test import connect, settings_options, tshark_env as oracle_env  # noqa: E402
 
 SEP = "\x1e"
 AGG = "\x1f"
@@ -73,7 +79,9 @@ def tshark_env():
 
 def tshark_run(cmd, capture):
     """subprocess.run(cmd) of tshark over `capture`, remembered in $XTRACTR_TSHARK_CACHE when set
-    (CI runs the suite twice, once with partitioned indexing: tshark's answer is the same)."""
+    (CI runs the suite twice, once with partitioned indexing: tshark's answer is the same).
+    The capture's settings (a key log, Decode As rules, preferences beside it) are tshark's too."""
+    cmd = [cmd[0]] + settings_options(capture) + cmd[1:]
     cache = os.environ.get("XTRACTR_TSHARK_CACHE")
     if not cache:
         return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=tshark_env())
@@ -589,6 +597,15 @@ def check_capture(args, capture, types, work):
             if "unknown field 'no.such.field'" not in str(e):
                 report.fail("field() of a name that is no field", str(e), "unknown field 'no.such.field'")
 
+    for f in args.filters:
+        p = tshark_run([tshark, "-n", "-r", capture, "-Y", f, "-T", "fields", "-e", "frame.number"], capture)
+        theirs = [int(line) for line in p.stdout.decode().split()]
+        ours = [r[0] for r in con.execute("SELECT id FROM packets(?, NULL, ?) ORDER BY id", (capture, f))]
+        if ours != theirs:
+            report.fail("frames of the display filter %s" % f, ours, theirs)
+        else:
+            print("  %s: %d frames" % (f, len(ours)))
+
     print("ok %s: %d frames, %d field names (%d on the first %d frames, %d later), %d oracle facts, "
           "%d frames re-read as JSON, %d mismatches"
           % (name, frames, len(names), len(head), head_count, len(tail), checked_facts,
@@ -639,8 +656,10 @@ def main():
     ap.add_argument("--batch", type=int, default=100, help="fields per tshark run")
     ap.add_argument("--tamper", action="store_true",
                     help="spoil our values before comparing; exit 0 only if mismatches are found")
+    ap.add_argument("--filters", default="", help="display filters whose frames are compared, comma-separated")
     ap.add_argument("captures", nargs="+")
     args = ap.parse_args()
+    args.filters = [f for f in args.filters.split(",") if f]
     args.extension = os.path.abspath(args.extension)
     if args.oracle and not os.path.exists(args.oracle):
         args.oracle = None
