@@ -5,7 +5,7 @@
 -- Every count is compared with tshark run here with the same settings (tshark_count.sh).
 -- The README's examples of "TLS decryption, Decode As and preferences" are lines of this file.
 .headers on
-.shell mkdir -p t && cp tls/tls12_http2__wireshark.pcapng t/h2.pcapng && cp tls/tls12_smtp2525_starttls__wireshark.pcapng t/mail.pcapng && cp tls/tls12_http2__wireshark.pcapng.keylog sslkeys.log && cp tls/tls12_smtp2525_starttls__wireshark.pcapng.keylog mail.keys
+.shell cp tls/tls12_http2__wireshark.pcapng web.pcapng && cp tls/tls12_smtp2525_starttls__wireshark.pcapng mail.pcapng && cp tls/tls12_http2__wireshark.pcapng.keylog sslkeys.log && cp tls/tls12_smtp2525_starttls__wireshark.pcapng.keylog mail.keys
 
 -- a pcapng with its secrets inside needs nothing (as tshark)
 .shell sh "$TEST_DIR/tshark_count.sh" dsb.count tls/tls12_http2_dsb__wireshark.pcapng http2
@@ -20,58 +20,58 @@ SELECT protocol, filename, size, sha256 FROM xtractr_objects('tls/tls12_http_chu
 .shell mkdir -p objects && WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r tls/tls12_http_chunked__wireshark.pcapng -o tls.keylog_file:tls/tls12_http_chunked__wireshark.pcapng.keylog --export-objects http,objects -q 2>/dev/null; sha256sum objects/* | cut -c1-64
 
 -- a key log for every capture of this process: the index is rebuilt with it, then reused
-.shell sh "$TEST_DIR/tshark_count.sh" h2-none.count t/h2.pcapng http2
-.shell sh "$TEST_DIR/tshark_count.sh" h2-keys.count t/h2.pcapng http2 -o tls.keylog_file:sslkeys.log
-SELECT count(*) = CAST(readfile('h2-none.count') AS INT) AS "no key log: http2 frames = tshark's" FROM packets('t/h2.pcapng', NULL, 'http2');
-.shell stat -c '%i %Y' t/h2.pcapng.xtractr/index.db > state1
-SELECT xtractr_config('tls_keylog', 'sslkeys.log') LIKE '%/sslkeys.log' AS "key log set";
-SELECT count(*) FROM packets('t/h2.pcapng', NULL, 'http2');
-SELECT count(*) = CAST(readfile('h2-keys.count') AS INT) AS "with the key log: http2 frames = tshark's" FROM packets('t/h2.pcapng', NULL, 'http2');
-SELECT value, packets FROM xtractr_terms('t/h2.pcapng', 'http2.header.value') WHERE value IN ('GET', '200', 'localhost') ORDER BY value;
-.shell stat -c '%i %Y' t/h2.pcapng.xtractr/index.db | cmp -s - state1 && echo "key log added: index NOT rebuilt" || echo "key log added: index rebuilt"
-.shell stat -c '%i %Y' t/h2.pcapng.xtractr/index.db > state2
-.shell "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT xtractr_config('tls_keylog', 'sslkeys.log') IS NOT NULL; SELECT 'another process, same key log: ' || count(*) FROM packets('t/h2.pcapng', NULL, 'http2')" | tail -1
-.shell stat -c '%i %Y' t/h2.pcapng.xtractr/index.db | cmp -s - state2 && echo "same key log: index reused" || echo "same key log: index REBUILT"
+.shell sh "$TEST_DIR/tshark_count.sh" h2-none.count web.pcapng http2
+.shell sh "$TEST_DIR/tshark_count.sh" h2-keys.count web.pcapng http2 -o tls.keylog_file:sslkeys.log
+SELECT count(*) = CAST(readfile('h2-none.count') AS INT) AS "no key log: http2 frames = tshark's" FROM packets('web.pcapng', NULL, 'http2');
+.shell stat -c '%i %Y' web.pcapng.xtractr/index.db > state1
+SELECT xtractr_config('tls_keylog', 'sslkeys.log');
+SELECT count(*) FROM packets('web.pcapng', NULL, 'http2');
+SELECT count(*) = CAST(readfile('h2-keys.count') AS INT) AS "with the key log: http2 frames = tshark's" FROM packets('web.pcapng', NULL, 'http2');
+SELECT value, packets FROM xtractr_terms('web.pcapng', 'http2.header.value') WHERE value IN ('GET', '200', 'localhost') ORDER BY value;
+.shell stat -c '%i %Y' web.pcapng.xtractr/index.db | cmp -s - state1 && echo "key log added: index NOT rebuilt" || echo "key log added: index rebuilt"
+.shell stat -c '%i %Y' web.pcapng.xtractr/index.db > state2
+.shell "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT xtractr_config('tls_keylog', 'sslkeys.log') IS NOT NULL; SELECT 'another process, same key log: ' || count(*) FROM packets('web.pcapng', NULL, 'http2')" | tail -1
+.shell stat -c '%i %Y' web.pcapng.xtractr/index.db | cmp -s - state2 && echo "same key log: index reused" || echo "same key log: index REBUILT"
 -- the key log moves (same content): no rebuild; its content changes: rebuilt
 .shell mv sslkeys.log moved.log
-SELECT xtractr_config('tls_keylog', 'moved.log') LIKE '%/moved.log' AS "key log moved";
-SELECT count(*) = CAST(readfile('h2-keys.count') AS INT) AS "moved key log: same frames" FROM packets('t/h2.pcapng', NULL, 'http2');
-.shell stat -c '%i %Y' t/h2.pcapng.xtractr/index.db | cmp -s - state2 && echo "moved key log: index reused" || echo "moved key log: index REBUILT"
+SELECT xtractr_config('tls_keylog', 'moved.log');
+SELECT count(*) = CAST(readfile('h2-keys.count') AS INT) AS "moved key log: same frames" FROM packets('web.pcapng', NULL, 'http2');
+.shell stat -c '%i %Y' web.pcapng.xtractr/index.db | cmp -s - state2 && echo "moved key log: index reused" || echo "moved key log: index REBUILT"
 .shell sed 's/ 8E8/ 000/' moved.log > wrong.tmp && cat wrong.tmp > moved.log
-.shell sh "$TEST_DIR/tshark_count.sh" h2-wrong.count t/h2.pcapng http2 -o tls.keylog_file:moved.log
-SELECT count(*) = CAST(readfile('h2-wrong.count') AS INT) AS "changed key log: http2 frames = tshark's" FROM packets('t/h2.pcapng', NULL, 'http2');
-.shell stat -c '%i %Y' t/h2.pcapng.xtractr/index.db | cmp -s - state2 && echo "changed key log: index NOT rebuilt" || echo "changed key log: index rebuilt"
+.shell sh "$TEST_DIR/tshark_count.sh" h2-wrong.count web.pcapng http2 -o tls.keylog_file:moved.log
+SELECT count(*) = CAST(readfile('h2-wrong.count') AS INT) AS "changed key log: http2 frames = tshark's" FROM packets('web.pcapng', NULL, 'http2');
+.shell stat -c '%i %Y' web.pcapng.xtractr/index.db | cmp -s - state2 && echo "changed key log: index NOT rebuilt" || echo "changed key log: index rebuilt"
 SELECT xtractr_config('tls_keylog', NULL) IS NULL AS "key log unset";
-SELECT count(*) = CAST(readfile('h2-none.count') AS INT) AS "unset: http2 frames = tshark's" FROM packets('t/h2.pcapng', NULL, 'http2');
+SELECT count(*) = CAST(readfile('h2-none.count') AS INT) AS "unset: http2 frames = tshark's" FROM packets('web.pcapng', NULL, 'http2');
 
 -- Decode As (tshark -d) for every capture of this process: SMTP on port 2525
-.shell sh "$TEST_DIR/tshark_count.sh" mail-none.count t/mail.pcapng smtp
-.shell sh "$TEST_DIR/tshark_count.sh" mail-d.count t/mail.pcapng smtp -d tcp.port==2525,smtp
-SELECT count(*) = CAST(readfile('mail-none.count') AS INT) AS "default: smtp frames = tshark's" FROM packets('t/mail.pcapng', NULL, 'smtp');
+.shell sh "$TEST_DIR/tshark_count.sh" mail-none.count mail.pcapng smtp
+.shell sh "$TEST_DIR/tshark_count.sh" mail-d.count mail.pcapng smtp -d tcp.port==2525,smtp
+SELECT count(*) = CAST(readfile('mail-none.count') AS INT) AS "default: smtp frames = tshark's" FROM packets('mail.pcapng', NULL, 'smtp');
 SELECT xtractr_config('decode_as', 'tcp.port==2525,smtp');
-SELECT count(*) FROM packets('t/mail.pcapng', NULL, 'smtp');
-SELECT count(*) = CAST(readfile('mail-d.count') AS INT) AS "decode as: smtp frames = tshark's" FROM packets('t/mail.pcapng', NULL, 'smtp');
-SELECT service, count(*) FROM flows('t/mail.pcapng') GROUP BY 1;
-.shell WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r t/mail.pcapng -d tcp.port==2525,smtp -Y frame.number==4 -T fields -e frame.protocols 2>/dev/null
-SELECT json_extract(xtractr_dissect('t/mail.pcapng', 4), '$._source.layers.frame."frame.protocols"') AS "dissected again, with the rule";
+SELECT count(*) FROM packets('mail.pcapng', NULL, 'smtp');
+SELECT count(*) = CAST(readfile('mail-d.count') AS INT) AS "decode as: smtp frames = tshark's" FROM packets('mail.pcapng', NULL, 'smtp');
+SELECT service, count(*) FROM flows('mail.pcapng') GROUP BY 1;
+.shell WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r mail.pcapng -d tcp.port==2525,smtp -Y frame.number==4 -T fields -e frame.protocols 2>/dev/null
+SELECT json_extract(xtractr_dissect('mail.pcapng', 4), '$._source.layers.frame."frame.protocols"') AS "dissected again, with the rule";
 -- and back to the defaults: the index and the re-dissection in this process
 SELECT xtractr_config('decode_as', NULL) IS NULL AS "decode as unset";
-SELECT count(*) = CAST(readfile('mail-none.count') AS INT) AS "unset: smtp frames = tshark's" FROM packets('t/mail.pcapng', NULL, 'smtp');
-SELECT json_extract(xtractr_dissect('t/mail.pcapng', 4), '$._source.layers.frame."frame.protocols"') AS "dissected again, defaults";
+SELECT count(*) = CAST(readfile('mail-none.count') AS INT) AS "unset: smtp frames = tshark's" FROM packets('mail.pcapng', NULL, 'smtp');
+SELECT json_extract(xtractr_dissect('mail.pcapng', 4), '$._source.layers.frame."frame.protocols"') AS "dissected again, defaults";
 
 -- a preference (tshark -o)
-.shell WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r t/mail.pcapng -o tcp.relative_sequence_numbers:FALSE -Y frame.number==4 -T fields -e tcp.seq 2>/dev/null
+.shell WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r mail.pcapng -o tcp.relative_sequence_numbers:FALSE -Y frame.number==4 -T fields -e tcp.seq 2>/dev/null
 SELECT xtractr_config('prefs', 'tcp.relative_sequence_numbers:FALSE');
-SELECT field(doc, 'tcp.seq') AS "tcp.seq, absolute" FROM packets('t/mail.pcapng') WHERE id = 4;
+SELECT field(doc, 'tcp.seq') AS "tcp.seq, absolute" FROM packets('mail.pcapng') WHERE id = 4;
 SELECT xtractr_config('prefs', NULL) IS NULL AS "prefs unset";
-SELECT field(doc, 'tcp.seq') AS "tcp.seq, relative" FROM packets('t/mail.pcapng') WHERE id = 4;
+SELECT field(doc, 'tcp.seq') AS "tcp.seq, relative" FROM packets('mail.pcapng') WHERE id = 4;
 
 -- tshark's options in a file beside the capture (<capture>.xtractr-prefs), a key log named there
-.shell (echo '# tshark options for mail.pcapng'; echo '-d tcp.port==2525,smtp'; echo '-o tls.keylog_file:../mail.keys') > t/mail.pcapng.xtractr-prefs
-.shell sh "$TEST_DIR/tshark_count.sh" mail-file.count t/mail.pcapng smtp -d tcp.port==2525,smtp -o tls.keylog_file:mail.keys
-SELECT count(*) FROM packets('t/mail.pcapng', NULL, 'smtp');
-SELECT count(*) = CAST(readfile('mail-file.count') AS INT) AS "settings file: smtp frames = tshark's" FROM packets('t/mail.pcapng', NULL, 'smtp');
-SELECT id, title FROM packets('t/mail.pcapng', NULL, 'smtp.req.command == "EHLO"');
+.shell (echo '# tshark options for mail.pcapng'; echo '-d tcp.port==2525,smtp'; echo '-o tls.keylog_file:mail.keys') > mail.pcapng.xtractr-prefs
+.shell sh "$TEST_DIR/tshark_count.sh" mail-file.count mail.pcapng smtp -d tcp.port==2525,smtp -o tls.keylog_file:mail.keys
+SELECT count(*) FROM packets('mail.pcapng', NULL, 'smtp');
+SELECT count(*) = CAST(readfile('mail-file.count') AS INT) AS "settings file: smtp frames = tshark's" FROM packets('mail.pcapng', NULL, 'smtp');
+SELECT id, title FROM packets('mail.pcapng', NULL, 'smtp.req.command == "EHLO"');
 
 -- errors name the setting and the problem
 .bail off
@@ -87,5 +87,5 @@ SELECT xtractr_config('decode_as', NULL) IS NULL;
 SELECT xtractr_config('prefs', 'tcp.no_such_preference:1');
 SELECT count(*) FROM packets('tls/tls12_http2__wireshark.pcapng');
 SELECT xtractr_config('prefs', NULL) IS NULL;
-.shell (echo '-d tcp.port==2525,smtp'; echo '--decode-as tcp.port==25,smtp') > t/mail.pcapng.xtractr-prefs
-SELECT count(*) FROM packets('t/mail.pcapng');
+.shell (echo '-d tcp.port==2525,smtp'; echo '--decode-as tcp.port==25,smtp') > mail.pcapng.xtractr-prefs
+SELECT count(*) FROM packets('mail.pcapng');
