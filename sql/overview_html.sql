@@ -95,8 +95,9 @@ WITH
   body(html) AS (
     SELECT group_concat('<section><h2>' || title || '</h2>' ||
                         coalesce('<figure>' || chart || '</figure>', '') ||
-                        coalesce((SELECT html FROM tables WHERE tables.ord = sections.ord),
-                                 CASE WHEN header IS NOT NULL THEN '<p class="none">none in this capture</p>' ELSE '' END) ||
+                        CASE WHEN header IS NULL THEN ''
+                             WHEN json_array_length(rows) = 0 THEN '<p class="none">none in this capture</p>'
+                             ELSE (SELECT html FROM tables WHERE tables.ord = sections.ord) END ||
                         '</section>', '')
       FROM (SELECT * FROM sections ORDER BY ord) sections)
 SELECT '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>xtractr overview: ' || title.html ||
