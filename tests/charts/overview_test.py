@@ -12,7 +12,8 @@ share of non-white pixels). Then the numbers: the summary's frames, bytes and ti
 tshark's; each chart's marks (their aria-labels) are the SQL answer to the same question —
 services by bytes from flows(), talkers from packets(), the I/O chart's bytes per bucket and
 service from packets() — and the I/O chart's bytes per bucket, summed over services, are
-tshark's frame lengths per bucket; the service table's cells are the same rows as its chart.
+tshark's frame lengths per bucket; the service table's cells are the same rows as its chart;
+the DNS and HTTP tables are tshark's dns.qry.name and request fields counted.
 """
 import html
 import os
@@ -80,6 +81,20 @@ def tshark_frames(path):
     out = subprocess.run(["tshark", "-n", "-r", path, "-T", "fields", "-e", "frame.time_epoch", "-e", "frame.len"],
                          env=env, check=True, capture_output=True, text=True).stdout
     return [(float(t), int(n)) for t, n in (line.split("\t") for line in out.splitlines())]
+
+
+def tshark_fields(path, display_filter, *fields):
+    args = ["tshark", "-n", "-r", path, "-Y", display_filter, "-T", "fields"]
+    for field in fields:
+        args += ["-e", field]
+    out = subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def table(part):
+    """The data rows of the section's table, as lists of cell texts."""
+    return [[html.unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", part) if "<td" in row]
 
 
 def marks(svg):
@@ -150,8 +165,21 @@ try:
         key = stamp(int(t // step) * step) + " UTC"
         oracle[key] = oracle.get(key, 0) + n
     check(per_bucket == oracle, "I/O chart's bytes per bucket = tshark's frame lengths: %s" % sorted(per_bucket.items()))
-    check(section(page, "DNS: names queried").count("<tr>") > 1, "DNS table has rows")
-    check(section(page, "HTTP: requests").count("<tr>") > 1, "HTTP table has rows")
+    # the DNS and HTTP tables (all their rows: fewer than 20 in this capture) = tshark's fields
+    dns = table(section(page, "DNS: names queried"))
+    names = {}
+    for line in tshark_fields("cap.pcap", "dns.qry.name", "dns.qry.name"):
+        for name in set(line[0].split(",")):
+            names[name] = names.get(name, 0) + 1
+    check(len(dns) > 0 and sorted(dns) == sorted([n, str(c)] for n, c in names.items()),
+          "DNS table = tshark's frames per dns.qry.name (%d names)" % len(dns))
+    http = table(section(page, "HTTP: requests"))
+    requests = {}
+    for line in tshark_fields("cap.pcap", "http.request", "http.request.method", "http.host", "http.request.uri"):
+        requests[tuple(line)] = requests.get(tuple(line), 0) + 1
+    check(len(http) > 0 and sorted(http) == sorted(list(k) + [str(c)] for k, c in requests.items()),
+          "HTTP table = tshark's requests per method, host, URI (%d rows)" % len(http))
+    check("none in this capture" in section(page, "TLS: server names (SNI)"), "TLS: none in this capture (no ClientHello)")
 
     # the browser's picture
     png = os.path.join(work, "overview.png")
