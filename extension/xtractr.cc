@@ -15,6 +15,7 @@
 ** -z nodelete because neither can be initialised twice. V8 is not linked in: it is
 ** xtractr-v8.so, opened on the first JavaScript call (udf/js_module.h).
 */
+#include "core/debug_log.h"
 #include "core/function_registry.h"
 #include "core/sql_error.h"
 #include "extension/capture_tables.h"
@@ -22,6 +23,8 @@
 #include "extract/extract_sql.h"
 #include "search/search_sql.h"
 #include "udf/udf.h"
+
+#include <cstdio>
 
 namespace xtractr {
 
@@ -41,7 +44,13 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_xtractr_init(sqlit
                                                                            const sqlite3_api_routines *api) {
   SQLITE_EXTENSION_INIT2(api);
   using namespace xtractr;
+  if (debug_enabled()) {
+    char age[64];
+    std::snprintf(age, sizeof age, "%.0f ms", process_age_ms());
+    debug_line("load", std::string(age) + " (process age when xtractr.so's init ran, its libraries' loading included)");
+  }
   try {
+    DebugPhase phase("registration");
     for (const SqlExports *const *exports = all_exports; *exports; ++exports)
       if (int rc = register_exports(db, **exports); rc != SQLITE_OK) return rc;
   } catch (const std::exception &e) {

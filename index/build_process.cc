@@ -1,5 +1,6 @@
 // build_process.cc — see build_process.h.
 #include "index/build_process.h"
+#include "core/debug_log.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -67,6 +68,7 @@ class Child {
     while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
   }
+  pid_t pid() const { return pid_; }
   // Waits for the exit; the status as waitpid gives it.
   int wait() {
     int status = 0;
@@ -109,7 +111,8 @@ pid_t spawn_indexer(const std::string &program, const std::string &capture, cons
   settings.insert(settings.end(), environment.begin(), environment.end());
   std::vector<char *> env;
   for (char **e = environ; *e; ++e) {
-    bool overridden = false;
+    // XTRACTR_DEBUG stays the host's: the indexer's stderr is its report pipe (debug_log.h)
+    bool overridden = std::strncmp(*e, "XTRACTR_DEBUG=", 14) == 0;
     for (const std::string &s : settings) overridden |= std::strncmp(*e, s.c_str(), s.find('=') + 1) == 0;
     if (!overridden) env.push_back(*e);
   }
@@ -247,8 +250,10 @@ IndexSummary build_in_indexer(const std::string &capture, const std::string &dir
   if (access(program.c_str(), X_OK) != 0)
     throw IndexBuildFailed("cannot index '" + capture + "': the indexer '" + program +
                            "' is missing (it is installed beside xtractr.so; XTRACTR_INDEXER names another)");
+  DebugPhase phase("build", capture);
   Pipe pipe;
   Child child(spawn_indexer(program, capture, directory, pipe.write, environment));
+  phase.note("indexer pid " + std::to_string(child.pid()));
   pipe.close_write();  // EOF when the indexer exits, whatever the way
   struct stat st {};
   Report report = follow(pipe.read, capture, stat(capture.c_str(), &st) == 0 ? int64_t(st.st_size) : 0);

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 
+#include "core/debug_log.h"
 #include "core/interruption.h"
 #include "core/sql_error.h"
 #include "dissect/capture_reader.h"
@@ -41,14 +42,25 @@ Found open_if_valid(const std::string &directory, const std::string &capture, co
   std::string path = directory + "/index.db";
   struct stat st;
   if (stat(directory.c_str(), &st) != 0) return {};
+  DebugPhase phase("index open", directory);
   if (access(path.c_str(), F_OK) != 0) return {nullptr, "index.db: missing"};
   try {
     Database db(path, SQLITE_OPEN_READONLY);
     IndexMeta meta = read_meta(db);
-    if (!meta.describes(capture, stamp, dissection)) return {};
+    if (!meta.describes(capture, stamp, dissection)) {
+      phase.note("stale: another capture, version, settings or content");
+      return {};
+    }
     IndexFiles files;
-    std::string damage = verify_checksums(directory, files);
-    if (!damage.empty()) return {nullptr, damage};
+    std::string damage;
+    {
+      DebugPhase checksums("checksums", directory);
+      damage = verify_checksums(directory, files);
+    }
+    if (!damage.empty()) {
+      phase.note("damaged: " + damage);
+      return {nullptr, damage};
+    }
     IndexSummary summary = std::move(meta.summary);
     summary.directory = directory;
     summary.index_size = tree_size(directory);
@@ -68,11 +80,15 @@ Found open_if_valid(const std::string &directory, const std::string &capture, co
 class FileLock {
  public:
   FileLock(const std::string &path, const std::string &capture) : path_(path) {
+    DebugPhase phase("lock wait", path);
     for (;;) {
       fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
       if (fd_ < 0) throw UserError("cannot create index lock '" + path + "': " + std::strerror(errno));
-      wait_for_lock(capture);
-      if (still_named()) return;
+      wait_for_lock(capture, phase);
+      if (still_named()) {
+        record_holder();
+        return;
+      }
       ::close(fd_);  // its holder removed it: lock the file the path names now
       fd_ = -1;
     }
@@ -88,14 +104,38 @@ class FileLock {
   FileLock &operator=(const FileLock &) = delete;
 
  private:
-  void wait_for_lock(const std::string &capture) {
-    while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+  // The holder's pid, in the file, for XTRACTR_DEBUG's lines (debug_log.h) of those who wait.
+  void record_holder() const {
+    std::string pid = std::to_string(getpid()) + "\n";
+    if (ftruncate(fd_, 0) == 0 && pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+    }
+  }
+  std::string holder() const {
+    char text[32] = {};
+    ssize_t n = pread(fd_, text, sizeof text - 1, 0);
+    return n > 0 ? std::string(text, size_t(n) - (text[n - 1] == '\n')) : std::string("?");
+  }
+  // Waits for the holder's build, probing the connection (interruptible). Bounded when it
+  // cannot end: a holder that stays stopped (Ctrl-Z in its shell, a debugger) for 5 s is
+  // an error naming it instead of a silent wait.
+  void wait_for_lock(const std::string &capture, DebugPhase &phase) {
+    int stopped_rounds = 0;
+    for (int round = 0;; ++round) {
+      if (flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
       if (errno != EWOULDBLOCK && errno != EINTR) {
         int e = errno;
         ::close(fd_);
         throw UserError("cannot lock '" + path_ + "': " + std::strerror(e));
       }
+      const std::string pid = holder();
+      if (round == 0) phase.note("held by pid " + pid + ", building");
+      if (round % 50 == 49) debug_line("lock wait", path_ + ": still waiting, held by pid " + pid);  // every ~5 s
+      stopped_rounds = process_stopped(pid) ? stopped_rounds + 1 : 0;
       try {
+        if (stopped_rounds >= 50)
+          throw UserError("the index of '" + capture + "' is being built by process " + pid +
+                          ", which is stopped (suspended, e.g. Ctrl-Z, or in a debugger): resume it (fg, kill -CONT " +
+                          pid + ") or end it, then query again");
         check_stop_requested("waiting for the index of '" + capture + "' (built by another query) was interrupted");
       } catch (...) {
         ::close(fd_);
@@ -103,6 +143,17 @@ class FileLock {
       }
       usleep(100 * 1000);
     }
+  }
+  // Whether process `pid` (text) is stopped or traced ('T' or 't' in /proc/PID/stat).
+  static bool process_stopped(const std::string &pid) {
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) return false;
+    char text[512] = {};
+    int fd = ::open(("/proc/" + pid + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    ::close(fd);
+    const char *paren = n > 0 ? std::strrchr(text, ')') : nullptr;
+    return paren && (paren[2] == 'T' || paren[2] == 't');
   }
   // Whether the path still names the file we locked.
   bool still_named() const {
@@ -255,16 +306,25 @@ std::string CaptureIndex::frame_bytes(uint32_t frame) const {
 }
 
 std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, bool rebuild) {
-  CaptureStamp stamp = stamp_of(capture);
+  DebugPhase phase("open", capture);
+  CaptureStamp stamp;
+  {
+    DebugPhase identity("identity check", capture);
+    stamp = stamp_of(capture);
+  }
   const CaptureSettings settings = capture_settings(capture);
   if (!rebuild)
     if (auto index = cached(capture, stamp, settings.identity)) {
+      phase.note("cached");
       remember_capture_settings(capture, settings.settings);  // a key log's path may have changed
       return index;
     }
 
   IndexPlaces places = index_places(capture);
-  for (const std::string &candidate : places.candidates) remove_dead_builds(candidate);
+  {
+    DebugPhase leftovers("leftover check", capture);
+    for (const std::string &candidate : places.candidates) remove_dead_builds(candidate);
+  }
   std::string damage;  // of the first damaged index found: it is rebuilt, with a warning
   if (!rebuild) {
     for (const std::string &candidate : places.candidates) {
@@ -300,6 +360,7 @@ std::shared_ptr<CaptureIndex> CaptureIndex::open(const std::string &capture, boo
   try {
     built = build_in_indexer(capture, temporary, settings_environment(settings));
     if (!damage.empty()) note_rebuilt(temporary, capture, damage);
+    DebugPhase checksums("checksums written", temporary);
     record_checksums(temporary);
   } catch (const CaptureOpenError &e) {
     remove_tree(temporary);

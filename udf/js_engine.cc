@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/debug_log.h"
 #include "core/interruption.h"
 #include "udf/doc_object.h"
 #include "udf/v8_platform.h"
@@ -72,6 +73,7 @@ std::string js_utf8(v8::Isolate *isolate, v8::Local<v8::Value> value) {
 JsEngine::JsEngine(sqlite3 *db, int64_t heap_mb, int64_t timeout_ms)
     : db_(db), heap_mb_(heap_mb), timeout_ms_(timeout_ms) {
   ensure_v8();
+  DebugPhase phase("JavaScript isolate");
   const size_t heap = size_t(heap_mb) * kMiB;
   allocator_ = std::make_unique<CappedAllocator>(heap);
   v8::Isolate::CreateParams params;
@@ -118,6 +120,7 @@ v8::Local<v8::Context> new_context(v8::Isolate *isolate) {
 }  // namespace
 
 JsStatement::JsStatement(std::shared_ptr<JsEngine> engine) : engine_(std::move(engine)) {
+  DebugPhase phase("JavaScript context");
   v8::Isolate *isolate = engine_->isolate();
   v8::Locker locker(isolate);
   v8::Isolate::Scope isolate_scope(isolate);

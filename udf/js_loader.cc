@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "core/debug_log.h"
 #include "core/library_folder.h"
 #include "core/sql_error.h"
 #include "core/table_function.h"
@@ -55,6 +56,7 @@ const XtractrJsModule &js_module() {
   std::lock_guard<std::mutex> lock(mutex);
   if (const XtractrJsModule *module = loaded.load(std::memory_order_acquire)) return *module;
   const std::string path = runtime_path();
+  DebugPhase phase("V8 load", path);
   void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND | RTLD_NODELETE);
   if (!library) throw UserError(std::string("JavaScript is unavailable: ") + dlerror());
   auto entry = reinterpret_cast<XtractrJsEntry>(dlsym(library, XTRACTR_JS_ENTRY));
