@@ -51,13 +51,7 @@ bool split_rule(const std::string &rule, DecodeAsRule &out) {
   return !out.table.empty() && !out.selector.empty() && !out.protocol.empty();
 }
 
-std::string read_keylog(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SettingsError("cannot read the TLS key log '" + path + "': " + std::strerror(errno));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+std::string read_keylog(const std::string &path) { return read_settings_file(path, "TLS key log"); }
 
 // The integer selectors of a `-d` rule: N, N-M or N:COUNT, as tshark's -d reads them.
 std::vector<guint32> integer_selectors(const std::string &rule, const std::string &selector) {
@@ -205,6 +199,14 @@ std::map<std::string, DissectionSettings> &remembered() {
 }
 
 }  // namespace
+
+std::string read_settings_file(const std::string &path, const std::string &what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SettingsError("cannot read the " + what + " '" + path + "': " + std::strerror(errno));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
 
 std::string DissectionSettings::text() const {
   std::string out;

@@ -64,6 +64,10 @@ void add_pref(const std::string &pref, const std::string &origin, const std::str
               DissectionSettings &into);
 void add_decode_as(const std::string &rule, const std::string &origin, DissectionSettings &into);
 
+// The content of a settings file or key log; throws SettingsError "cannot read the WHAT
+// 'PATH': reason".
+std::string read_settings_file(const std::string &path, const std::string &what);
+
 // Applies `settings` to this process's libwireshark (initialising it), unless they are the
 // ones applied already. Throws SettingsError for an unknown preference, table or protocol,
 // or an unreadable key log; the defaults are back in place then.

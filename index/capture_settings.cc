@@ -8,7 +8,6 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -53,15 +52,6 @@ std::string current_directory() {
   return getcwd(buffer, sizeof buffer) ? buffer : "";
 }
 
-bool read_file(const std::string &path, std::string &content) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  content = text.str();
-  return true;
-}
-
 bool exists(const std::string &path) { return access(path.c_str(), F_OK) == 0; }
 
 std::string parent_of(const std::string &path) {
@@ -87,9 +77,7 @@ std::string identity_of(const DissectionSettings &settings) {
   without_keylogs.keylogs.clear();
   std::string identity = without_keylogs.text();
   for (const std::string &path : settings.keylogs) {
-    std::string content;
-    if (!read_file(path, content))
-      throw UserError("cannot read the TLS key log '" + path + "': " + std::strerror(errno));
+    const std::string content = read_settings_file(path, "TLS key log");
     char hash[40];
     std::snprintf(hash, sizeof hash, "keylog %016" PRIx64 "\n", content_hash(content));
     identity += hash;
@@ -142,16 +130,12 @@ CaptureSettings capture_settings(const std::string &capture) {
     add_config(out.settings);
     if (exists(capture + ".keylog")) out.settings.keylogs.push_back(capture + ".keylog");
     const std::string prefs_file = capture + ".xtractr-prefs";
-    if (exists(prefs_file)) {
-      std::string text;
-      if (!read_file(prefs_file, text))
-        throw UserError("cannot read the settings '" + prefs_file + "': " + std::strerror(errno));
-      parse_settings(text, prefs_file, parent_of(capture), out.settings);
-    }
+    if (exists(prefs_file))
+      parse_settings(read_settings_file(prefs_file, "settings"), prefs_file, parent_of(capture), out.settings);
+    out.identity = identity_of(out.settings);
   } catch (const SettingsError &e) {
     throw UserError(e.what());
   }
-  out.identity = identity_of(out.settings);
   return out;
 }
 

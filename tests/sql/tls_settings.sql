@@ -63,8 +63,10 @@ SELECT json_extract(xtractr_dissect('mail.pcapng', 4), '$._source.layers.frame."
 .shell WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r mail.pcapng -o tcp.relative_sequence_numbers:FALSE -Y frame.number==4 -T fields -e tcp.seq 2>/dev/null
 SELECT xtractr_config('prefs', 'tcp.relative_sequence_numbers:FALSE');
 SELECT field(doc, 'tcp.seq') AS "tcp.seq, absolute" FROM packets('mail.pcapng') WHERE id = 4;
+SELECT json_extract(xtractr_dissect('mail.pcapng', 4), '$._source.layers.tcp."tcp.seq"') AS "dissected again, absolute";
 SELECT xtractr_config('prefs', NULL) IS NULL AS "prefs unset";
 SELECT field(doc, 'tcp.seq') AS "tcp.seq, relative" FROM packets('mail.pcapng') WHERE id = 4;
+SELECT json_extract(xtractr_dissect('mail.pcapng', 4), '$._source.layers.tcp."tcp.seq"') AS "dissected again, relative";
 
 -- tshark's options in a file beside the capture (<capture>.xtractr-prefs), a key log named there
 .shell (echo '# tshark options for mail.pcapng'; echo '-d tcp.port==2525,smtp'; echo '-o tls.keylog_file:mail.keys') > mail.pcapng.xtractr-prefs
