@@ -15,7 +15,9 @@
 ** How it works: every file of the capture argument is re-indexed (capture_index.h), and the
 ** summaries are reported as one JSON object: per file, then totals. A truncated or damaged
 ** file is indexed up to the damage and reported with a warning; a capture without packets
-** (a file header only) as 0 frames, null times and a warning.
+** (a file header only) as 0 frames, null times and a warning. A capture indexed with Wireshark
+** settings (index/capture_settings.h) has "settings": ["-d tcp.port==2525,smtp", "keylog 5f2c…"]
+** (its key logs by content hash).
 **
 ** xtractr_config(name [, value]): how this process's builds run (index/build_settings.h).
 **
@@ -94,6 +96,10 @@ void xtractr_index_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
              ",\"peak_rss_kb\":" + std::to_string(s.peak_rss_kb);
       out += ",\"index\":";
       json_append_string(out, s.directory);
+      if (!s.settings.empty()) {  // the Wireshark settings it was built with (key logs by content hash)
+        out += ",\"settings\":";
+        append_strings(out, s.settings);
+      }
       out += ",\"warnings\":";
       append_strings(out, s.warnings);
       out.push_back('}');

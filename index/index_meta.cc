@@ -72,7 +72,7 @@ CaptureStamp stamp_of(const std::string &path) {
 
 bool IndexMeta::describes(const std::string &capture, const CaptureStamp &now, const std::string &dissection) const {
   return schema_version == kIndexSchemaVersion && wireshark_version == xtractr::wireshark_version() &&
-         summary.capture == capture && stamp == now && summary.dissection == dissection;
+         summary.capture == capture && stamp == now && join_lines(summary.settings) == dissection;
 }
 
 IndexMeta current_meta(const CaptureStamp &stamp, const IndexSummary &summary) {
@@ -81,7 +81,7 @@ IndexMeta current_meta(const CaptureStamp &stamp, const IndexSummary &summary) {
   meta.wireshark_version = wireshark_version();
   meta.stamp = stamp;
   meta.summary = summary;
-  meta.summary.dissection = environment_settings_identity();
+  meta.summary.settings = split_lines(environment_settings_identity());
   return meta;
 }
 
@@ -114,7 +114,7 @@ void write_meta(Database &db, const IndexMeta &meta) {
   put("partitions", std::to_string(s.partitions));
   put("peak_rss_kb", std::to_string(s.peak_rss_kb));
   put("warnings", join_lines(s.warnings));
-  if (!s.dissection.empty()) put("dissection", s.dissection);
+  if (!s.settings.empty()) put("dissection", join_lines(s.settings));
 }
 
 IndexMeta read_meta(Database &db) {
@@ -152,7 +152,7 @@ IndexMeta read_meta(Database &db) {
   s.warnings = split_lines(get("warnings"));
   // absent when built with the defaults (and in indexes from before settings existed)
   select.bind(1, std::string_view("dissection"));
-  if (select.step()) s.dissection = std::string(select.text(0));
+  if (select.step()) s.settings = split_lines(std::string(select.text(0)));
   select.reset();
   return meta;
 }

@@ -24,8 +24,9 @@ struct IndexSummary {
   int workers = 1, partitions = 1;
   int64_t peak_rss_kb = 0;
   std::vector<std::string> warnings;
-  // the identity of the Wireshark settings it was built with (capture_settings.h), "" for none
-  std::string dissection;
+  // the identity of the Wireshark settings it was built with (capture_settings.h), a line each:
+  // "-d tcp.port==2525,smtp", "keylog 5f2c…" (a key log by content hash); none for the defaults
+  std::vector<std::string> settings;
   std::string directory;
   bool built_now = false;
 };

@@ -74,6 +74,7 @@ SELECT json_extract(xtractr_dissect('mail.pcapng', 4), '$._source.layers.tcp."tc
 SELECT count(*) FROM packets('mail.pcapng', NULL, 'smtp');
 SELECT count(*) = CAST(readfile('mail-file.count') AS INT) AS "settings file: smtp frames = tshark's" FROM packets('mail.pcapng', NULL, 'smtp');
 SELECT id, title FROM packets('mail.pcapng', NULL, 'smtp.req.command == "EHLO"');
+SELECT value AS "settings xtractr_index() reports" FROM json_each(xtractr_index('mail.pcapng'), '$.files[0].settings');
 
 -- errors name the setting and the problem
 .bail off
