@@ -13,6 +13,7 @@
 #include "core/sql_error.h"
 #include "extension/scan_plan.h"
 #include "index/doc_builder.h"
+#include "index/doc_ref.h"
 #include "search/search_filter.h"
 
 namespace xtractr {
@@ -34,6 +35,8 @@ struct IndexCursor : TableCursor {
   Statement rows;
   bool eof_ = true;
   DocBuilder docs;
+  size_t ref_member = SIZE_MAX;  // the member whose docref slot `ref_slot` is
+  DocRefSlot ref_slot = 0;
   // query/filter: the matching local ids of the current member, scanned one by one
   std::shared_ptr<const CompiledSearch> search;
   std::vector<int64_t> ids;
@@ -120,6 +123,7 @@ void start_member(IndexCursor &c) {
 
 void IndexCursor::filter(const TableCall &call) {
   const char *name = spec->name;
+  ref_member = SIZE_MAX;
   args = scan_arguments(call);
   collection = CaptureCollection();
   member = 0;
@@ -160,6 +164,16 @@ void IndexCursor::column(sqlite3_context *ctx, int column) {
         std::string json = c.spec->doc(c.docs, m, row);
         sqlite3_result_text(ctx, json.data(), int(json.size()), SQLITE_TRANSIENT);
         sqlite3_result_subtype(ctx, 'J');  // JSON, for json_*() functions
+        break;
+      }
+      case ColumnSource::DocRef: {
+        if (c.ref_member != c.member) {
+          c.ref_slot = doc_ref_slot(m, c.spec->rows_are_flows);
+          c.ref_member = c.member;
+        }
+        char ref[XTRACTR_DOC_REF_SIZE];
+        write_doc_ref(c.ref_slot, sqlite3_column_int64(row, 0), ref);
+        sqlite3_result_blob(ctx, ref, sizeof ref, SQLITE_TRANSIENT);
         break;
       }
       case ColumnSource::BlockText: {
@@ -254,8 +268,8 @@ TableSpec make_table_spec(const char *name, const TableColumns &columns, bool ro
   spec.capture_column = int(spec.columns.size());
   spec.query_column = spec.capture_column + 1;
   spec.filter_column = spec.capture_column + 2;
-  for (ColumnSource hidden :
-       {ColumnSource::CaptureArg, ColumnSource::QueryArg, ColumnSource::FilterArg, ColumnSource::Doc})
+  for (ColumnSource hidden : {ColumnSource::CaptureArg, ColumnSource::QueryArg, ColumnSource::FilterArg,
+                              ColumnSource::Doc, ColumnSource::DocRef})
     spec.columns.push_back({hidden, -1});
   return spec;
 }

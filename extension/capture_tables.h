@@ -3,7 +3,8 @@
 // Both are eponymous-only virtual tables over a table of every capture index in a
 // collection: hidden argument columns (capture, query, filter — the table-valued function's
 // arguments, so they come first among the hidden columns), an id with range pushdown,
-// an optional flow/time pushdown (packets), and a lazily built `doc` column. A TableSpec
+// an optional flow/time pushdown (packets), a lazily built `doc` column, and `docref`, a
+// reference to the row's doc that is read one member at a time (core/doc_ref.h). A TableSpec
 // says how one of them maps its columns; capture_tables.cc makes each a TableFunction
 // (core/table_function.h) with the pushdowns of scan_plan.h.
 #pragma once
@@ -27,6 +28,7 @@ enum class ColumnSource {
   FlowId,      // a flow id: statement column + the member's flow base
   Pcap,        // the capture file's path
   Doc,         // the JSON doc
+  DocRef,      // a reference to the doc, read member by member (core/doc_ref.h)
   BlockText,   // a packet's src, dst or title, kept in its field block (statement_column: which)
   CaptureArg,  // the hidden arguments, echoed back by table_function.cc
   QueryArg,

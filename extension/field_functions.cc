@@ -9,13 +9,17 @@
 **     -- '[51234,80]'            (every value, in tree order, as a JSON array)
 **
 ** Both return NULL when the doc has no such field (or doc is NULL). `doc` is any JSON object:
-** packet and flow docs, or objects built with json_object(). A name that is in no doc — not a
-** Wireshark field nor a packet or flow column — is an error, with the names it is nearest to:
+** packet and flow docs, or objects built with json_object() — or the tables' `docref`, which
+** reads just the one field instead of the whole doc (core/doc_ref.h), with the same answers:
+**   SELECT field(docref, 'ip.src'), count(*) FROM packets('day1.pcapng') GROUP BY 1;
+** A name that is in no doc — not a Wireshark field nor a packet or flow column — is an
+** error, with the names it is nearest to:
 **   SELECT field(doc, 'http.hots') FROM packets('day1.pcapng');
 **     -- error: field(): unknown field 'http.hots' (did you mean 'http.host'?)
 **
-** How it works: the doc's member is found by json_member() (core/json_lookup.h); only when it
-** is missing is the name checked (dissect/field_names.h, which remembers its answers).
+** How it works: the doc's member is found by json_member() (core/json_lookup.h), or asked of
+** the docref's reader (index/doc_ref.h); only when it is missing is the name checked
+** (dissect/field_names.h, which remembers its answers).
 */
 #include <algorithm>
 #include <cstdlib>
@@ -27,6 +31,7 @@
 #include "core/sql_error.h"
 #include "dissect/field_names.h"
 #include "extension/extension_sql.h"
+#include "index/doc_ref.h"
 #include "index/table_columns.h"
 
 namespace xtractr {
@@ -86,12 +91,25 @@ void check_field_name(const char *function, std::string_view name) {
                   "(): " + unknown_field_message(text, columns, "not a Wireshark field, nor a packet or flow column"));
 }
 
+// A docref reader and its last answer. One per thread, for every call: its block caches then
+// serve a whole scan whatever the name argument is (auxdata would keep it only for constants).
+struct DocRefRead {
+  DocRefReader reader;
+  std::string json;
+};
+thread_local DocRefRead doc_ref_read;
+
 bool member_of(const char *function, sqlite3_value **argv, std::string_view &out) {
   if (sqlite3_value_type(argv[1]) == SQLITE_NULL) return false;
   std::string_view name(reinterpret_cast<const char *>(sqlite3_value_text(argv[1])),
                         size_t(sqlite3_value_bytes(argv[1])));
   std::optional<std::string_view> member;
-  if (sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+  const void *blob = sqlite3_value_type(argv[0]) == SQLITE_BLOB ? sqlite3_value_blob(argv[0]) : nullptr;
+  if (looks_like_doc_ref(blob, size_t(sqlite3_value_bytes(argv[0])))) {
+    doc_ref_read.json.clear();
+    std::string_view ref(static_cast<const char *>(blob), XTRACTR_DOC_REF_SIZE);
+    if (doc_ref_read.reader.member(ref, name, doc_ref_read.json)) member = doc_ref_read.json;
+  } else if (sqlite3_value_type(argv[0]) != SQLITE_NULL) {
     std::string_view doc(reinterpret_cast<const char *>(sqlite3_value_text(argv[0])),
                          size_t(sqlite3_value_bytes(argv[0])));
     member = json_member(doc, name);

@@ -7,6 +7,8 @@
 **   SELECT field(doc, 'http.host'), count(*) FROM packets('evidence/day1.pcapng')
 **    WHERE service = 'HTTP' GROUP BY 1;
 **   SELECT doc FROM packets('evidence/day1.pcapng') WHERE id = 169;   -- no scan
+**   SELECT field(docref, 'ip.src'), count(*) FROM packets('evidence/day1.pcapng') GROUP BY 1;
+**     -- docref: the doc read one field at a time (core/doc_ref.h), same answers as doc
 **   SELECT pcap, count(*) FROM packets('evidence/day*.pcap') GROUP BY 1;  -- a collection
 **
 ** How it works: the first use of a capture indexes it (capture_index.h); every later query

@@ -21,6 +21,7 @@
 #include "extension/capture_tables.h"
 #include "extension/extension_sql.h"
 #include "extract/extract_sql.h"
+#include "index/doc_ref.h"
 #include "search/search_sql.h"
 #include "udf/udf.h"
 
@@ -44,6 +45,7 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_xtractr_init(sqlit
                                                                            const sqlite3_api_routines *api) {
   SQLITE_EXTENSION_INIT2(api);
   using namespace xtractr;
+  set_js_doc_reader(doc_ref_reader());
   if (debug_enabled()) {
     char age[64];
     std::snprintf(age, sizeof age, "%.0f ms", process_age_ms());

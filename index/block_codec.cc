@@ -258,6 +258,7 @@ void BlockDecoder::load(std::string_view compressed) {
   srcs_.clear();
   dsts_.clear();
   texts_.clear();
+  selected_texts_.clear();
 
   const char *p = raw_.data(), *end = p + raw_.size();
   uint64_t frames = get_varint(p, end);
@@ -294,7 +295,6 @@ void BlockDecoder::decode_columns(const std::vector<DictionaryEntry> &dictionary
 std::vector<std::vector<StoredValue>> BlockDecoder::select(const std::vector<DictionaryEntry> &dictionary,
                                                            const std::vector<bool> &wanted) const {
   std::vector<std::vector<StoredValue>> frames;
-  selected_texts_.clear();
   decode(dictionary, &wanted, selected_texts_, frames, nullptr);
   return frames;
 }

@@ -128,7 +128,7 @@ class BlockDecoder {
   // Only the values whose dictionary id `wanted` marks, of every frame of the block (by frame,
   // in tree order), without decoding the other columns: much cheaper than frame() when a few
   // fields of a few frames are needed. A reference keeps source/offset/length and empty bytes
-  // (sources are not decoded). Text stays valid until the next select() or load().
+  // (sources are not decoded). Text stays valid until the next load().
   std::vector<std::vector<StoredValue>> select(const std::vector<DictionaryEntry> &dictionary,
                                                const std::vector<bool> &wanted) const;
   // The Info / Source / Destination columns of the n-th frame, without decoding its fields.

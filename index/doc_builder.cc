@@ -1,6 +1,7 @@
 // doc_builder.cc — see doc_builder.h.
 #include "index/doc_builder.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -43,6 +44,7 @@ void DocBuilder::load_block(const CollectionMember &member, int64_t frame) {
   if (data.empty())
     throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(block));
   decoder_.load(data);
+  selections_.clear();
   index_ = member.index.get();
   block_ = block;
 }
@@ -69,38 +71,68 @@ const std::vector<StoredValue> &DocBuilder::fields(const CollectionMember &membe
   return values_;
 }
 
-// The columns of a row as doc keys, in the registry's order (table_columns.h); `text` gives a
-// BlockText column's value.
+namespace {
+
+// The doc key of a column: its name, or the doc key of an Internal column.
+const char *doc_key(const ColumnDef &def) { return def.origin == ColumnOrigin::Internal ? def.doc_key : def.name; }
+
+// Whether the doc has the column: Internal ones only when not NULL.
+bool in_doc(const TableColumns &t, int c, sqlite3_stmt *row) {
+  return t.defs[c].origin != ColumnOrigin::Internal || sqlite3_column_type(row, stored_column(t, c)) != SQLITE_NULL;
+}
+
+// The value of column `c` of a row as JSON; `text` gives a BlockText column's value.
+template <typename BlockText>
+void append_column(std::string &out, const TableColumns &t, int c, const CollectionMember &member, sqlite3_stmt *row,
+                   BlockText &&text) {
+  const ColumnDef &def = t.defs[c];
+  const int col = stored_column(t, c);
+  switch (def.origin) {
+    case ColumnOrigin::Stored:
+    case ColumnOrigin::Internal:
+      json_append_sql_value(out, sqlite3_column_value(row, col));
+      break;
+    case ColumnOrigin::PacketId:
+      out += std::to_string(member.id_base + sqlite3_column_int64(row, col));
+      break;
+    case ColumnOrigin::FlowId:
+      out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
+      break;
+    case ColumnOrigin::Pcap:
+      json_append_string(out, member.index->capture());
+      break;
+    case ColumnOrigin::BlockText:
+      json_append_string(out, text(def.block_text));
+      break;
+  }
+}
+
+// The columns of a row as doc keys, in the registry's order (table_columns.h).
 template <typename BlockText>
 void append_columns(std::string &out, const TableColumns &t, const CollectionMember &member, sqlite3_stmt *row,
                     BlockText &&text) {
   for (size_t c = 0; c < t.count; ++c) {
-    const ColumnDef &def = t.defs[c];
-    const int col = stored_column(t, int(c));
-    if (def.origin == ColumnOrigin::Internal && sqlite3_column_type(row, col) == SQLITE_NULL) continue;
+    if (!in_doc(t, int(c), row)) continue;
     if (c > 0) out.push_back(',');
-    json_append_string(out, def.origin == ColumnOrigin::Internal ? def.doc_key : def.name);
+    json_append_string(out, doc_key(t.defs[c]));
     out.push_back(':');
-    switch (def.origin) {
-      case ColumnOrigin::Stored:
-      case ColumnOrigin::Internal:
-        json_append_sql_value(out, sqlite3_column_value(row, col));
-        break;
-      case ColumnOrigin::PacketId:
-        out += std::to_string(member.id_base + sqlite3_column_int64(row, col));
-        break;
-      case ColumnOrigin::FlowId:
-        out += std::to_string(member.flow_base + sqlite3_column_int64(row, col));
-        break;
-      case ColumnOrigin::Pcap:
-        json_append_string(out, member.index->capture());
-        break;
-      case ColumnOrigin::BlockText:
-        json_append_string(out, text(def.block_text));
-        break;
-    }
+    append_column(out, t, int(c), member, row, text);
   }
 }
+
+// Member `name` of a doc when it is a column (columns come first in a doc, so they win).
+template <typename BlockText>
+bool append_column_member(std::string &out, const TableColumns &t, std::string_view name,
+                          const CollectionMember &member, sqlite3_stmt *row, BlockText &&text) {
+  for (size_t c = 0; c < t.count; ++c)
+    if (name == doc_key(t.defs[c]) && in_doc(t, int(c), row)) {
+      append_column(out, t, int(c), member, row, text);
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
 
 std::string DocBuilder::packet_doc(const CollectionMember &member, sqlite3_stmt *row) {
   std::string out;
@@ -111,6 +143,63 @@ std::string DocBuilder::packet_doc(const CollectionMember &member, sqlite3_stmt 
   json_append_fields(out, fields(member, local_id), member.index->dictionary());
   out.push_back('}');
   return out;
+}
+
+bool DocBuilder::packet_member(const CollectionMember &member, int64_t local_id, std::string_view name,
+                               std::string &out, const std::function<sqlite3_stmt *()> &row) {
+  const TableColumns &columns = packet_columns();
+  for (size_t c = 0; c < columns.count; ++c)
+    if (name == doc_key(columns.defs[c]))
+      return append_column_member(out, columns, name, member, row(),
+                                  [&](int which) { return block_text(member, local_id, which); });
+  load_block(member, local_id);
+  const auto *block = selected(member, name);
+  const uint32_t n = uint32_t((local_id - 1) % kFramesPerBlock);
+  if (!block || n >= block->size() || (*block)[n].empty()) return false;
+  const std::vector<StoredValue> *values = &(*block)[n];
+  std::vector<StoredValue> resolved;
+  for (const StoredValue &v : *values)
+    if (v.source >= 0) {  // a slice of the frame's bytes: resolve the frame's references
+      const std::vector<uint32_t> &ids = field_ids_.find(std::string(name))->second;
+      for (const StoredValue &w : fields(member, local_id))
+        if (std::find(ids.begin(), ids.end(), w.id) != ids.end()) resolved.push_back(w);
+      values = &resolved;
+      break;
+    }
+  if (values->size() == 1) {
+    json_append_value(out, values->front());
+    return true;
+  }
+  out.push_back('[');
+  for (size_t k = 0; k < values->size(); ++k) {
+    if (k) out.push_back(',');
+    json_append_value(out, (*values)[k]);
+  }
+  out.push_back(']');
+  return true;
+}
+
+const std::vector<std::vector<StoredValue>> *DocBuilder::selected(const CollectionMember &member,
+                                                                  std::string_view name) {
+  const std::vector<DictionaryEntry> &dictionary = member.index->dictionary();
+  if (names_of_ != member.index.get()) {
+    field_ids_.clear();
+    for (uint32_t id = 0; id < dictionary.size(); ++id) field_ids_[dictionary[id].name].push_back(id);
+    names_of_ = member.index.get();
+  }
+  std::string key(name);
+  auto ids = field_ids_.find(key);
+  if (ids == field_ids_.end()) return nullptr;
+  auto done = selections_.find(key);
+  if (done != selections_.end()) return &done->second;
+  wanted_.assign(dictionary.size(), false);
+  for (uint32_t id : ids->second) wanted_[id] = true;
+  return &selections_.emplace(std::move(key), decoder_.select(dictionary, wanted_)).first->second;
+}
+
+bool DocBuilder::flow_member(const CollectionMember &member, sqlite3_stmt *row, std::string_view name,
+                             std::string &out) {
+  return append_column_member(out, flow_columns(), name, member, row, [](int) { return std::string_view(); });
 }
 
 std::string DocBuilder::flow_doc(const CollectionMember &member, sqlite3_stmt *row) {

@@ -68,7 +68,7 @@ std::string vtab_schema(const TableColumns &t) {
   std::string sql = "CREATE TABLE x(";
   for (size_t c = 0; c < t.count; ++c)
     if (is_visible(t.defs[c])) sql += std::string(t.defs[c].name) + " " + t.defs[c].sql_type + ", ";
-  return sql + "capture HIDDEN, query HIDDEN, filter HIDDEN, doc HIDDEN)";
+  return sql + "capture HIDDEN, query HIDDEN, filter HIDDEN, doc HIDDEN, docref HIDDEN)";
 }
 
 }  // namespace xtractr

@@ -119,7 +119,7 @@ std::string index_table_schema(const TableColumns &t);
 std::string index_insert_sql(const TableColumns &t);
 // SELECT <stored columns> FROM <table> (no WHERE).
 std::string index_select_sql(const TableColumns &t);
-// CREATE TABLE x(<visible columns>, capture HIDDEN, query HIDDEN, filter HIDDEN, doc HIDDEN).
+// CREATE TABLE x(<visible columns>, capture HIDDEN, query HIDDEN, filter HIDDEN, doc HIDDEN, docref HIDDEN).
 std::string vtab_schema(const TableColumns &t);
 
 }  // namespace xtractr

@@ -2,6 +2,7 @@
 #include "udf/doc_object.h"
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "core/json_lookup.h"
@@ -29,14 +30,45 @@ bool property_name(v8::Isolate *isolate, v8::Local<v8::Name> property, std::stri
   return true;
 }
 
-// The raw JSON of member `name`.
-std::optional<std::string_view> lookup(std::string_view json, std::string_view name) {
+// Throws `message` as a JavaScript Error.
+void throw_error(v8::Isolate *isolate, const char *message, size_t size) {
+  v8::Local<v8::String> text;
+  if (v8::String::NewFromUtf8(isolate, message, v8::NewStringType::kNormal, int(size)).ToLocal(&text))
+    isolate->ThrowException(v8::Exception::Error(text));
+}
+
+const XtractrDocReader *the_reader = nullptr;
+
+// The raw JSON of `member` of a referenced doc; nullopt when absent, or (with `failed`
+// set and a JavaScript error thrown) when the reader could not read it. The text lasts until
+// the reader's next read.
+std::optional<std::string_view> ref_member(v8::Isolate *isolate, const DocFactory &f, std::string_view member,
+                                           bool &failed) {
+  const char *json;
+  size_t size;
+  const int found =
+      the_reader->member(f.reader_state(), f.ref().data(), f.ref().size(), member.data(), member.size(), &json, &size);
+  if (found < 0) {
+    failed = true;
+    throw_error(isolate, json, size);
+    return std::nullopt;
+  }
+  if (!found) return std::nullopt;
+  return std::string_view(json, size);
+}
+
+// The raw JSON of member `name` of a JSON or referenced doc (pkt.X / flow.X: column X first).
+std::optional<std::string_view> lookup(v8::Isolate *isolate, const DocFactory &f, std::string_view name, bool &failed) {
+  failed = false;
+  auto find = [&](std::string_view member) {
+    return f.ref().empty() ? json_member(f.json(), member) : ref_member(isolate, f, member, failed);
+  };
   std::string_view column = column_name(name);
   if (column.size() != name.size()) {
-    auto member = json_member(json, column);
-    if (member) return member;
+    auto raw = find(column);
+    if (raw || failed) return raw;
   }
-  return json_member(json, name);
+  return find(name);
 }
 
 // A column value of a row doc (no exceptions: this runs inside V8 callbacks).
@@ -76,7 +108,7 @@ bool read(DocFactory &f, v8::Isolate *isolate, std::string_view name, v8::Local<
     failed = !column_to_js(isolate, sqlite3_column_value(f.row(), col)).ToLocal(&out);
     return !failed;
   }
-  auto raw = lookup(f.json(), name);
+  auto raw = lookup(isolate, f, name, failed);
   if (!raw) return false;
   failed = !json_to_js(isolate, isolate->GetCurrentContext(), *raw).ToLocal(&out);
   return !failed;
@@ -117,7 +149,9 @@ void doc_query(v8::Local<v8::Name> property, const v8::PropertyCallbackInfo<v8::
   std::string name;
   if (!property_name(isolate, property, name) || prototype_name(name)) return;
   if (!f.current(info.Holder())) return;
-  bool present = f.row_mode() ? f.column(name) >= 0 : lookup(f.json(), name).has_value();
+  bool failed = false;
+  bool present = f.row_mode() ? f.column(name) >= 0 : lookup(isolate, f, name, failed).has_value();
+  if (failed) return;
   if (f.row_mode() && !present) return f.miss(name);
   if (present) info.GetReturnValue().Set(v8::Integer::New(isolate, v8::ReadOnly));
 }
@@ -127,6 +161,15 @@ v8::MaybeLocal<v8::Value> whole(DocFactory &f, v8::Isolate *isolate) {
   if (f.row_mode()) {
     f.miss("");
     return {};
+  }
+  if (!f.ref().empty()) {
+    const char *json;
+    size_t size;
+    if (the_reader->whole(f.reader_state(), f.ref().data(), f.ref().size(), &json, &size) < 0) {
+      throw_error(isolate, json, size);
+      return {};
+    }
+    return json_to_js(isolate, isolate->GetCurrentContext(), std::string_view(json, size));
   }
   return json_to_js(isolate, isolate->GetCurrentContext(), f.json());
 }
@@ -165,8 +208,11 @@ void doc_values(const v8::FunctionCallbackInfo<v8::Value> &info) {
     if (callback->Call(ctx, v8::Undefined(isolate), 1, argv).IsEmpty()) return;  // exception propagates
     return;
   }
-  auto raw = lookup(f.json(), name);
+  bool failed;
+  auto raw = lookup(isolate, f, name, failed);
   if (!raw) return;
+  std::string copy;  // a referenced doc's text lasts until its next read: the callback may read
+  if (!f.ref().empty()) raw = copy.assign(*raw);
   std::vector<std::string_view> elements = json_elements(*raw);
   for (std::string_view element : elements) {
     v8::Local<v8::Value> value;
@@ -248,17 +294,34 @@ DocFactory::DocFactory(v8::Isolate *isolate, v8::Local<v8::Context> context) : i
   constructor_.Reset(isolate, cls->GetFunction(context).ToLocalChecked());
 }
 
-DocFactory::~DocFactory() = default;
+DocFactory::~DocFactory() {
+  if (reader_state_) the_reader->close(reader_state_);
+}
+
+void set_doc_reader(const XtractrDocReader *reader) { the_reader = reader; }
 
 v8::Local<v8::Function> DocFactory::constructor() { return constructor_.Get(isolate_); }
 
 v8::MaybeLocal<v8::Object> DocFactory::make(std::string_view json) {
   json_ = json;
+  ref_ = {};
   row_ = nullptr;
   ++generation_;
   v8::Local<v8::Object> doc;
   if (!constructor()->NewInstance(isolate_->GetCurrentContext()).ToLocal(&doc)) return {};
   doc->SetInternalField(0, v8::Integer::NewFromUnsigned(isolate_, generation_));
+  return doc;
+}
+
+v8::MaybeLocal<v8::Object> DocFactory::make_ref(std::string_view ref) {
+  if (!reader_state_ && the_reader) reader_state_ = the_reader->open();
+  if (!reader_state_) {
+    isolate_->ThrowException(v8::Exception::Error(
+        v8::String::NewFromUtf8Literal(isolate_, "docref: no reader of docrefs in this runtime (out of memory?)")));
+    return {};
+  }
+  v8::MaybeLocal<v8::Object> doc = make(std::string_view("{}"));
+  ref_ = ref;
   return doc;
 }
 
@@ -285,6 +348,7 @@ void DocFactory::remember(v8::Local<v8::Name> property, int column) {
 
 void DocFactory::release() {
   json_ = {};
+  ref_ = {};
   row_ = nullptr;
   ++generation_;
 }

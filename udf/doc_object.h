@@ -15,6 +15,10 @@
 // for one map call; every object records the generation it was made in, and reading an
 // object after its call is a JavaScript error instead of a dangling read.
 //
+// Referenced docs: a doc can also be a `docref` of packets()/flows() (core/doc_ref.h): each
+// member read asks the extension's reader for just that member's JSON, so no doc JSON is
+// built at all.
+//
 // Row docs: a doc can also be read straight from the columns of a statement row (no JSON
 // built at all). A row doc knows only those names; reading any other (or the whole doc)
 // marks the factory `missed` and throws, and the caller starts again with JSON docs
@@ -28,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/doc_ref.h"
 #include "core/sqlite_api.h"
 
 namespace xtractr {
@@ -39,6 +44,9 @@ class DocFactory {
 
   // A doc object over `json`, readable until the next make() or release().
   v8::MaybeLocal<v8::Object> make(std::string_view json);
+  // A doc object over a docref (a BLOB that looks_like_doc_ref), readable until the next
+  // make*() or release(); empty, with a JavaScript error thrown, when there is no reader.
+  v8::MaybeLocal<v8::Object> make_ref(std::string_view ref);
   // A doc object over the current row of `row`, whose column i is named names[i].
   v8::MaybeLocal<v8::Object> make_row(sqlite3_stmt *row, const std::vector<std::string> *names);
   // Whether a row doc was asked for something its row lacks (until reset_missed()), and
@@ -57,6 +65,8 @@ class DocFactory {
   bool current(v8::Local<v8::Object> doc) const;
   bool row_mode() const { return row_ != nullptr; }
   std::string_view json() const { return json_; }
+  std::string_view ref() const { return ref_; }
+  void *reader_state() const { return reader_state_; }
   sqlite3_stmt *row() const { return row_; }
   int column(std::string_view name) const;  // -1 if the row has no such column
   // The column of a property name already seen in this row layout (names are internalized
@@ -69,6 +79,8 @@ class DocFactory {
   v8::Isolate *isolate_;
   v8::Global<v8::Function> constructor_;
   std::string_view json_;
+  std::string_view ref_;          // the docref, when the doc is one
+  void *reader_state_ = nullptr;  // the doc reader's, opened on the first docref
   sqlite3_stmt *row_ = nullptr;
   const std::vector<std::string> *names_ = nullptr;
   size_t layout_size_ = 0;
@@ -77,6 +89,9 @@ class DocFactory {
   std::string missed_name_;
   uint32_t generation_ = 0;
 };
+
+// The reader of docrefs (from xtractr.so, through js_module.h); nullptr until set.
+void set_doc_reader(const XtractrDocReader *reader);
 
 // The column a doc member name stands for: `pkt.X` and `flow.X` name the column X.
 std::string_view column_name(std::string_view name);

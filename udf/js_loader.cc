@@ -41,6 +41,9 @@ namespace {
 
 // ---- the runtime library ----
 
+// How the runtime reads docrefs: the extension's reader (index/doc_ref.h), set before any call.
+const XtractrDocReader *js_doc_reader = nullptr;
+
 // xtractr-v8.so beside the library this code is linked into (xtractr.so), symlinks resolved.
 std::string runtime_path() {
   std::string folder = library_folder(reinterpret_cast<const void *>(&runtime_path));
@@ -60,7 +63,7 @@ const XtractrJsModule &js_module() {
   void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND | RTLD_NODELETE);
   if (!library) throw UserError(std::string("JavaScript is unavailable: ") + dlerror());
   auto entry = reinterpret_cast<XtractrJsEntry>(dlsym(library, XTRACTR_JS_ENTRY));
-  const XtractrJsModule *module = entry ? entry(sqlite3_api, XTRACTR_JS_ABI) : nullptr;
+  const XtractrJsModule *module = entry ? entry(sqlite3_api, XTRACTR_JS_ABI, js_doc_reader) : nullptr;
   if (!module) throw UserError("JavaScript is unavailable: " + path + " is not the runtime of this xtractr.so");
   loaded.store(module, std::memory_order_release);
   return *module;
@@ -281,5 +284,7 @@ std::string v8_version() {
     return "";
   }
 }
+
+void set_js_doc_reader(const XtractrDocReader *reader) { js_doc_reader = reader; }
 
 }  // namespace xtractr

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "core/sql_error.h"
+#include "udf/doc_object.h"
 #include "udf/js_runtime.h"
 #include "udf/js_sql.h"
 
@@ -104,8 +105,9 @@ const XtractrJsModule kModule = {
 }  // namespace xtractr
 
 extern "C" __attribute__((visibility("default"))) const XtractrJsModule *xtractr_js_module(
-    const sqlite3_api_routines *api, int abi) {
+    const sqlite3_api_routines *api, int abi, const XtractrDocReader *docs) {
   if (abi != XTRACTR_JS_ABI) return nullptr;
   sqlite3_api = api;
+  xtractr::set_doc_reader(docs);
   return &xtractr::kModule;
 }

@@ -3,7 +3,7 @@
 // Usage (C++): xtractr.so's side is js_loader.cc; xtractr-v8.so's is js_module.cc:
 //   void *so = dlopen(".../xtractr-v8.so", RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
 //   auto entry = reinterpret_cast<XtractrJsEntry>(dlsym(so, XTRACTR_JS_ENTRY));
-//   const XtractrJsModule *js = entry(sqlite3_api, XTRACTR_JS_ABI);   // nullptr: another build
+//   const XtractrJsModule *js = entry(sqlite3_api, XTRACTR_JS_ABI, docs);   // nullptr: another build
 //   js->js_config(connection, ctx, argc, argv);
 //
 // How it works: V8 comes from Debian's libnode (Node 18). Linked into xtractr.so, libnode's
@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include "core/doc_ref.h"
 #include "core/sqlite_api.h"
 
 extern "C" {
@@ -62,7 +63,8 @@ struct XtractrJsModule {
   const char *(*v8_version)(void);
 };
 
-// xtractr-v8.so's one exported function: its module, using `api` for every SQLite call;
-// nullptr when `abi` is not its XTRACTR_JS_ABI.
-typedef const XtractrJsModule *(*XtractrJsEntry)(const sqlite3_api_routines *api, int abi);
+// xtractr-v8.so's one exported function: its module, using `api` for every SQLite call and
+// `docs` to read docrefs (core/doc_ref.h); nullptr when `abi` is not its XTRACTR_JS_ABI.
+typedef const XtractrJsModule *(*XtractrJsEntry)(const sqlite3_api_routines *api, int abi,
+                                                 const XtractrDocReader *docs);
 }

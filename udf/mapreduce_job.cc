@@ -7,6 +7,13 @@ namespace xtractr {
 
 namespace {
 
+// The docref a value is (core/doc_ref.h), or empty.
+std::string_view doc_ref(sqlite3_value *value) {
+  if (sqlite3_value_type(value) != SQLITE_BLOB) return {};
+  std::string_view blob(static_cast<const char *>(sqlite3_value_blob(value)), size_t(sqlite3_value_bytes(value)));
+  return looks_like_doc_ref(blob.data(), blob.size()) ? blob : std::string_view();
+}
+
 v8::Local<v8::Value> get(JsEngine &engine, v8::Local<v8::Object> object, const char *name) {
   v8::Local<v8::Context> ctx = engine.context();
   return engine.call("xtractr mapreduce.js", [&] { return object->Get(ctx, js_string(engine.isolate(), name)); });
@@ -91,7 +98,8 @@ void MapReduceJob::feed(v8::Local<v8::Value> doc) {
   engine_->call("map function", [&] { return feed->Call(ctx, job, 1, &doc); });
 }
 
-void MapReduceJob::feed_json(std::string_view json) {
+template <typename Make>
+void MapReduceJob::feed_doc(Make &&make) {
   v8::HandleScope handles(engine_->isolate());
   DocFactory &docs = engine_->docs();
   struct Release {
@@ -99,8 +107,12 @@ void MapReduceJob::feed_json(std::string_view json) {
     ~Release() { docs.release(); }
   } release{docs};
   v8::Local<v8::Object> doc;
-  if (!docs.make(json).ToLocal(&doc)) throw UserError("cannot make a JavaScript document (out of memory?)");
+  if (!make(docs).ToLocal(&doc)) throw UserError("cannot make a JavaScript document (out of memory?)");
   feed(doc);
+}
+
+void MapReduceJob::feed_json(std::string_view json) {
+  feed_doc([&](DocFactory &docs) { return docs.make(json); });
 }
 
 namespace {
@@ -110,7 +122,7 @@ struct RowFeed {
   JsEngine *engine;
   sqlite3 *db;
   sqlite3_stmt *rows;
-  const std::vector<std::string> *names;  // row docs; nullptr: column 0 is the doc's JSON
+  const std::vector<std::string> *names;  // row docs; nullptr: column 0 is the doc's JSON or a docref
   std::string sql_error;
   bool sql_interrupted = false;
 };
@@ -136,6 +148,8 @@ void next_doc(const v8::FunctionCallbackInfo<v8::Value> &info) {
     v8::Local<v8::Object> doc;
     if (feed.names) {
       if (!docs.make_row(feed.rows, feed.names).ToLocal(&doc)) return;
+    } else if (std::string_view ref = doc_ref(sqlite3_column_value(feed.rows, 0)); !ref.empty()) {
+      if (!docs.make_ref(ref).ToLocal(&doc)) return;
     } else {
       const char *text = reinterpret_cast<const char *>(sqlite3_column_text(feed.rows, 0));
       if (!text) continue;
@@ -176,6 +190,8 @@ void MapReduceJob::drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std:
 }
 
 void MapReduceJob::feed_value(sqlite3_value *value) {
+  if (std::string_view ref = doc_ref(value); !ref.empty())
+    return feed_doc([&](DocFactory &docs) { return docs.make_ref(ref); });
   if (sqlite3_value_type(value) == SQLITE_TEXT) {
     const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
     std::string_view json(text ? text : "", size_t(sqlite3_value_bytes(value)));

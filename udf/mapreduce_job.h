@@ -45,11 +45,11 @@ class MapReduceJob {
   ~MapReduceJob();  // must run with the engine's isolate locked (inside a JsScope)
 
   void feed_json(std::string_view json);  // a document's JSON text, borrowed for the call
-  void feed_value(sqlite3_value *value);  // any SQL value; JSON objects become lazy docs
+  void feed_value(sqlite3_value *value);  // any SQL value; JSON objects and docrefs become lazy docs
   // Every remaining row of `rows` (a statement on `db`), in one JavaScript loop: row docs whose
   // members are the columns (names[i] = column i; NeedWholeDocs if the map reads anything
-  // else), or, without names, column 0 as the doc's JSON. SQL time is not counted against the
-  // time limit.
+  // else), or, without names, column 0 as the doc's JSON or docref (core/doc_ref.h). SQL time
+  // is not counted against the time limit.
   void drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std::string> *names);
 
   std::string object_json();
@@ -58,6 +58,8 @@ class MapReduceJob {
  private:
   MapReduceJob(JsEngine &engine, v8::Local<v8::Object> job);
   void feed(v8::Local<v8::Value> doc);
+  template <typename Make>
+  void feed_doc(Make &&make);  // a Doc made by make(DocFactory &), for one map call
 
   JsEngine *engine_;
   v8::Global<v8::Object> job_;

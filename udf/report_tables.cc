@@ -21,7 +21,8 @@
 ** flow.* columns) through SQL on the same connection and feeds each row to the map function
 ** as a lazy doc object (doc_object.h) over the columns the map reads (learnt by starting
 ** again when it reads a new one); if the map reads anything else (a Wireshark field, the
-** whole doc), the job starts again over `SELECT doc FROM ...`, the docs' JSON text. The loop
+** whole doc), the job starts again over `SELECT docref FROM ...` (core/doc_ref.h): each field
+** the map reads is decoded from its column of the frame's block, no doc JSON built. The loop
 ** over the rows runs in JavaScript (MapReduceJob::drain). It keeps the reduced rows: sorted
 ** by value, largest first (time series by time). The whole run (each xFilter) is a statement
 ** of its own to the JavaScript runtime: a fresh context and one time budget (js_engine.h).
@@ -51,7 +52,7 @@ using Arguments = ReportArguments;
 // Feeds every doc of the capture (matching the query) to the job made by `make_job`. First
 // from the columns alone, selecting only those the map reads: a read of a column not yet
 // selected starts the job again with it (after one doc, typically); a read of anything else
-// (a Wireshark field, the whole doc) starts it again over the docs' JSON.
+// (a Wireshark field, the whole doc) starts it again over docrefs.
 template <typename MakeJob>
 Rows run_job(JsRuntime &runtime, const char *function, const std::string &capture, const std::string &query, bool flows,
              MakeJob &&make_job) {
@@ -84,7 +85,7 @@ Rows run_job(JsRuntime &runtime, const char *function, const std::string &captur
     }
   }
   MapReduceJob job = make_job(*engine);
-  Statement docs(runtime.db(), "SELECT doc" + from, function);
+  Statement docs(runtime.db(), "SELECT docref" + from, function);
   docs.bind(1, capture);
   docs.bind(2, query);
   job.drain(runtime.db(), docs.get(), nullptr);

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "core/doc_ref.h"
 #include "core/function_registry.h"
 
 namespace xtractr {
@@ -16,6 +17,10 @@ namespace xtractr {
 // For the extension's registration list: everything above, registered per connection (the
 // functions and tables share the connection's JavaScript state).
 extern const SqlExports udf_sql;
+
+// How the JavaScript runtime reads docrefs (index/doc_ref.h's reader; set by the extension's
+// entry point, before the runtime is loaded).
+void set_js_doc_reader(const XtractrDocReader *reader);
 
 // V8's version, e.g. "10.2.154.26-node.36" (loads the runtime); empty when it cannot be loaded.
 std::string v8_version();
