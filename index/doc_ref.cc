@@ -82,8 +82,9 @@ int64_t DocRefReader::select(std::string_view ref) {
 
 sqlite3_stmt *DocRefReader::row(int64_t local_id) {
   if (row_id_ == local_id) return rows_.get();
-  if (!rows_) rows_ = Statement(member_.index->db(), index_select_sql(flows_ ? flow_columns() : packet_columns()) +
-                                                         " WHERE id = ?1");
+  if (!rows_)
+    rows_ =
+        Statement(member_.index->db(), index_select_sql(flows_ ? flow_columns() : packet_columns()) + " WHERE id = ?1");
   rows_.reset();
   rows_.bind(1, local_id);
   row_id_ = -1;
