@@ -4,7 +4,9 @@
 // How it works: xFilter decodes the plan (scan_plan.h), opens the collection (indexing any
 // file that has no valid index yet), and prepares, file by file, one statement over the
 // index with the pushed-down id/flow/time bounds translated to that file's local numbers.
-// Columns read straight from that statement; `doc` is built only when asked for.
+// Columns read straight from that statement; `doc` is built only when asked for. A search
+// whose rows need nothing but their id (`SELECT count(*)`, `SELECT id`) reads no statement:
+// its rows are the ids the search found (kPlanIdsOnly).
 #include "extension/capture_tables.h"
 
 #include <algorithm>
@@ -41,12 +43,19 @@ struct IndexCursor : TableCursor {
   std::shared_ptr<const CompiledSearch> search;
   std::vector<int64_t> ids;
   size_t next_id = 0;
-  bool dense = false;  // many ids close together: one range scan that skips the others
+  bool dense = false;     // many ids close together: one range scan that skips the others
+  bool ids_only = false;  // kPlanIdsOnly with a search: the rows are the ids, no statement
+  int64_t current_id() const { return ids[next_id - 1]; }
 };
 
 // Steps to the next row whose id is a search id; false when none is left. Sparse ids are looked
 // up one by one (`WHERE id = ?1`); dense ones are read by one range scan, skipping the others.
 bool step_search(IndexCursor &c) {
+  if (c.ids_only) {
+    if (c.next_id >= c.ids.size()) return false;
+    ++c.next_id;  // current_id()
+    return true;
+  }
   if (c.dense) {
     while (c.next_id < c.ids.size() && c.rows.step()) {
       int64_t id = c.rows.integer(0);
@@ -88,6 +97,10 @@ void start_member(IndexCursor &c) {
       c.ids.erase(std::upper_bound(c.ids.begin(), c.ids.end(), hi), c.ids.end());
       c.next_id = 0;
       if (c.ids.empty()) continue;
+      if (c.ids_only) {
+        c.eof_ = !step_search(c);
+        return;
+      }
       c.dense = c.ids.size() * 8 >= size_t(c.ids.back() - c.ids.front() + 1);
       if (c.dense) {
         lo = c.ids.front();
@@ -131,6 +144,7 @@ void IndexCursor::filter(const TableCall &call) {
   if (!args.capture)
     throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng')");
   search = compile_search(args.query, args.filter);  // syntax errors before any indexing
+  ids_only = search && (call.plan_number & kPlanIdsOnly);
   collection = open_collection(*args.capture);
   if (!args.empty) start_member(*this);
 }
@@ -143,6 +157,10 @@ void IndexCursor::next() {
 
 void IndexCursor::column(sqlite3_context *ctx, int column) {
   IndexCursor &c = *this;
+  if (c.ids_only) {  // only the id is read (kPlanIdsOnly); the arguments are echoed by table_function.cc
+    if (column == c.spec->id_column) sqlite3_result_int64(ctx, rowid());
+    return;
+  }
   {
     const CollectionMember &m = c.collection.members[c.member];
     const ColumnSpec &spec = c.spec->columns.at(size_t(column));
@@ -191,7 +209,8 @@ void IndexCursor::column(sqlite3_context *ctx, int column) {
 
 int64_t IndexCursor::rowid() const {
   const CollectionMember &m = collection.members[member];
-  return (spec->rows_are_flows ? m.flow_base : m.id_base) + sqlite3_column_int64(rows.get(), 0);
+  return (spec->rows_are_flows ? m.flow_base : m.id_base) +
+         (ids_only ? current_id() : sqlite3_column_int64(rows.get(), 0));
 }
 
 class CaptureFunction : public TableFunction {

@@ -52,8 +52,13 @@ void scan_cost(sqlite3_index_info *info, const std::string &plan, const ScanColu
   }
   if (info->nOrderBy == 1 && info->aOrderBy[0].iColumn == columns.id && !info->aOrderBy[0].desc) {
     info->orderByConsumed = 1;
-    info->idxNum = 1;
+    info->idxNum |= kPlanOrdered;
   }
+  // a search's rows are its ids; the flow and time bounds are applied by the statement over
+  // index.db: not without it
+  sqlite3_uint64 ids_and_arguments = sqlite3_uint64(1) << columns.id | sqlite3_uint64(1) << columns.capture |
+                                     sqlite3_uint64(1) << columns.query | sqlite3_uint64(1) << columns.filter;
+  if ((info->colUsed & ~ids_and_arguments) == 0 && has("qf") && !has("FtT")) info->idxNum |= kPlanIdsOnly;
 }
 
 namespace {

@@ -18,7 +18,9 @@
 //    t   | time > ? or time >= ?  | (packets) lower bound on time, by index; SQLite re-checks
 //    T   | time < ? or time <= ?  | (packets) upper bound on time, by index; SQLite re-checks
 //
-// idxNum is 1 when the rows come out in id order and ORDER BY id was consumed.
+// idxNum bit 1 (kPlanOrdered): the rows come out in id order and ORDER BY id was consumed;
+// bit 2 (kPlanIdsOnly): no column but the id and the arguments is read (colUsed), so a search's
+// rows are its ids alone — `SELECT count(*)`, `SELECT id` — and no row of index.db is read.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,9 @@
 #include "core/table_function.h"
 
 namespace xtractr {
+
+constexpr int kPlanOrdered = 1;
+constexpr int kPlanIdsOnly = 2;
 
 struct ScanColumns {
   int id, capture, query, filter;

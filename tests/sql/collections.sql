@@ -44,3 +44,10 @@ SELECT json_array_length(x, '$.files') AS files,
 -- index directories beside the captures are never read as captures, and no lock file stays
 .shell ls coll | sed 's/^/listing: /'
 SELECT count(DISTINCT pcap) AS "files after indexing" FROM packets('coll');
+-- a search whose rows need only their id (count(*), SELECT id, rowid) reads no row of index.db:
+-- the same ids, continued from file to file, as when a column is read
+SELECT (SELECT group_concat(id) FROM packets('coll', 'ip:*')) = (SELECT group_concat(id) FROM (SELECT id, src FROM packets('coll', 'ip:*'))) AS "ids alone",
+       (SELECT count(*) FROM packets('coll', NULL, 'icmp || dns')) = (SELECT count(src) FROM packets('coll', NULL, 'icmp || dns')) AS "count alone",
+       (SELECT group_concat(rowid) FROM packets('coll', 'ip:*') WHERE id > 20) = (SELECT group_concat(id) FROM (SELECT id, src FROM packets('coll', 'ip:*') WHERE id > 20)) AS "rowid alone",
+       (SELECT group_concat(id) FROM flows('coll', 'ip:*')) = (SELECT group_concat(id) FROM (SELECT id, src FROM flows('coll', 'ip:*'))) AS "flow ids alone",
+       (SELECT count(*) FROM packets('coll', 'ip:*')) AS "ip frames";
