@@ -72,6 +72,19 @@ class Statement {
       throw std::runtime_error(message);
     }
   }
+  // The first statement of `script` (a script of several, as sqlite3_exec runs them); `script`
+  // is left at the rest. Throws when it does not compile; an empty Statement when only
+  // whitespace and comments were left.
+  static Statement next_of(sqlite3 *db, std::string_view &script, std::string context) {
+    Statement s;
+    s.db_ = db;
+    s.context_ = std::move(context);
+    const char *tail = nullptr;
+    if (sqlite3_prepare_v2(db, script.data(), int(script.size()), &s.stmt_, &tail) != SQLITE_OK)
+      throw std::runtime_error(s.worded(sqlite3_errmsg(db)));
+    script.remove_prefix(tail ? size_t(tail - script.data()) : script.size());
+    return s;
+  }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(Statement &&o) noexcept
       : db_(o.db_), context_(std::move(o.context_)), stmt_(std::exchange(o.stmt_, nullptr)) {}

@@ -20,6 +20,7 @@
 #include "core/sql_error.h"
 #include "extension/capture_tables.h"
 #include "extension/extension_sql.h"
+#include "extension/nuggets.h"
 #include "extract/extract_sql.h"
 #include "index/doc_ref.h"
 #include "search/search_sql.h"
@@ -31,7 +32,7 @@ namespace xtractr {
 
 namespace {
 const FunctionSpec *const kFunctions[] = {field_functions, index_functions, version_functions, nullptr};
-const TableFunctionGetter kTables[] = {packets_table, flows_table, help_table, nullptr};
+const TableFunctionGetter kTables[] = {packets_table, flows_table, help_table, nuggets_table, nugget_table, nullptr};
 }  // namespace
 
 const SqlExports extension_sql = {"extension", kFunctions, kTables, nullptr};

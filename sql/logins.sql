@@ -2,16 +2,16 @@
 -- and passwords, in the order they were sent.
 --
 -- Usage:
---   sqlite3 -cmd '.load ./build/xtractr' -cmd ".parameter set @capture day1.pcapng" < sql/logins.sql
+--   sqlite3 -header -cmd '.load ./build/xtractr' -cmd ".parameter set @capture day1.pcapng" < sql/logins.sql
+--   SELECT section, result FROM xtractr_nugget('logins', 'day1.pcapng');
 --
 -- How it works: the search finds the frames with credential fields Wireshark decodes. FTP and
 -- POP send USER and PASS in separate commands: a PASS is paired with the last USER before it
 -- in the same flow; SMTP AUTH LOGIN likewise (smtp.auth.username, then .password); IMAP
 -- LOGIN and HTTP Basic (http.authbasic = "user:password") carry both at once.
-.headers on
 
-DROP TABLE IF EXISTS temp.login_messages;
-CREATE TEMP TABLE login_messages AS
+SELECT NULL AS "## logins";
+WITH login_messages AS MATERIALIZED (
   SELECT * FROM (
     SELECT id, flow, src, dst,
            upper(field(doc, 'ftp.request.command')) AS ftp_command, field(doc, 'ftp.request.arg') AS ftp_arg,
@@ -21,9 +21,7 @@ CREATE TEMP TABLE login_messages AS
            field(doc, 'http.authbasic') AS http_basic
       FROM packets(@capture, 'ftp.request.command:* || pop.request.command:* || imap.request.username:* || smtp.auth.username:* || smtp.auth.password:* || http.authbasic:*'))
    WHERE ftp_command IN ('USER', 'PASS') OR pop_command IN ('USER', 'PASS') OR imap_user IS NOT NULL
-      OR smtp_user IS NOT NULL OR smtp_password IS NOT NULL OR http_basic IS NOT NULL;
-
-.print '## logins'
+      OR smtp_user IS NOT NULL OR smtp_password IS NOT NULL OR http_basic IS NOT NULL)
 SELECT protocol, client, server, user, password, frame FROM (
   SELECT 'FTP' AS protocol, p.src AS client, p.dst AS server,
          (SELECT u.ftp_arg FROM login_messages u WHERE u.flow = p.flow AND u.id < p.id AND u.ftp_command = 'USER'
@@ -46,5 +44,3 @@ SELECT protocol, client, server, user, password, frame FROM (
          substr(http_basic, instr(http_basic, ':') + 1), id
     FROM login_messages WHERE http_basic IS NOT NULL
 ) ORDER BY frame;
-
-DROP TABLE temp.login_messages;

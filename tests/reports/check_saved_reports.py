@@ -52,10 +52,11 @@ def endpoints(capture, kind):
 
 
 def run_report(args, name, capture):
-    """Our report's sections: title -> rows (header first), from the sqlite3 shell in CSV mode."""
+    """Our report's sections: title -> rows (header first), from the sqlite3 shell in CSV mode
+    (each title's NULL row is an empty line)."""
     sql = os.path.join(args.sql, name + '.sql')
     with open(sql) as script:
-        proc = subprocess.run(['sqlite3', '-cmd', '.load ' + args.extension, '-cmd', '.mode csv',
+        proc = subprocess.run(['sqlite3', '-header', '-cmd', '.load ' + args.extension, '-cmd', '.mode csv',
                                '-cmd', '.parameter set @capture ' + "'" + capture + "'", ':memory:'],
                               stdin=script, env=dict(ENV, XTRACTR_INDEX_DIR=os.path.join(args.work, 'idx')),
                               capture_output=True, text=True, timeout=900)
@@ -63,8 +64,9 @@ def run_report(args, name, capture):
         raise RuntimeError('%s on %s failed: %s' % (name, capture, proc.stderr.strip()))
     sections, current = {}, None
     for line in proc.stdout.split('\n'):
-        if line.startswith('## '):
-            current = sections.setdefault(line[3:].strip(), [])
+        title = line.strip().strip('"')  # a section title: a column named "## TITLE" (quoted in CSV)
+        if title.startswith('## '):
+            current = sections.setdefault(title[3:].strip(), [])
         elif line and current is not None:
             current.append(line)
     return {title: list(csv.reader(io.StringIO('\n'.join(lines)))) for title, lines in sections.items()}

@@ -62,7 +62,7 @@ if [ "${XTRACTR_SQL_HOST:-sqlite3}" = node ]; then
 fi
 
 status=0
-(cd "$work/data" && env -u XTRACTR_INDEX_DIR -u XTRACTR_CACHE_DIR -u XDG_CACHE_HOME \
+(cd "$work/data" && env -u XTRACTR_INDEX_DIR -u XTRACTR_CACHE_DIR -u XDG_CACHE_HOME -u XDG_CONFIG_HOME -u XTRACTR_NUGGETS \
    "${env_args[@]}" "${run_as[@]}" "${host[@]}" -bail -cmd ".load ${extension%.so}" :memory: \
    < "$test_sql" > "$work/stdout" 2> "$work/stderr") || status=$?
 

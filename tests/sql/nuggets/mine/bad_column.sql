@@ -1,0 +1,2 @@
+-- bad_column
+SELECT nope FROM packets(@capture);

@@ -1,0 +1,2 @@
+-- syntax_error
+SELEC 1;

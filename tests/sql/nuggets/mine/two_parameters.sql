@@ -1,0 +1,2 @@
+-- two_parameters
+SELECT count(*) FROM packets(@capture) WHERE id > :first;
