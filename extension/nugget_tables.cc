@@ -22,6 +22,7 @@
 ** connection during xFilter (run_nugget), so they see its temp tables and attached
 ** databases like any statement the caller runs, and keeps the result rows for the scan.
 */
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,19 +75,24 @@ class NuggetsFunction : public TableFunction {
 
 constexpr TableArgument kNuggetArguments[] = {
     {"nugget", 'n', "xtractr_nugget(): name a nugget, e.g. SELECT * FROM xtractr_nugget('port_scans', 'day1.pcapng')"},
-    {"capture", 'c', "xtractr_nugget(): name a capture, e.g. SELECT * FROM xtractr_nugget('port_scans', 'day1.pcapng')"}};
+    {"capture", 'c',
+     "xtractr_nugget(): name a capture, e.g. SELECT * FROM xtractr_nugget('port_scans', 'day1.pcapng')"}};
 
 // A name, or the path of a nugget file (a '/' in it, or .sql at its end: no name has either).
 Nugget find_nugget(const std::string &name) {
   if (name.find('/') != std::string::npos || (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0))
     return nugget_file(name);
   std::vector<Nugget> nuggets = load_nuggets();
-  std::string names;
+  std::string near;  // names that hold the one given, or that it holds
   for (Nugget &n : nuggets) {
     if (nugget_name_matches(name, n.name)) return std::move(n);
-    names += (names.empty() ? "" : ", ") + n.name;
+    std::string given = name, known = n.name;
+    std::replace(given.begin(), given.end(), '-', '_');
+    if (!given.empty() && (known.find(given) != std::string::npos || given.find(known) != std::string::npos))
+      near += (near.empty() ? "'" : ", '") + n.name + "'";
   }
-  throw UserError("xtractr_nugget(): no nugget named '" + name + "' (there are: " + names + ")");
+  throw UserError("xtractr_nugget(): no nugget named '" + name + "' (" +
+                  (near.empty() ? "SELECT name FROM xtractr_nuggets lists them" : "did you mean " + near + "?") + ")");
 }
 
 class NuggetCursor : public TableCursor {

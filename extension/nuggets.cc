@@ -95,7 +95,8 @@ void append_json_value(std::string &out, sqlite3_stmt *stmt, int column) {
     }
     default: {
       const unsigned char *t = sqlite3_column_text(stmt, column);
-      json_append_string(out, std::string_view(reinterpret_cast<const char *>(t), size_t(sqlite3_column_bytes(stmt, column))));
+      json_append_string(
+          out, std::string_view(reinterpret_cast<const char *>(t), size_t(sqlite3_column_bytes(stmt, column))));
     }
   }
 }
@@ -198,7 +199,8 @@ std::vector<Nugget> load_nuggets() {
 
 Nugget nugget_file(const std::string &path) {
   std::string file = path.substr(path.rfind('/') + 1);  // npos + 1 = 0
-  std::string name = file.size() > 4 && file.compare(file.size() - 4, 4, ".sql") == 0 ? file.substr(0, file.size() - 4) : file;
+  std::string name =
+      file.size() > 4 && file.compare(file.size() - 4, 4, ".sql") == 0 ? file.substr(0, file.size() - 4) : file;
   std::string text = read_nugget_file(path);
   return {name, nugget_description(name, text), text, path};
 }
@@ -227,8 +229,9 @@ std::vector<NuggetRow> run_nugget(sqlite3 *db, const Nugget &nugget, const std::
     if (starts_with(message, "xtractr: ")) message.erase(0, 9);
     if (!starts_with(message, label)) message = label + ": " + message;
     if (message.find("database table is locked") != std::string::npos)
-      message += " (a nugget runs inside the statement that calls it, where SQLite drops no table: "
-                 "share a subquery with WITH ... AS MATERIALIZED instead of a temporary table)";
+      message +=
+          " (a nugget runs inside the statement that calls it, where SQLite drops no table: "
+          "share a subquery with WITH ... AS MATERIALIZED instead of a temporary table)";
     throw UserError(message);
   }
   return rows;

@@ -29,17 +29,23 @@ def readme_block(readme, language):
     return blocks[0]
 
 
-def sections_of_lines(lines, split):
-    """'## TITLE' lines start sections; the other non-empty lines are rows (header first)."""
-    sections, current = [], None
-    for line in lines:
-        title = line.strip().strip('"')
-        if title.startswith('## '):
-            current = (title[3:], [])
-            sections.append(current)
-        elif line.strip() and current is not None:
-            current[1].append(split(line))
-    return [(t, rows[1:]) for t, rows in sections]  # without the header row
+def sections_of_csv(text):
+    """CSV (a header before each statement's rows) -> [(title, rows)]: a one-cell row '## TITLE'
+    starts a section, the next row is its rows' header; before any title, the first row is."""
+    sections, header_next = [], True
+    for row in csv.reader(io.StringIO(text)):
+        if not row or row == ['']:
+            continue  # the NULL row under a title, blank lines
+        if len(row) == 1 and row[0].startswith('## '):
+            sections.append((row[0][3:], []))
+            header_next = True
+        elif header_next:
+            header_next = False
+            if not sections:
+                sections.append((None, []))
+        else:
+            sections[-1][1].append(row)
+    return sections
 
 
 def run(cmd, **kw):
@@ -54,12 +60,11 @@ def shell_sections(args, script, capture):
     with open(script) as sql:
         out = run(['sqlite3', '-header', '-cmd', '.load ' + args.extension, '-cmd', '.mode csv', '-cmd', '.parameter init',
                    '-cmd', "INSERT INTO temp.sqlite_parameters VALUES ('@capture', '%s')" % quoted, ':memory:'], stdin=sql)
-    return sections_of_lines(out.split('\n'), lambda line: next(csv.reader([line])))
+    return sections_of_csv(out)
 
 
 def python_example_sections(example, script, capture):
-    out = run([sys.executable, example, script, capture])
-    return sections_of_lines(out.split('\n'), lambda line: line.split('|'))
+    return sections_of_csv(run([sys.executable, example, script, capture]))
 
 
 def nugget_sections(rows):

@@ -20,6 +20,7 @@ SELECT count(*) AS "overview services rows" FROM xtractr_nugget('overview', 'htt
 SELECT count(DISTINCT service) FROM flows('http_get_simple__zeek.pcap');
 -- errors name the nugget and the capture
 SELECT * FROM xtractr_nugget('no_such_nugget', 'http_get_simple__zeek.pcap');
+SELECT * FROM xtractr_nugget('scans', 'http_get_simple__zeek.pcap');
 SELECT * FROM xtractr_nugget('bad_column', 'http_get_simple__zeek.pcap');
 SELECT * FROM xtractr_nugget('two_parameters', 'http_get_simple__zeek.pcap');
 SELECT * FROM xtractr_nugget('temp_table', 'http_get_simple__zeek.pcap');
