@@ -1,9 +1,9 @@
 -- docref: the hidden `docref` column of packets() and flows() (core/doc_ref.h) reads one member
 -- of a doc without building the doc. Every answer over docref must be the answer over doc: each
--- check compares the two over every member of every doc of the captures in tests/data (the
--- damaged ones aside, and the 4,102 frames of the .gz one, for time) — text, numbers, repeated
--- fields, byte fields sliced from the frame or from reassembled data — and prints how many it
--- compared (at least 1,000: the folder grows) and how many differ (0).
+-- check compares the two over every member of every doc of the .pcap files in tests/data (the
+-- damaged ones aside; not the .gz one, 4,102 frames, nor the pcapngs, for time) — text,
+-- numbers, repeated fields, byte fields sliced from the frame or from reassembled data — and
+-- prints whether it compared at least 1,000 (the folder grows) and how many differ (0).
 .headers on
 -- field() and fields(): every member of every packet doc
 SELECT count(*) >= 1000 AS "compared >= 1000",
@@ -11,11 +11,6 @@ SELECT count(*) >= 1000 AS "compared >= 1000",
        sum(fields(p.docref, j.key) IS NOT fields(p.doc, j.key)) AS "fields() differs",
        sum(typeof(field(p.docref, j.key)) IS NOT typeof(field(p.doc, j.key))) AS "type differs"
   FROM packets('[a-z]*.pcap') AS p, json_each(p.doc) AS j;
-SELECT count(*) >= 1000 AS "compared >= 1000",
-       sum(field(p.docref, j.key) IS NOT field(p.doc, j.key)) AS "field() differs",
-       sum(fields(p.docref, j.key) IS NOT fields(p.doc, j.key)) AS "fields() differs",
-       sum(typeof(field(p.docref, j.key)) IS NOT typeof(field(p.doc, j.key))) AS "type differs"
-  FROM packets('[a-z]*.pcapng*') AS p, json_each(p.doc) AS j;
 -- the same over flows
 SELECT count(*) >= 1000 AS "compared >= 1000",
        sum(field(f.docref, j.key) IS NOT field(f.doc, j.key)) AS "field() differs",
@@ -53,5 +48,6 @@ SELECT count(*) AS maps,
 SELECT typeof(docref) AS "typeof(docref)" FROM packets('http_get_simple__zeek.pcap') LIMIT 1;
 SELECT count(field(r, 'ip.src')) AS "through a sorter"
   FROM (SELECT docref AS r FROM packets('http_get_simple__zeek.pcap') ORDER BY time DESC LIMIT 3);
--- a name that is no field: the error it is over doc (last: the shell stops at an error)
-SELECT field(docref, 'http.hots') FROM packets('http_get_simple__zeek.pcap') LIMIT 1;
+-- a blob shaped like a docref that no packets() made is an error, never another row's answer
+-- (last: the shell stops at an error)
+SELECT field(x'786472310000000000000000000000000000000000000000', 'ip.src');
