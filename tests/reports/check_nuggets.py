@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""check_nuggets.py — each built-in hunt (sql/*.sql, run by name through xtractr_nugget) on a
+corpus capture where it must find something and on one where it must not, its rows compared
+with the same facts from tshark in the same run. One connection and one index folder for all
+(each capture is indexed once). Exit status 1 on any difference, 77 without the corpus.
+
+Usage: check_nuggets.py --extension build/xtractr.so --corpus ../shared/corpus --work /tmp/nuggets
+"""
+import argparse
+import collections
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+ENV = dict(os.environ, WIRESHARK_CONFIG_DIR='/nonexistent', TZ='UTC')
+
+
+def tshark(capture, display_filter, fields, two_pass=False, occurrence='f'):
+    """Rows of tshark -T fields (the first occurrence of each field, or all: '\x1f'-separated)."""
+    cmd = ['tshark', '-n', '-r', capture] + (['-2'] if two_pass else []) + ['-T', 'fields', '-E', 'occurrence=' + occurrence,
+                                                                          '-E', 'aggregator=\x1f']
+    if display_filter:
+        cmd += ['-Y', display_filter]
+    for f in fields:
+        cmd += ['-e', f]
+    out = subprocess.run(cmd, env=ENV, check=True, capture_output=True, text=True).stdout
+    return [line.split('\t') for line in out.split('\n') if line]
+
+
+def credentials(capture):
+    """tshark -z credentials: the packet numbers of its rows."""
+    out = subprocess.run(['tshark', '-n', '-r', capture, '-q', '-z', 'credentials'], env=ENV, check=True,
+                         capture_output=True, text=True).stdout
+    return sorted(int(line.split()[0]) for line in out.split('\n') if line.strip()[:1].isdigit())
+
+
+def unanswered_dns(capture):
+    rows = tshark(capture, 'dns.flags.response==0 && !dns.response_in && !dns.retransmission && !mdns',
+                  ['frame.number', 'dns.qry.name'], two_pass=True)
+    return [[int(r[0]), r[1]] for r in rows]
+
+
+def tls_without_sni(capture):
+    return [[int(r[0])] for r in tshark(capture, 'tls.handshake.type == 1 && !tls.handshake.extensions_server_name',
+                                        ['frame.number'])]
+
+
+def smb_admin_shares(capture):
+    shares = collections.Counter()
+    for r in tshark(capture, '(smb2.cmd == 3 && smb2.flags.response == 0) || (smb.cmd == 0x75 && smb.flags.response == 0)',
+                    ['smb2.tree', 'smb.path'], occurrence='a'):
+        for share in set((r[0] or (r[1] if len(r) > 1 else '')).split('\x1f')):  # a frame's requests
+            if share.endswith('$'):
+                shares[share] += 1
+    return sorted([s, n] for s, n in shares.items())
+
+
+def large_uploads(capture):
+    sent, received, client = collections.Counter(), collections.Counter(), {}
+    for stream, src4, src6, port, length in tshark(capture, 'tcp', ['tcp.stream', 'ip.src', 'ipv6.src', 'tcp.srcport',
+                                                                  'frame.len']):
+        src = (src4 or src6, port)
+        client.setdefault(stream, src)  # the first frame's sender: the SYN's, for these captures
+        (sent if src == client[stream] else received)[stream] += int(length)
+    return sorted([sent[s], received[s]] for s in client if sent[s] >= 100000 and sent[s] > received[s])
+
+
+def dhcp_servers(captures):
+    servers = collections.Counter()
+    for capture in captures:
+        for r in tshark(capture, 'dhcp.option.dhcp == 2 || dhcp.option.dhcp == 5', ['ip.src']):
+            servers[r[0]] += 1
+    return sorted([s, n] for s, n in servers.items()) if len(servers) > 1 else []
+
+
+# hunt -> (what to compare from its rows, what tshark says, [(capture, must find something)])
+PLAN = {
+    'unanswered_dns': (lambda rows: [[r['frame'], r['name']] for r in rows], unanswered_dns,
+                       [('http_dns_wikipedia_browse__zeek.pcap', True), ('dns_edns_opts__tcpdump.pcap', False)]),
+    'tls_without_sni': (lambda rows: [[r['frame']] for r in rows], tls_without_sni,
+                        [('tls12_ecdhe__zeek.pcap', True), ('tls13_chrome_x25519_kyber__zeek.pcap', False)]),
+    'cleartext_credentials': (lambda rows: sorted(r['frame'] for r in rows), credentials,
+                              [('ftp_ipv4_login_retr__zeek.pcap', True), ('tls12_ecdhe__zeek.pcap', False)]),
+    'smb_admin_shares': (lambda rows: sorted([r['share'], r['connects']] for r in rows), smb_admin_shares,
+                         [('smb1_raw_ntlm__zeek.pcap', True), ('smb2_session__zeek.pcap', True),
+                          ('http_get_simple__zeek.pcap', False)]),
+    'large_uploads': (lambda rows: sorted([r['sent'], r['received']] for r in rows), large_uploads,
+                      [('smb2_session__zeek.pcap', True), ('http_post_large_upload__zeek.pcap', False)]),
+    # a collection: a folder holding two captures, each with its own DHCP server
+    'dhcp_rogue_servers': (lambda rows: sorted([r['server'], r['answers']] for r in rows), dhcp_servers,
+                           [(['dhcp_dora__zeek.pcap', 'sip_rtp_mixed__suricata.pcap'], True),
+                            (['dhcp_dora__zeek.pcap'], False)]),
+}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--extension', required=True)
+    p.add_argument('--corpus', required=True)
+    p.add_argument('--work', required=True)
+    args = p.parse_args()
+    if not os.path.isdir(args.corpus):
+        print('no corpus at %s: skipped' % args.corpus)
+        return 77
+    os.makedirs(args.work, exist_ok=True)
+    os.environ['XTRACTR_INDEX_DIR'] = os.path.join(args.work, 'idx')
+    db = sqlite3.connect(':memory:')
+    db.enable_load_extension(True)
+    db.load_extension(args.extension)
+    failures = checks = 0
+    for hunt, (ours_of, oracle, cases) in PLAN.items():
+        for names, must_find in cases:
+            checks += 1
+            if isinstance(names, list):  # a collection: a folder of links to the captures
+                target = os.path.join(args.work, '+'.join(n.split('__')[0] for n in names))
+                os.makedirs(target, exist_ok=True)
+                for n in names:
+                    if not os.path.lexists(os.path.join(target, n)):
+                        os.symlink(os.path.join(args.corpus, n), os.path.join(target, n))
+                expected = oracle([os.path.join(args.corpus, n) for n in names])
+            else:
+                target = os.path.join(args.corpus, names)
+                expected = oracle(target)
+            try:
+                rows = [json.loads(r) for (r,) in db.execute('SELECT result FROM xtractr_nugget(?, ?)', (hunt, target))]
+            except sqlite3.Error as e:
+                failures += 1
+                print('FAIL %s on %s: %s' % (hunt, names, e))
+                continue
+            ours = ours_of(rows)
+            label = '%s on %s (%s)' % (hunt, names, 'finds %d' % len(ours) if must_find else 'finds nothing')
+            if ours != expected or bool(ours) != must_find:
+                failures += 1
+                print('FAIL %s\n     ours:   %s\n     tshark: %s' % (label, ours[:10], expected[:10]))
+            else:
+                print('ok   %s = tshark' % label)
+    print('%d checks, %d failed' % (checks, failures))
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
