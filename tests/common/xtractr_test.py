@@ -1,5 +1,5 @@
 """xtractr_test.py — what the differential test scripts (tests/**/diff_*.py) share: run tshark
-the way the project's oracle is run, open the extension, copy captures into a scratch folder,
+the way the project's oracle is run (many display filters in one pass: filter_frames), open the extension, copy captures into a scratch folder,
 read the command line of the extraction scripts.
 
 Usage (from a script in tests/<suite>/, run as `/usr/bin/python3 tests/<suite>/diff_x.py ...`
@@ -25,11 +25,15 @@ name the folder of this module from their own path, so ctest's working folder do
 """
 import json
 import os
+import re
 import shutil
 import sqlite3
 import struct
 import subprocess
+import tempfile
 import types
+
+FILTER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "filter_frames.lua")
 
 
 def tshark_env(**extra):
@@ -72,6 +76,42 @@ def tshark(*args, check=True):
     if check and r.returncode != 0:
         raise RuntimeError("tshark %s failed: %s" % (" ".join(args), r.stderr.decode(errors="replace")))
     return r.stdout
+
+
+def filter_frames(capture, filters, program="tshark"):
+    """{filter: (frame numbers, None) or (None, tshark's error)} as `tshark -n -r CAPTURE -Y
+    FILTER` answers each, all in one tshark pass (filter_frames.lua: a tap listener per filter;
+    starting tshark costs more than reading most captures). A filter the tap cannot stand for —
+    frame.time_delta_displayed depends on which frames -Y displays; a line break — runs alone
+    with -Y. A damaged capture gives the frames read before the damage, as -Y does."""
+    alone = {f for f in filters if "displayed" in f or "\n" in f or "\r" in f}
+    batch = list(dict.fromkeys(f for f in filters if f not in alone))
+    answers = {}
+    with tempfile.TemporaryDirectory(prefix="xtractr-filters-") as tmp:
+        listed, frames = os.path.join(tmp, "filters.txt"), os.path.join(tmp, "frames.txt")
+        with open(listed, "w") as f:
+            f.writelines(flt + "\n" for flt in batch)
+        if batch:
+            p = subprocess.run([program, "-n", "-r", capture, "-X", "lua_script:" + FILTER_SCRIPT, "-T", "fields",
+                                "-e", "frame.number"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=tshark_env(XTRACTR_FILTERS=listed, XTRACTR_FILTER_FRAMES=frames))
+            if not os.path.exists(frames):
+                raise RuntimeError("tshark -X lua_script:%s over %s wrote nothing: %s"
+                                   % (FILTER_SCRIPT, capture, p.stderr.decode(errors="replace")))
+            with open(frames) as f:
+                for flt, line in zip(batch, f):
+                    _, status, rest = (line.rstrip("\n") + " ").split(" ", 2)
+                    answers[flt] = ([int(x) for x in rest.split()], None) if status == "ok" else (None, rest.strip())
+            if len(answers) != len(batch):
+                raise RuntimeError("filter_frames.lua answered %d of %d filters over %s"
+                                   % (len(answers), len(batch), capture))
+    for flt in alone:
+        p = subprocess.run([program, "-n", "-r", capture, "-Y", flt, "-T", "fields", "-e", "frame.number"],
+                           capture_output=True, text=True, env=tshark_env())
+        # a refused filter; a damaged capture also ends in an error, after the frames it could read
+        refused = p.returncode != 0 and not p.stdout and not re.search(r"damaged|corrupt|cut short|truncat", p.stderr, re.I)
+        answers[flt] = (None, p.stderr.strip()) if refused else ([int(x) for x in p.stdout.split()], None)
+    return answers
 
 
 def connect(extension):

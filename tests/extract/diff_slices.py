@@ -7,11 +7,12 @@ For each capture: every third frame (and, separately, the frames of the biggest 
 written by xtractr to .pcapng and to .pcap; tshark writes the same frames itself
 (`tshark -r F -Y "frame.number % 3 == 1" -w ref.pcapng`, resp. the flow's frame numbers). Both results, read back by tshark,
 must show the same frames: time stamps, lengths, interface, link type, protocols, and the
-same bytes (`tshark -x`). The .pcap variant is compared where pcap can hold the link types.
+same bytes (`tshark -x`), each file read once (`-P -x` with those fields as custom columns). The .pcap variant is compared where pcap can hold the link types.
 With two or more captures, one call also writes rows of the first two (by path) into one
 file, compared with tshark's slices of each merged by `mergecap -a`.
 Exit status 1 on any difference."""
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -19,14 +20,24 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from xtractr_test import connect, script_args, scratch_copy, scratch_copies, tshark  # noqa: E402
 
-FIELDS = ["frame.time_epoch", "frame.len", "frame.cap_len", "frame.encap_type", "frame.protocols"]
+FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "frame.cap_len", "frame.encap_type", "frame.protocols"]
+SUMMARY = re.compile(r"^\d+ \d+\.\d+ ", re.M)  # a frame's line (frame.number, then its time); hex lines: "0010  ..."
 
 
 def describe(path, with_interface):
-    args = ["-r", path, "-T", "fields"]
-    for f in FIELDS + (["frame.interface_name"] if with_interface else []):
-        args += ["-e", f]
-    return tshark(*args).decode(), tshark("-r", path, "-x").decode()
+    """The frames of a capture as tshark shows them, in one pass: FIELDS (and the interface's
+    name) as the custom columns of each frame's summary line (-P), then the bytes of every data
+    source of the frame (-x)."""
+    fields = FIELDS + (["frame.interface_name"] if with_interface else [])
+    columns = ",".join('"%d","%%Cus:%s"' % (i, f) for i, f in enumerate(fields))
+    return tshark("-r", path, "-P", "-x", "-o", "gui.column.format:" + columns).decode()
+
+
+def first_difference(got, want):
+    """The first line where two descriptions differ: (line number, ours, theirs)."""
+    a, b = got.splitlines(), want.splitlines()
+    first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+    return first, a[first] if first < len(a) else None, b[first] if first < len(b) else None
 
 
 def main(argv):
@@ -74,10 +85,8 @@ def main(argv):
                 want = want_ng if ext == "pcapng" else describe(reference, False)
                 if got != want:
                     failures += 1
-                    a, b = got[0].splitlines(), want[0].splitlines()
-                    first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
                     print("FAIL %s %s.%s: frames differ from tshark's slice (first at line %d: %r vs %r)" % (
-                        original, name, ext, first, a[first] if first < len(a) else None, b[first] if first < len(b) else None))
+                        (original, name, ext) + first_difference(got, want)))
     # rows of two captures in one call (each row's id is an id of its own capture): the file
     # holds capture A's chosen frames then B's (by path), as tshark's slices of each, merged
     # in that order by mergecap -a
@@ -101,11 +110,11 @@ def main(argv):
                        " SELECT ?, id FROM packets(?) WHERE id % 3 = 1)", (out, b, b, a, a)).fetchone()[0]
         checked += 1
         want = describe(reference, False)
-        got = describe(out, False) if os.path.exists(out) else ("", "")
-        if n != len(want[0].splitlines()) or got != want:
+        got = describe(out, False) if os.path.exists(out) else ""
+        if n != len(SUMMARY.findall(want)) or got != want:
             failures += 1
             print("FAIL two captures %s + %s: wrote %d frames; tshark's merged slices hold %d%s" % (
-                os.path.basename(a), os.path.basename(b), n, len(want[0].splitlines()),
+                os.path.basename(a), os.path.basename(b), n, len(SUMMARY.findall(want)),
                 "" if got == want else " and differ"))
     print("diff_slices: %d slices compared, %d differ" % (checked, failures))
     return 1 if failures or not checked else 0

@@ -13,7 +13,8 @@ For every capture:
   plus --random filters generated from the fields and values present in the capture
   (existence, == != < >= on values it holds, in {..}, contains, CIDR blocks, and/or/not
   combinations). For each, the frame numbers of `packets(F, NULL, FILTER)` must equal those of
-  `tshark -n -r F -Y FILTER -T fields -e frame.number`, and `flows(F, NULL, FILTER)` must be the
+  `tshark -n -r F -Y FILTER -T fields -e frame.number` (all of a capture's filters in one tshark
+  pass: xtractr_test.filter_frames), and `flows(F, NULL, FILTER)` must be the
   flows of those frames. A filter xtractr refuses with a "not supported"/"cannot evaluate"
   error is reported as UNSUPPORTED (allowed: an error is never a wrong answer);
 * query language: for random fields and values, `packets(F, 'field:value')`, `field:*`,
@@ -32,12 +33,11 @@ import random
 import re
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from xtractr_test import connect, tshark_env  # noqa: E402
+from xtractr_test import connect, filter_frames  # noqa: E402
 
 INTEGER_TYPES = {"FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT40", "FT_UINT48", "FT_UINT56",
                  "FT_UINT64", "FT_INT8", "FT_INT16", "FT_INT24", "FT_INT32", "FT_INT40", "FT_INT48", "FT_INT56",
@@ -74,6 +74,7 @@ class Checker:
         self.unsupported = 0
         self.checked = 0
         self.db = connect(args.extension)
+        self.tshark = {}  # filter: tshark's answer (filter_frames: all of a capture's in one pass)
 
     def report(self, what):
         self.mismatches += 1
@@ -82,17 +83,9 @@ class Checker:
     def rows(self, sql, *params):
         return [r for r in self.db.execute(sql, params)]
 
-    def tshark_frames(self, flt):
-        p = subprocess.run([self.args.tshark, "-n", "-r", self.capture, "-Y", flt, "-T", "fields", "-e",
-                            "frame.number"], capture_output=True, text=True, env=tshark_env())
-        # a refused filter; a damaged capture also ends in an error, after the frames it could read
-        if p.returncode != 0 and not p.stdout and not re.search(r"damaged|corrupt|cut short|truncat", p.stderr, re.I):
-            return None, p.stderr.strip()
-        return [int(x) for x in p.stdout.split()], None
-
     # ---- display filters -------------------------------------------------------------------
     def check_filter(self, flt, expected_count=None):
-        theirs, error = self.tshark_frames(flt)
+        theirs, error = self.tshark[flt]
         try:
             ours = [r[0] for r in self.rows("SELECT id FROM packets(?, NULL, ?) ORDER BY id", self.capture, flt)]
         except sqlite3.Error as e:
@@ -286,13 +279,15 @@ class Checker:
             return
         rng = random.Random(f"{self.args.seed}:{os.path.basename(self.capture)}")
         fields = [(r[0], r[1]) for r in self.rows("SELECT name, type FROM xtractr_fields(?)", self.capture)]
-        for flt, count in self.oracle_filters():
+        counted = self.oracle_filters()
+        random_filters = self.random_filters(rng, fields) if fields else []
+        self.tshark = filter_frames(self.capture, [f for f, _ in counted] + FIXED_FILTERS + random_filters,
+                                    self.args.tshark)
+        for flt, count in counted:
             self.check_filter(flt, count)
-        for flt in FIXED_FILTERS:
+        for flt in FIXED_FILTERS + random_filters:
             self.check_filter(flt)
         if fields:
-            for flt in self.random_filters(rng, fields):
-                self.check_filter(flt)
             self.query_checks(rng, fields)
         print(f"{os.path.basename(self.capture)}: {self.checked} checks, {self.mismatches} mismatches, "
               f"{self.unsupported} unsupported", flush=True)
