@@ -50,6 +50,14 @@ std::string runtime_path() {
   return folder.empty() ? XTRACTR_JS_LIBRARY : folder + "/" XTRACTR_JS_LIBRARY;
 }
 
+// AddressSanitizer refuses RTLD_DEEPBIND (libnode would call the C library's malloc, not the
+// sanitizer's); sanitized builds run in the sqlite3 shell and Python, not in a Node host.
+#ifdef XTRACTR_SANITIZED
+constexpr int kDeepBind = 0;
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+
 // xtractr-v8.so's module, loaded on first use (once per process; never unloaded: V8 cannot
 // be initialised twice). Throws a UserError saying why when it cannot be loaded.
 const XtractrJsModule &js_module() {
@@ -60,7 +68,7 @@ const XtractrJsModule &js_module() {
   if (const XtractrJsModule *module = loaded.load(std::memory_order_acquire)) return *module;
   const std::string path = runtime_path();
   DebugPhase phase("V8 load", path);
-  void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND | RTLD_NODELETE);
+  void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | kDeepBind | RTLD_NODELETE);
   if (!library) throw UserError(std::string("JavaScript is unavailable: ") + dlerror());
   auto entry = reinterpret_cast<XtractrJsEntry>(dlsym(library, XTRACTR_JS_ENTRY));
   const XtractrJsModule *module = entry ? entry(sqlite3_api, XTRACTR_JS_ABI, js_doc_reader) : nullptr;
