@@ -3,8 +3,10 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -234,6 +236,35 @@ std::string BlockEncoder::take() {
 
 namespace {
 
+// The zstd frame `compressed`, which must decompress to exactly `size` bytes, into `out`. The
+// size comes from the block, damage included: the buffer grows with what zstd produces (doubling
+// from 8 times the compressed size), so a damaged size cannot allocate gigabytes for a frame
+// that holds a few bytes.
+void decompress(std::string_view compressed, uint64_t size, std::string &out) {
+  const auto damaged = [] { return std::runtime_error("damaged index block (zstd)"); };
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> context(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (!context) throw std::bad_alloc();
+  out.resize(size_t(std::min<uint64_t>(size, compressed.size() * 8 + 65536)));
+  ZSTD_inBuffer in{compressed.data(), compressed.size(), 0};
+  size_t produced = 0;
+  for (;;) {
+    // once `size` bytes are out, what is left of the frame (its end, a checksum) must produce
+    // nothing more: a one-byte window catches a frame longer than the block says
+    char extra;
+    const bool full = produced == size;
+    ZSTD_outBuffer buffer = full ? ZSTD_outBuffer{&extra, 1, 0} : ZSTD_outBuffer{&out[0], out.size(), produced};
+    const size_t before = produced, consumed = in.pos;
+    const size_t left = ZSTD_decompressStream(context.get(), &buffer, &in);
+    if (ZSTD_isError(left) || (full && buffer.pos)) throw damaged();
+    if (!full) produced = buffer.pos;
+    if (left == 0) break;                                           // the frame is complete and flushed
+    if (produced == before && in.pos == consumed) throw damaged();  // no progress: cut short
+    if (produced == out.size() && out.size() < size)
+      out.resize(size_t(std::min<uint64_t>(size, uint64_t(out.size()) * 2)));
+  }
+  if (produced != size || in.pos != in.size) throw damaged();
+}
+
 std::string_view take_bytes(const char *&p, const char *end, uint64_t length, const char *what) {
   if (length > uint64_t(end - p)) throw std::runtime_error(std::string("damaged index block (") + what + ")");
   std::string_view view(p, length);
@@ -248,9 +279,7 @@ void BlockDecoder::load(std::string_view compressed) {
   uint64_t raw_size;
   std::memcpy(&raw_size, compressed.data(), 8);
   if (raw_size > (uint64_t(1) << 34)) throw std::runtime_error("damaged index block (size)");
-  raw_.resize(raw_size);
-  size_t n = ZSTD_decompress(&raw_[0], raw_.size(), compressed.data() + 8, compressed.size() - 8);
-  if (ZSTD_isError(n) || n != raw_size) throw std::runtime_error("damaged index block (zstd)");
+  decompress(compressed.substr(8), raw_size, raw_);
   decoded_ = false;
   frames_.clear();
   frame_sources_.clear();

@@ -2,6 +2,7 @@
 // `doc` column's JSON (index/block_codec.h).
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -205,6 +206,14 @@ TEST_CASE("damaged blocks are errors not crashes", "[block_codec]") {
   std::string wrong_size = block;
   wrong_size[0] = char(wrong_size[0] + 1);
   CHECK_THROWS_AS(decoder.load(wrong_size), std::runtime_error);
+  wrong_size[0] = char(block[0] - 1);
+  CHECK_THROWS_AS(decoder.load(wrong_size), std::runtime_error);
+  // a size of 8 GiB for a frame of a few bytes: an error, not an allocation of the size the
+  // block claims (fuzz_block found it; tests/fuzz/corpus/block/regress-size-8GiB)
+  std::string huge_size = block;
+  const uint64_t huge = uint64_t(1) << 33;
+  std::memcpy(&huge_size[0], &huge, 8);
+  CHECK_THROWS_AS(decoder.load(huge_size), std::runtime_error);
   // a dictionary that lacks the block's ids
   decoder.load(block);
   std::vector<StoredValue> values;
