@@ -75,6 +75,27 @@ def dhcp_servers(captures):
     return sorted([s, n] for s, n in servers.items()) if len(servers) > 1 else []
 
 
+def nonstandard_http_ports(capture):
+    """HTTP requests' server ports not among HTTP's usual ones: [service, port, connections]."""
+    streams = collections.defaultdict(set)
+    for stream, port in tshark(capture, 'http.request && !(tcp.dstport in {80, 8080, 8000, 8008, 8888, 3128, 3132})',
+                               ['tcp.stream', 'tcp.dstport']):
+        streams[int(port)].add(stream)
+    return sorted(['HTTP', p, len(s)] for p, s in streams.items())
+
+
+def new_hosts(capture):
+    """Addresses (tshark's Source/Destination columns of IP frames) first seen past the midpoint."""
+    first, times = {}, []
+    for number, epoch, src, dst in tshark(capture, 'ip || ipv6',
+                                          ['frame.number', 'frame.time_epoch', '_ws.col.Source', '_ws.col.Destination']):
+        times.append(float(epoch))
+        for address in (src, dst):
+            first.setdefault(address, (int(number), float(epoch)))
+    middle = (min(times) + max(times)) / 2 if times else 0
+    return sorted([a, n] for a, (n, t) in first.items() if t > middle)
+
+
 # hunt -> (what to compare from its rows, what tshark says, [(capture, must find something)])
 PLAN = {
     'unanswered_dns': (lambda rows: [[r['frame'], r['name']] for r in rows], unanswered_dns,
@@ -88,6 +109,11 @@ PLAN = {
                           ('http_get_simple__zeek.pcap', False)]),
     'large_uploads': (lambda rows: sorted([r['sent'], r['received']] for r in rows), large_uploads,
                       [('smb2_session__zeek.pcap', True), ('http_post_large_upload__zeek.pcap', False)]),
+    'nonstandard_ports': (lambda rows: sorted([r['service'], r['port'], r['flows']] for r in rows if r['service'] == 'HTTP'),
+                          nonstandard_http_ports,
+                          [('http_post_large_upload__zeek.pcap', True), ('http_get_simple__zeek.pcap', False)]),
+    'new_hosts': (lambda rows: sorted([r['host'], r['first_frame']] for r in rows), new_hosts,
+                  [('http_dns_wikipedia_browse__zeek.pcap', True), ('icmp_5pings__zeek.pcap', False)]),
     # a collection: a folder holding two captures, each with its own DHCP server
     'dhcp_rogue_servers': (lambda rows: sorted([r['server'], r['answers']] for r in rows), dhcp_servers,
                            [(['dhcp_dora__zeek.pcap', 'sip_rtp_mixed__suricata.pcap'], True),
