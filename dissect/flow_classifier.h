@@ -6,6 +6,9 @@
 // IP fragments belong to the flow of the datagram they are reassembled into: until the last
 // fragment arrives they sit in an address-pair flow, then they move (see moves()), and flows
 // left empty are dropped when finish() numbers the flows, in order of first frame, from 1.
+// Tunnels are flows too: each TunnelLayer of a frame (its outer UDP/TCP stream or IP pair) is
+// a flow that counts the frame, and a flow's `tunnel` is the innermost tunnel of its first
+// frame (as Zeek's conn.log tunnel_parents); a frame's own tunnel is in its Assignment.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,7 @@ struct Flow {
   std::string community_id;
   int last_payload_dir = -1;
   int icmp_type = -1, icmp_code = -1;
+  uint32_t tunnel = 0;  // the flow of the tunnel that carries it (of its first frame), 0 when none
 
   double time() const { return double(first_sec) + double(first_nsec) / 1e9; }
   double duration() const { return double((last_sec - first_sec) * 1000000000 + (last_nsec - first_nsec)) / 1e9; }
@@ -40,11 +44,13 @@ struct Flow {
 
 class FlowClassifier {
  public:
+  struct FlowFacts;  // a frame's own packet or one of its tunnels, as flows see them
   struct Assignment {
     uint32_t flow;
-    int dir;  // 0 client→server, 1 server→client
+    int dir;              // 0 client→server, 1 server→client
+    uint32_t tunnel = 0;  // the innermost tunnel flow the frame travels in, 0 when none
   };
-  // The frame's provisional flow (renumbered by finish()) and direction.
+  // The frame's provisional flow and tunnel (renumbered by finish()) and direction.
   Assignment add(const FrameRecord &frame);
 
   // Earlier frames whose flow changed (fragments joining their datagram's flow), with their
@@ -52,6 +58,7 @@ class FlowClassifier {
   struct Move {
     uint32_t frame, flow;
     int dir;
+    uint32_t tunnel;
   };
   std::vector<Move> take_moves();
 
@@ -67,11 +74,16 @@ class FlowClassifier {
     int64_t ts_sec;
     int32_t ts_nsec;
   };
-  void claim_fragment(uint32_t frame, uint32_t flow_id);
+  // The flow of `key`, created from `first` (a frame, or a tunnel layer's facts) when new.
+  Flow &flow_of(const std::string &key, const FlowFacts &first, const FrameRecord &frame);
+  // Counts the frame into `flow`; returns its direction there.
+  int count(Flow &flow, const FlowFacts &facts, const FrameRecord &frame);
+  void claim_fragment(uint32_t frame, uint32_t flow_id, const std::vector<uint32_t> &tunnels);
   std::unordered_map<std::string, uint32_t> index_;
   std::vector<Flow> flows_;
   std::unordered_map<uint32_t, LoneFrame> lone_frames_;
   std::vector<Move> moves_;
+  std::vector<uint32_t> tunnel_flows_;  // of the frame being added, outermost first
 };
 
 }  // namespace xtractr

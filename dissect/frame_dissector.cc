@@ -58,7 +58,20 @@ struct FrameDissector::Session {
   int hf_ip_src = -1, hf_ip_dst = -1, hf_ipv6_src = -1, hf_ipv6_dst = -1;
   int hf_icmp_type = -1, hf_icmp_code = -1, hf_icmpv6_type = -1, hf_icmpv6_code = -1;
   int hf_ip_fragment = -1, hf_ipv6_fragment = -1;
+  int hf_tcp_srcport = -1, hf_tcp_dstport = -1, hf_udp_srcport = -1, hf_udp_dstport = -1;
   FrameRecord *out = nullptr;
+
+  // The frame's IP headers before its first ICMP header (what an ICMP error quotes is no
+  // tunnel), outermost first, each with the TCP/UDP stream it carries (ip_layers()).
+  struct IpLayer {
+    const FieldValue *src = nullptr, *dst = nullptr;
+    int proto = -1;
+    int64_t tcp_stream = -1, udp_stream = -1;
+    uint32_t sport = 0, dport = 0;
+    bool has_stream() const { return tcp_stream >= 0 || udp_stream >= 0; }
+  };
+  std::vector<IpLayer> layers;
+  bool quoted_stream = false;  // a TCP/UDP stream after the first ICMP header
 
   // The frame whose tree is alive: its epan state is released when the next frame starts,
   // so the record's byte references stay valid while the caller stores it.
@@ -112,6 +125,10 @@ struct FrameDissector::Session {
     hf_icmpv6_code = proto_registrar_get_id_byname("icmpv6.code");
     hf_ip_fragment = proto_registrar_get_id_byname("ip.fragment");
     hf_ipv6_fragment = proto_registrar_get_id_byname("ipv6.fragment");
+    hf_tcp_srcport = proto_registrar_get_id_byname("tcp.srcport");
+    hf_tcp_dstport = proto_registrar_get_id_byname("tcp.dstport");
+    hf_udp_srcport = proto_registrar_get_id_byname("udp.srcport");
+    hf_udp_dstport = proto_registrar_get_id_byname("udp.dstport");
   }
 
   ~Session() { release_current(); }
@@ -345,7 +362,69 @@ struct FrameDissector::Session {
     r.net_dst = std::string(r.text(*dst));
   }
 
-  // The facts flow classification needs, from the innermost layers.
+  // Fills `layers` and `quoted_stream` from the fields, in tree order: an IP header starts at
+  // its source address (its protocol, ip.proto / ipv6.nxt, comes just before), a stream
+  // belongs to the header before it.
+  void ip_layers(const FrameRecord &r) {
+    layers.clear();
+    quoted_stream = false;
+    bool in_icmp = false;
+    int proto = -1;
+    uint32_t sport = 0, dport = 0;
+    for (const FieldValue &v : r.fields) {
+      const int id = v.hf_id;
+      const bool stream = id == hf_tcp_stream || id == hf_udp_stream;
+      if (in_icmp) {
+        quoted_stream |= stream;
+      } else if (id == hf_icmp_type || id == hf_icmpv6_type) {
+        in_icmp = true;
+      } else if (id == hf_ip_proto || id == hf_ipv6_nxt) {
+        proto = int(v.integer);
+      } else if (id == hf_ip_src || id == hf_ipv6_src) {
+        layers.push_back(IpLayer{&v, nullptr, proto});
+        proto = -1;
+      } else if ((id == hf_ip_dst || id == hf_ipv6_dst) && !layers.empty() && !layers.back().dst) {
+        layers.back().dst = &v;
+      } else if (id == hf_tcp_srcport || id == hf_udp_srcport) {
+        sport = uint32_t(v.integer);
+      } else if (id == hf_tcp_dstport || id == hf_udp_dstport) {
+        dport = uint32_t(v.integer);
+      } else if (stream && !layers.empty()) {
+        if (layers.back().has_stream()) layers.push_back(IpLayer{layers.back().src, layers.back().dst, -1});
+        IpLayer &layer = layers.back();
+        (id == hf_tcp_stream ? layer.tcp_stream : layer.udp_stream) = v.integer;
+        layer.proto = id == hf_tcp_stream ? 6 : 17;
+        layer.sport = sport;
+        layer.dport = dport;
+      }
+    }
+  }
+
+  // The tunnels of the frame: the IP layers before `own` (the layer of the frame's own flow)
+  // that have both addresses.
+  void add_tunnels(FrameRecord &r, size_t own) {
+    for (size_t i = 0; i < own && i < layers.size(); ++i) {
+      const IpLayer &l = layers[i];
+      if (!l.src || !l.dst) continue;
+      TunnelLayer t;
+      t.src = std::string(r.text(*l.src));
+      t.dst = std::string(r.text(*l.dst));
+      t.ip_proto = l.proto;
+      t.tcp_stream = l.tcp_stream;
+      t.udp_stream = l.udp_stream;
+      t.sport = l.sport;
+      t.dport = l.dport;
+      t.service = tunnel_service(r.protocols, i, l.has_stream());
+      r.tunnels.push_back(std::move(t));
+    }
+  }
+
+  // The facts flow classification needs, from the innermost layers. The frame's own flow is
+  // its innermost TCP stream, else UDP stream (what an ICMP error quotes included: the error
+  // joins the conversation it reports on), else its innermost IP pair; the IP layers
+  // outside the own flow's are its tunnels. A packet without a stream inside a UDP/TCP
+  // tunnel (ICMPv6 over Teredo, LCP-less PPP over L2TP carrying IPv6 ...) is a flow of its
+  // own IP pair inside the tunnel's stream.
   void classify(FrameRecord &r, packet_info *pinfo) {
     if (pinfo->net_src.type == AT_IPv4 || pinfo->net_src.type == AT_IPv6) {
       r.net_src = address_text(pinfo->net_src);
@@ -356,7 +435,33 @@ struct FrameDissector::Session {
     if (const FieldValue *v = r.last(hf_tcp_stream)) r.tcp_stream = v->integer;
     if (const FieldValue *v = r.last(hf_udp_stream)) r.udp_stream = v->integer;
     if (const FieldValue *v = r.last(hf_tcp_flags)) r.tcp_flags = int(v->integer);
-    if (!r.net_src.empty()) {
+    ip_layers(r);
+    size_t own = layers.empty() ? 0 : layers.size() - 1;
+    bool inner_without_stream = false;
+    if (!layers.empty() && !quoted_stream && (r.tcp_stream >= 0 || r.udp_stream >= 0)) {
+      size_t at = layers.size();
+      for (size_t i = layers.size(); i-- > 0;)
+        if ((r.tcp_stream >= 0 && layers[i].tcp_stream == r.tcp_stream) ||
+            (r.tcp_stream < 0 && layers[i].udp_stream == r.udp_stream)) {
+          at = i;
+          break;
+        }
+      const IpLayer &innermost = layers.back();
+      if (at + 1 < layers.size() && !innermost.has_stream() && innermost.src && innermost.dst)
+        inner_without_stream = true;
+      else if (at < layers.size())
+        own = at;
+    }
+    add_tunnels(r, own);
+    if (inner_without_stream) {
+      r.tcp_stream = r.udp_stream = -1;
+      r.tcp_flags = -1;
+      r.net_src = std::string(r.text(*layers.back().src));
+      r.net_dst = std::string(r.text(*layers.back().dst));
+      r.has_ports = false;
+      r.sport = r.dport = 0;
+      r.service = tunnel_service(r.protocols, layers.size() - 1, false);  // ICMPv6, not Teredo
+    } else if (!r.net_src.empty()) {
       if (r.tcp_stream >= 0)
         carrier_addresses(r, hf_tcp_stream);
       else if (r.udp_stream >= 0)
@@ -364,6 +469,10 @@ struct FrameDissector::Session {
     }
     for (const FieldValue &v : r.fields)
       if (v.hf_id == hf_ip_fragment || v.hf_id == hf_ipv6_fragment) r.fragment_frames.push_back(uint32_t(v.integer));
+    if (inner_without_stream) {
+      network_protocol(r, layers.back().proto);
+      return;
+    }
     if (pinfo->ptype == PT_TCP) {
       if (const FieldValue *v = r.last(hf_tcp_len)) r.payload = v->integer;
     } else if (pinfo->ptype == PT_UDP) {
@@ -386,19 +495,30 @@ struct FrameDissector::Session {
       default:
         break;
     }
-    const std::string &layers = r.protocols;
-    if (layers.find(":icmpv6") != std::string::npos) {
+    int header_proto = -1;
+    if (pinfo->net_src.type == AT_IPv4) {
+      if (const FieldValue *v = r.last(hf_ip_proto)) header_proto = int(v->integer);
+    } else if (const FieldValue *v = r.last(hf_ipv6_nxt)) {
+      header_proto = int(v->integer);
+    }
+    network_protocol(r, header_proto);
+  }
+
+  // The IP protocol of a flow without ports: ICMP/ICMPv6 (with its type and code) when the
+  // frame carries it, else the innermost header's protocol.
+  void network_protocol(FrameRecord &r, int header_proto) {
+    const std::string &protocols = r.protocols;
+    if (protocols.find(":icmpv6") != std::string::npos) {
       r.ip_proto = 58;
       if (const FieldValue *v = r.first(hf_icmpv6_type)) r.icmp_type = int(v->integer);
       if (const FieldValue *v = r.first(hf_icmpv6_code)) r.icmp_code = int(v->integer);
-    } else if (layers.find(":icmp") != std::string::npos) {
+    } else if (protocols.find(":icmp") != std::string::npos) {
       r.ip_proto = 1;
       if (const FieldValue *v = r.first(hf_icmp_type)) r.icmp_type = int(v->integer);
       if (const FieldValue *v = r.first(hf_icmp_code)) r.icmp_code = int(v->integer);
-    } else if (pinfo->net_src.type == AT_IPv4) {
-      if (const FieldValue *v = r.last(hf_ip_proto)) r.ip_proto = int(v->integer);
-    } else if (const FieldValue *v = r.last(hf_ipv6_nxt))
-      r.ip_proto = int(v->integer);
+    } else {
+      r.ip_proto = header_proto;
+    }
   }
 
   static void walk(proto_node *node, gpointer data) {

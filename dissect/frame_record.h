@@ -50,6 +50,17 @@ struct DataSource {
   std::vector<Piece> pieces;  // a reassembly of earlier frames' bytes, when it is one
 };
 
+// A tunnel the frame travels through: the conversation of an outer header that carries the
+// frame's own packet (VXLAN, GTP-U, Teredo, L2TP over UDP; GRE, IP in IP over IP). Flow
+// classification makes it a flow of its own (a UDP/TCP stream, else an address pair).
+struct TunnelLayer {
+  std::string src, dst;  // the carrier IP header's addresses
+  int ip_proto = -1;     // 17/6 for a UDP/TCP stream, else the header's protocol (47 GRE, 4/41 IP in IP)
+  int64_t tcp_stream = -1, udp_stream = -1;
+  uint32_t sport = 0, dport = 0;  // of the stream
+  std::string service;            // what it carries: VXLAN, GTP, Teredo, L2TP, GRE, IPv6 ...
+};
+
 struct FrameRecord {
   // summary columns
   uint32_t number = 0;      // frame.number
@@ -74,6 +85,7 @@ struct FrameRecord {
   int icmp_type = -1, icmp_code = -1;
   int64_t payload = 0;                    // transport payload bytes (tcp.len, udp.length - 8)
   std::vector<uint32_t> fragment_frames;  // ip.fragment / ipv6.fragment: frames reassembled here
+  std::vector<TunnelLayer> tunnels;       // the tunnels the frame's own packet travels in, outermost first
 
   std::vector<FieldValue> fields;
   std::string arena;
@@ -100,6 +112,7 @@ struct FrameRecord {
     icmp_type = icmp_code = -1;
     payload = 0;
     fragment_frames.clear();
+    tunnels.clear();
   }
   // The value's text or bytes (for Bytes: raw bytes, printed as hex by tshark).
   std::string_view text(const FieldValue &v) const {

@@ -64,6 +64,19 @@ std::string service_from_protocols(std::string_view frame_protocols) {
   return short_name(layers.back());
 }
 
+std::string tunnel_service(std::string_view frame_protocols, size_t nth, bool over_transport) {
+  const std::vector<std::string_view> layers = protocol_layers(frame_protocols);
+  size_t seen = 0, i = 0;
+  for (; i < layers.size(); ++i)
+    if (is_network(layers[i]) && seen++ == nth) break;
+  if (i == layers.size()) return "";
+  size_t above = i + 1;
+  while (above < layers.size() && is_filler(layers[above])) ++above;  // ipv6.hopopts, ipv6.fraghdr
+  if (over_transport && above < layers.size() && is_transport(layers[above])) ++above;
+  while (above < layers.size() && is_filler(layers[above])) ++above;
+  return above < layers.size() ? short_name(layers[above]) : short_name(layers[i]);
+}
+
 bool is_transport_service(std::string_view s) {
   return s == "TCP" || s == "UDP" || s == "SCTP" || s == "DCCP" || s == "IPv4" || s == "IPv6";
 }

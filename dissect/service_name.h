@@ -14,6 +14,11 @@ namespace xtractr {
 
 std::string service_from_protocols(std::string_view frame_protocols);
 
+// What the `nth` (0-based) IP layer of frame.protocols carries, as a tunnel's service: the
+// first protocol above it, or above its transport when `over_transport` (VXLAN for
+// "eth:ethertype:ip:udp:vxlan:eth:ethertype:ip:tcp", 0, true; GRE for "ip:gre:ip:tcp", 0, false).
+std::string tunnel_service(std::string_view frame_protocols, size_t nth, bool over_transport);
+
 // The layers of frame.protocols ("eth:ethertype:ip:udp:dns" -> eth, ethertype, ip, udp, dns).
 std::vector<std::string_view> protocol_layers(std::string_view frame_protocols);
 

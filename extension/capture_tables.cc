@@ -172,8 +172,9 @@ void IndexCursor::column(sqlite3_context *ctx, int column) {
       case ColumnSource::PacketId:
         sqlite3_result_int64(ctx, m.id_base + sqlite3_column_int64(row, spec.statement_column));
         break;
-      case ColumnSource::FlowId:
-        sqlite3_result_int64(ctx, m.flow_base + sqlite3_column_int64(row, spec.statement_column));
+      case ColumnSource::FlowId:  // NULL: no flow (a packet's or flow's tunnel)
+        if (sqlite3_column_type(row, spec.statement_column) != SQLITE_NULL)
+          sqlite3_result_int64(ctx, m.flow_base + sqlite3_column_int64(row, spec.statement_column));
         break;
       case ColumnSource::Pcap:
         sqlite3_result_text(ctx, m.index->capture().c_str(), -1, SQLITE_TRANSIENT);

@@ -2,6 +2,7 @@
 #include "extract/extract_source.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
@@ -47,8 +48,9 @@ std::optional<IndexedPacket> ExtractSource::packet(size_t m, int64_t local) cons
 std::vector<IndexedPacket> ExtractSource::flow_packets(size_t m, const std::vector<int64_t> &flows,
                                                        int64_t last) const {
   std::vector<IndexedPacket> out;
-  Statement s(member(m).index->db(),
-              "SELECT id, offset, flow, dir, time FROM packets WHERE flow = ?1 AND id <= ?2 ORDER BY id");
+  Statement s(
+      member(m).index->db(),
+      "SELECT id, offset, flow, dir, time FROM packets WHERE (flow = ?1 OR tunnel = ?1) AND id <= ?2 ORDER BY id");
   for (int64_t flow : flows) {
     s.bind(1, flow);
     s.bind(2, last < 0 ? INT64_MAX : last);
@@ -85,8 +87,10 @@ std::vector<IndexedPacket> ExtractSource::stream_packets(sqlite3 *db, size_t m, 
       query = "udp.stream:" + std::to_string(s.integer(1));
   }
   if (query.empty()) return packets;
+  std::unordered_set<uint32_t> have;
+  for (const IndexedPacket &p : packets) have.insert(p.number);
   for (const IndexedPacket &p : search_packets(db, m, query, last))
-    if (p.flow != flow) packets.push_back(p);
+    if (!have.count(p.number)) packets.push_back(p);
   std::sort(packets.begin(), packets.end(),
             [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
   return packets;

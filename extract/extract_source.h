@@ -51,7 +51,8 @@ class ExtractSource {
   std::optional<LocalId> locate_flow(int64_t flow) const;
 
   std::optional<IndexedPacket> packet(size_t m, int64_t local) const;
-  // Every frame of the given local flows, in frame order (optionally only up to `last`).
+  // Every frame of the given local flows, in frame order (optionally only up to `last`); a
+  // tunnel's are the frames it carries (`dir` is that of the frame's own flow).
   std::vector<IndexedPacket> flow_packets(size_t m, const std::vector<int64_t> &flows, int64_t last = -1) const;
   // Frames 1 … last of member m, in frame order.
   std::vector<IndexedPacket> packets_up_to(size_t m, int64_t last) const;

@@ -80,11 +80,13 @@ void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &
   }
   FollowResult followed = follow_stream(member.index->capture(), frames, kind);
 
-  // Wireshark calls the first sender the client; `packets.dir` knows who initiated.
+  // Wireshark calls the first sender the client; `packets.dir` knows who initiated. Only a
+  // frame of the flow itself says: in the frames a tunnel carries, `dir` is the inner flow's
+  // (the tunnel's client is its first sender, Wireshark's client).
   int server_dir = 1;
   for (const StreamChunk &c : followed.chunks) {
     auto found = by_number.find(c.packet);
-    if (c.gap || found == by_number.end()) continue;
+    if (c.gap || found == by_number.end() || found->second->flow != where->local) continue;
     server_dir = c.from_server ? found->second->dir : 1 - found->second->dir;
     break;
   }

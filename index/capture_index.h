@@ -85,6 +85,7 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   9  capture_ctime_ns and capture_sample (content sampled over the whole file) in meta
 //   10 `checksums` of every index file (index_checksums.h): an index without it is rebuilt
 //   11 string values keep their case in V terms, plus F terms (lower-cased) for those with capitals
-constexpr int kIndexSchemaVersion = 11;
+//   12 tunnels as flows: packets.tunnel, flows.tunnel, outer UDP/TCP/IP-pair flows (issue 13)
+constexpr int kIndexSchemaVersion = 12;
 
 }  // namespace xtractr

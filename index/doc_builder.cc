@@ -76,9 +76,12 @@ namespace {
 // The doc key of a column: its name, or the doc key of an Internal column.
 const char *doc_key(const ColumnDef &def) { return def.origin == ColumnOrigin::Internal ? def.doc_key : def.name; }
 
-// Whether the doc has the column: Internal ones only when not NULL.
+// Whether the doc has the column: Internal ones and flow ids (`tunnel` outside tunnels) only
+// when not NULL.
 bool in_doc(const TableColumns &t, int c, sqlite3_stmt *row) {
-  return t.defs[c].origin != ColumnOrigin::Internal || sqlite3_column_type(row, stored_column(t, c)) != SQLITE_NULL;
+  const ColumnOrigin origin = t.defs[c].origin;
+  return (origin != ColumnOrigin::Internal && origin != ColumnOrigin::FlowId) ||
+         sqlite3_column_type(row, stored_column(t, c)) != SQLITE_NULL;
 }
 
 // The value of column `c` of a row as JSON; `text` gives a BlockText column's value.

@@ -74,6 +74,17 @@ void summary_members(Record &r, Visit &&visit) {
     visit(*s);
 }
 
+// A tunnel layer's members in stream order (the same shape: `Layer` is TunnelLayer or const).
+template <typename Layer, typename Visit>
+void tunnel_members(Layer &t, Visit &&visit) {
+  visit(t.ip_proto);
+  visit(t.tcp_stream);
+  visit(t.udp_stream);
+  visit(t.sport);
+  visit(t.dport);
+  for (auto *s : {&t.src, &t.dst, &t.service}) visit(*s);
+}
+
 }  // namespace
 
 FrameStreamWriter::FrameStreamWriter(int fd) : fd_(fd) { buffer_.append(kMagic, sizeof kMagic); }
@@ -97,13 +108,16 @@ void FrameStreamWriter::frame(const FrameRecord &r) {
   announce_fields(r);
   std::string &b = buffer_;
   b.push_back('F');
-  summary_members(r, [&b](const auto &member) {
+  auto put_member = [&b](const auto &member) {
     if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::string>)
       put_string(b, member);
     else
       put(b, member);
-  });
+  };
+  summary_members(r, put_member);
   put_vector(b, r.fragment_frames);
+  put(b, uint32_t(r.tunnels.size()));
+  for (const TunnelLayer &t : r.tunnels) tunnel_members(t, put_member);
   put_vector(b, r.fields);
   put(b, uint32_t(r.sources.size()));
   for (const DataSource &source : r.sources) {
@@ -203,14 +217,17 @@ FrameStreamReader::Item FrameStreamReader::next(FrameRecord &r) {
     return kind == 'E' ? End : Fallback;
   }
   if (kind != 'F') throw std::runtime_error("frame stream: damaged");
-  summary_members(r, [this](auto &member) {
+  auto get_member = [this](auto &member) {
     if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::string>)
       get_string(member);
     else
       member = get<std::decay_t<decltype(member)>>();
-  });
+  };
+  summary_members(r, get_member);
   r.fragment_frames.resize(get<uint32_t>() / sizeof(uint32_t));
   read_exactly(r.fragment_frames.data(), r.fragment_frames.size() * sizeof(uint32_t));
+  r.tunnels.resize(get<uint32_t>());
+  for (TunnelLayer &t : r.tunnels) tunnel_members(t, get_member);
   r.fields.resize(get<uint32_t>() / sizeof(FieldValue));
   read_exactly(r.fields.data(), r.fields.size() * sizeof(FieldValue));
   for (FieldValue &v : r.fields) {

@@ -33,7 +33,7 @@ IndexWriter::IndexWriter(const std::string &path)
     : db_(create_database(path)),
       insert_packet_(db_.get(), index_insert_sql(packet_columns())),
       insert_block_(db_.get(), "INSERT INTO docs VALUES(?1,?2)"),
-      move_packet_(db_.get(), "UPDATE packets SET flow = ?1, dir = ?2 WHERE id = ?3") {}
+      move_packet_(db_.get(), "UPDATE packets SET flow = ?1, dir = ?2, tunnel = ?3 WHERE id = ?4") {}
 
 void IndexWriter::add_packet(const FrameRecord &frame, const FlowClassifier::Assignment &where) {
   const TableColumns &t = packet_columns();
@@ -45,6 +45,7 @@ void IndexWriter::add_packet(const FrameRecord &frame, const FlowClassifier::Ass
   bind_column(s, t, PKT_TIME, frame.time());
   bind_column(s, t, PKT_FLOW, int64_t(where.flow));
   bind_column(s, t, PKT_DIR, int64_t(where.dir));
+  if (where.tunnel) bind_column(s, t, PKT_TUNNEL, int64_t(where.tunnel));
   if (frame.has_ports) {
     bind_column(s, t, PKT_SPORT, int64_t(frame.sport));
     bind_column(s, t, PKT_DPORT, int64_t(frame.dport));
@@ -58,7 +59,11 @@ void IndexWriter::move_packets(const std::vector<FlowClassifier::Move> &moves) {
   for (const FlowClassifier::Move &move : moves) {
     move_packet_.bind(1, int64_t(move.flow));
     move_packet_.bind(2, int64_t(move.dir));
-    move_packet_.bind(3, int64_t(move.frame));
+    if (move.tunnel)
+      move_packet_.bind(3, int64_t(move.tunnel));
+    else
+      move_packet_.bind_null(3);
+    move_packet_.bind(4, int64_t(move.frame));
     move_packet_.run();
   }
 }
@@ -82,7 +87,9 @@ void IndexWriter::renumber_flows(const std::vector<uint32_t> &final_id) {
     map.bind(2, int64_t(final_id[id]));
     map.run();
   }
-  db_.exec("UPDATE packets SET flow = (SELECT final FROM flow_ids WHERE provisional = packets.flow)");
+  db_.exec(
+      "UPDATE packets SET flow = (SELECT final FROM flow_ids WHERE provisional = packets.flow),"
+      " tunnel = (SELECT final FROM flow_ids WHERE provisional = packets.tunnel)");
 }
 
 void IndexWriter::finish_flows(FlowClassifier &flows) {
@@ -109,6 +116,7 @@ void IndexWriter::finish_flows(FlowClassifier &flows) {
     bind_column(s, t, FLOW_TIME, f.time());
     bind_column(s, t, FLOW_DURATION, f.duration());
     if (!f.community_id.empty()) bind_column(s, t, FLOW_COMMUNITY_ID, std::string_view(f.community_id));
+    if (f.tunnel) bind_column(s, t, FLOW_TUNNEL, int64_t(f.tunnel));
     if (f.tcp_stream >= 0) bind_column(s, t, FLOW_TCP_STREAM, f.tcp_stream);
     if (f.udp_stream >= 0) bind_column(s, t, FLOW_UDP_STREAM, f.udp_stream);
     s.run();
@@ -124,7 +132,10 @@ void IndexWriter::finish(const std::vector<DictionaryEntry> &dictionary, const I
     insert_word.run();
   }
   write_meta(db_, meta);
-  db_.exec("CREATE INDEX packets_by_flow ON packets(flow); CREATE INDEX packets_by_time ON packets(time);");
+  // tunnels are rare: the frames of a tunnel flow are found through a partial index
+  db_.exec(
+      "CREATE INDEX packets_by_flow ON packets(flow); CREATE INDEX packets_by_time ON packets(time);"
+      " CREATE INDEX packets_by_tunnel ON packets(tunnel) WHERE tunnel IS NOT NULL;");
   db_.exec("COMMIT");
 }
 

@@ -191,14 +191,17 @@ class CounterRenumbering {
     fresh_.clear();
     for (FieldValue &v : frame.fields)
       if (int slot = slot_of(v.hf_id); slot >= 0) v.integer = counters_[size_t(slot)].global[size_t(source)][v.integer];
-    if (frame.tcp_stream >= 0 && tcp_ >= 0)
-      frame.tcp_stream = counters_[size_t(tcp_)].global[size_t(source)][frame.tcp_stream];
-    if (frame.udp_stream >= 0 && udp_ >= 0)
-      frame.udp_stream = counters_[size_t(udp_)].global[size_t(source)][frame.udp_stream];
+    renumber_streams(frame.tcp_stream, frame.udp_stream, source);
+    for (TunnelLayer &t : frame.tunnels) renumber_streams(t.tcp_stream, t.udp_stream, source);
   }
 
  private:
   int slot_of(int hf) const { return hf >= 0 && size_t(hf) < slot_.size() ? slot_[size_t(hf)] : -1; }
+  // A frame's or tunnel's stream numbers, already renumbered in its fields.
+  void renumber_streams(int64_t &tcp, int64_t &udp, int source) {
+    if (tcp >= 0 && tcp_ >= 0) tcp = counters_[size_t(tcp_)].global[size_t(source)][tcp];
+    if (udp >= 0 && udp_ >= 0) udp = counters_[size_t(udp_)].global[size_t(source)][udp];
+  }
   struct Counter {
     int hf;
     int64_t next;

@@ -32,7 +32,7 @@ namespace xtractr {
 enum class ColumnOrigin {
   Stored,     // a column of the index table, shown as stored
   PacketId,   // stored; a packet id, shown + the member's id base (collections continue ids)
-  FlowId,     // stored; a flow id, shown + the member's flow base
+  FlowId,     // stored; a flow id, shown + the member's flow base (NULL: none, e.g. no tunnel)
   Pcap,       // not stored: the capture file's path
   BlockText,  // stored in the frame's field block (src, dst, title: repetitive text compresses there)
   Internal,   // stored, not a table column; in the doc under doc_key when not NULL
@@ -50,22 +50,23 @@ struct ColumnDef {
 };
 
 // name, SQL type, origin, block text column, doc key (Internal only)
-#define XTRACTR_PACKET_COLUMNS(X)                      \
-  X(PKT_ID, id, INTEGER, PacketId, -1, nullptr)        \
-  X(PKT_PCAP, pcap, TEXT, Pcap, -1, nullptr)           \
-  X(PKT_OFFSET, offset, INTEGER, Stored, -1, nullptr)  \
-  X(PKT_LENGTH, length, INTEGER, Stored, -1, nullptr)  \
-  X(PKT_CAPLEN, caplen, INTEGER, Stored, -1, nullptr)  \
-  X(PKT_TIME, time, REAL, Stored, -1, nullptr)         \
-  X(PKT_FLOW, flow, INTEGER, FlowId, -1, nullptr)      \
-  X(PKT_DIR, dir, INTEGER, Stored, -1, nullptr)        \
-  X(PKT_SRC, src, TEXT, BlockText, kBlockSrc, nullptr) \
-  X(PKT_DST, dst, TEXT, BlockText, kBlockDst, nullptr) \
-  X(PKT_SPORT, sport, INTEGER, Stored, -1, nullptr)    \
-  X(PKT_DPORT, dport, INTEGER, Stored, -1, nullptr)    \
-  X(PKT_PROTO, proto, INTEGER, Stored, -1, nullptr)    \
-  X(PKT_SERVICE, service, TEXT, Stored, -1, nullptr)   \
-  X(PKT_TITLE, title, TEXT, BlockText, kBlockTitle, nullptr)
+#define XTRACTR_PACKET_COLUMNS(X)                            \
+  X(PKT_ID, id, INTEGER, PacketId, -1, nullptr)              \
+  X(PKT_PCAP, pcap, TEXT, Pcap, -1, nullptr)                 \
+  X(PKT_OFFSET, offset, INTEGER, Stored, -1, nullptr)        \
+  X(PKT_LENGTH, length, INTEGER, Stored, -1, nullptr)        \
+  X(PKT_CAPLEN, caplen, INTEGER, Stored, -1, nullptr)        \
+  X(PKT_TIME, time, REAL, Stored, -1, nullptr)               \
+  X(PKT_FLOW, flow, INTEGER, FlowId, -1, nullptr)            \
+  X(PKT_DIR, dir, INTEGER, Stored, -1, nullptr)              \
+  X(PKT_SRC, src, TEXT, BlockText, kBlockSrc, nullptr)       \
+  X(PKT_DST, dst, TEXT, BlockText, kBlockDst, nullptr)       \
+  X(PKT_SPORT, sport, INTEGER, Stored, -1, nullptr)          \
+  X(PKT_DPORT, dport, INTEGER, Stored, -1, nullptr)          \
+  X(PKT_PROTO, proto, INTEGER, Stored, -1, nullptr)          \
+  X(PKT_SERVICE, service, TEXT, Stored, -1, nullptr)         \
+  X(PKT_TITLE, title, TEXT, BlockText, kBlockTitle, nullptr) \
+  X(PKT_TUNNEL, tunnel, INTEGER, FlowId, -1, nullptr)
 
 #define XTRACTR_FLOW_COLUMNS(X)                                       \
   X(FLOW_ID, id, INTEGER, FlowId, -1, nullptr)                        \
@@ -86,6 +87,7 @@ struct ColumnDef {
   X(FLOW_TIME, time, REAL, Stored, -1, nullptr)                       \
   X(FLOW_DURATION, duration, REAL, Stored, -1, nullptr)               \
   X(FLOW_COMMUNITY_ID, community_id, TEXT, Stored, -1, nullptr)       \
+  X(FLOW_TUNNEL, tunnel, INTEGER, FlowId, -1, nullptr)                \
   X(FLOW_TCP_STREAM, tcp_stream, INTEGER, Internal, -1, "tcp.stream") \
   X(FLOW_UDP_STREAM, udp_stream, INTEGER, Internal, -1, "udp.stream")
 

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
 
@@ -115,27 +117,48 @@ IdSet SearchIndex::scan_slot(unsigned slot, const std::function<bool(double)> &k
   return out;
 }
 
+const std::vector<uint32_t> &SearchIndex::tunnel_of() {
+  if (!tunnel_of_) {
+    tunnel_of_.emplace();
+    Statement s(member_.index->db(), "SELECT id, tunnel FROM flows WHERE tunnel IS NOT NULL");
+    while (s.step()) {
+      const auto id = size_t(s.integer(0));
+      if (id >= tunnel_of_->size()) tunnel_of_->resize(std::max(size_t(flows()) + 1, id + 1), 0);
+      (*tunnel_of_)[id] = uint32_t(s.integer(1));
+    }
+  }
+  return *tunnel_of_;
+}
+
 IdSet SearchIndex::flows_of_frames(const IdSet &frames) {
   IdSet out;
   if (frames.empty()) return out;
   sqlite3 *db = member_.index->db();
+  // a frame's own flow, and the innermost tunnel it travels in
+  auto add = [&out](Statement &s, int flow, int tunnel) {
+    if (!s.is_null(flow) && s.integer(flow) >= 1) out.push_back(uint32_t(s.integer(flow)));
+    if (!s.is_null(tunnel) && s.integer(tunnel) >= 1) out.push_back(uint32_t(s.integer(tunnel)));
+  };
   if (frames.size() < frames_ / 16 + 1000) {
-    Statement s(db, "SELECT flow FROM packets WHERE id = ?1");
+    Statement s(db, "SELECT flow, tunnel FROM packets WHERE id = ?1");
     for (uint32_t frame : frames) {
       s.bind(1, int64_t(frame));
-      if (s.step() && !s.is_null(0) && s.integer(0) >= 1) out.push_back(uint32_t(s.integer(0)));
+      if (s.step()) add(s, 0, 1);
       s.reset();
     }
   } else {
-    Statement s(db, "SELECT id, flow FROM packets ORDER BY id");
+    Statement s(db, "SELECT id, flow, tunnel FROM packets ORDER BY id");
     size_t k = 0;
     while (k < frames.size() && s.step()) {
       uint32_t id = uint32_t(s.integer(0));
       while (k < frames.size() && frames[k] < id) ++k;
-      if (k < frames.size() && frames[k] == id && !s.is_null(1) && s.integer(1) >= 1)
-        out.push_back(uint32_t(s.integer(1)));
+      if (k < frames.size() && frames[k] == id) add(s, 1, 2);
     }
   }
+  // the tunnels those tunnels travel in (GRE around VXLAN ...)
+  const std::vector<uint32_t> &tunnel = tunnel_of();
+  for (size_t i = 0; i < out.size() && !tunnel.empty(); ++i)
+    if (out[i] < tunnel.size() && tunnel[out[i]]) out.push_back(tunnel[out[i]]);
   normalise(out);
   return out;
 }
@@ -143,21 +166,48 @@ IdSet SearchIndex::flows_of_frames(const IdSet &frames) {
 IdSet SearchIndex::frames_of_flows(const IdSet &flows) {
   IdSet out;
   if (flows.empty()) return out;
-  if (flows.size() <= 2000) {
-    // few flows: their frames through the packets_by_flow index
+  // the tunnels among them, and the tunnels inside those: frames name their innermost one
+  IdSet tunnels;
+  const std::vector<uint32_t> &tunnel = tunnel_of();
+  if (!tunnel.empty()) {
+    std::vector<bool> wanted(tunnel.size(), false);
+    for (uint32_t f : flows)
+      if (f < wanted.size()) wanted[f] = true;
+    for (uint32_t f = 1; f < tunnel.size(); ++f)
+      for (uint32_t up = tunnel[f], depth = 0; up && up < tunnel.size() && !wanted[f] && depth < tunnel.size();
+           up = tunnel[up], ++depth)
+        if (wanted[up]) wanted[f] = true;
+    for (uint32_t f = 1; f < wanted.size(); ++f)
+      if (wanted[f]) tunnels.push_back(f);
+  }
+  if (flows.size() + tunnels.size() <= 2000) {
+    // few flows: their frames through the packets_by_flow and packets_by_tunnel indexes
     Statement s(member_.index->db(), "SELECT id FROM packets WHERE flow = ?1");
     for (uint32_t flow : flows) {
       s.bind(1, int64_t(flow));
       while (s.step()) out.push_back(uint32_t(s.integer(0)));
       s.reset();
     }
+    Statement t(member_.index->db(), "SELECT id FROM packets WHERE tunnel = ?1");
+    for (uint32_t flow : tunnels) {
+      t.bind(1, int64_t(flow));
+      while (t.step()) out.push_back(uint32_t(t.integer(0)));
+      t.reset();
+    }
     normalise(out);
     return out;
   }
-  std::vector<bool> wanted(size_t(flows.back()) + 1, false);
+  std::vector<bool> wanted(size_t(flows.back()) + 1, false), carried(tunnel.size(), false);
   for (uint32_t f : flows) wanted[f] = true;
-  return scan_packets_column("flow",
-                             [&](double f) { return f >= 1 && f < double(wanted.size()) && wanted[size_t(f)]; });
+  for (uint32_t f : tunnels) carried[f] = true;
+  Statement s(member_.index->db(), "SELECT id, flow, tunnel FROM packets ORDER BY id");
+  while (s.step()) {
+    const int64_t flow = s.is_null(1) ? 0 : s.integer(1), in = s.is_null(2) ? 0 : s.integer(2);
+    if ((flow >= 1 && size_t(flow) < wanted.size() && wanted[size_t(flow)]) ||
+        (in >= 1 && size_t(in) < carried.size() && carried[size_t(in)]))
+      out.push_back(uint32_t(s.integer(0)));
+  }
+  return out;
 }
 
 IdSet SearchIndex::scan_packets_column(const char *column, const std::function<bool(double)> &keep) {

@@ -56,7 +56,8 @@ class SearchIndex {
 
   // The frames whose value slot `slot` (sortable-serialised number) satisfies `keep`.
   IdSet scan_slot(unsigned slot, const std::function<bool(double)> &keep);
-  // Frames → the flows they belong to; flows → their frames.
+  // Frames → the flows they belong to (their own and the tunnels they travel in); flows →
+  // their frames (a tunnel's: the frames it carries).
   IdSet flows_of_frames(const IdSet &frames);
   IdSet frames_of_flows(const IdSet &flows);
   // The frames whose packets-table column `column` (flow, dir) satisfies `keep`.
@@ -65,12 +66,15 @@ class SearchIndex {
  private:
   // A Xapian error reading the index: an error naming the capture; the cache forgets it.
   [[noreturn]] void damaged(const Xapian::Error &e) const;
+  // flows.tunnel by flow id (0: none), loaded once; empty when the capture has no tunnels.
+  const std::vector<uint32_t> &tunnel_of();
 
   const CollectionMember &member_;
   uint32_t frames_;
   Xapian::Database db_;
   std::vector<SearchField> fields_;
   std::unordered_map<std::string, uint32_t> by_name_;
+  std::optional<std::vector<uint32_t>> tunnel_of_;
 };
 
 }  // namespace xtractr

@@ -20,8 +20,11 @@ For every capture (files; directories are expanded to their files) it checks, ag
   (tshark prints some in hex or octal), everything else as tshark's text;
 * field(doc, NAME) and fields(doc, NAME) agree with the doc on a frame that has the field and
   are NULL on one that does not; a name that is no field is an error;
-* flows: the TCP/UDP flow counts = the number of distinct tcp.stream/udp.stream values,
-  frames of one stream are exactly the frames of one flow, and each flow's community_id =
+* flows: the TCP/UDP flow counts = the number of distinct tcp.stream/udp.stream values of
+  every layer (a tunnel's outer stream is a flow too: VXLAN, GTP-U, Teredo, L2TP ...), the
+  frames of one stream are exactly the frames of one flow — a frame belongs to its own flow
+  (`packets.flow`), the tunnel it travels in (`packets.tunnel`) and that tunnel's tunnels
+  (`flows.tunnel`) — and each flow's community_id =
   tshark's `communityid` (its Community ID dissector, enabled for that run) on the flow's
   first frame that has one (frames with one IP layer, not fragments: in tunnels tshark hashes
   the inner packet, for a fragment the fragment);
@@ -366,6 +369,53 @@ class OracleCheck:
 
 # --- one capture ------------------------------------------------------------------------
 
+def check_stream_flows(con, capture, report, frame_flow, frame_tunnel, frame_streams):
+    """TCP/UDP flows against tshark's tcp.stream/udp.stream values of every layer: one flow per
+    stream, and the frames of a stream = the frames of its flow. A frame's flows are its own, the
+    tunnel it travels in and that tunnel's tunnels; IP fragments joined to their datagram's flow
+    carry no stream and are not compared."""
+    stream_of = {}  # flow -> (proto, stream)
+    tunnel_of = {}
+    flow_of = {"tcp": {}, "udp": {}}
+    for fid, proto, sport, tunnel, doc in con.execute(
+            "SELECT id, proto, sport, tunnel, doc FROM flows(?)", (capture,)):
+        tunnel_of[fid] = tunnel
+        name = {6: "tcp", 17: "udp"}.get(proto)
+        if name is None or sport is None:
+            continue  # flows without ports are other IP traffic (e.g. IP fragments before reassembly)
+        stream = json.loads(doc).get(name + ".stream")
+        if stream is None:
+            report.fail("flow %d has no %s.stream" % (fid, name), None, name)
+            continue
+        stream_of[fid] = (name, str(stream))
+        if str(stream) in flow_of[name]:
+            report.fail("%s.stream %s is several flows" % (name, stream), [flow_of[name][str(stream)], fid], stream)
+        flow_of[name][str(stream)] = fid
+    for name in ("tcp", "udp"):
+        theirs = set()
+        for streams in frame_streams.values():
+            theirs |= streams[name]
+        if len(flow_of[name]) != len(theirs):
+            report.fail("%s flows vs distinct %s.stream (every layer)" % (name, name), len(flow_of[name]), len(theirs))
+    for pid, streams in frame_streams.items():
+        chain = [frame_flow.get(pid)]
+        up = frame_tunnel.get(pid)
+        while up is not None and up not in chain:
+            chain.append(up)
+            up = tunnel_of.get(up)
+        for name in ("tcp", "udp"):
+            for stream in streams[name]:
+                flow = flow_of[name].get(stream)
+                if flow not in chain:
+                    report.mismatch(pid, "%s.stream %s's flow %s is not the frame's" % (name, stream, flow), chain, stream)
+        if not streams["tcp"] and not streams["udp"]:
+            continue  # an IP fragment in its datagram's flow, or no transport at all
+        for flow in chain:
+            if flow in stream_of and stream_of[flow][1] not in streams[stream_of[flow][0]]:
+                report.mismatch(pid, "frame of flow %d without its %s.stream" % (flow, stream_of[flow][0]),
+                                stream_of[flow][1], sorted(streams[stream_of[flow][0]]))
+
+
 def check_capture(args, capture, types, work):
     name = os.path.basename(capture)
     report = Report(name)
@@ -401,14 +451,16 @@ def check_capture(args, capture, types, work):
             report.fail("ORACLE frames", frames, int(value))
 
     # per-frame columns, and flows
-    stream_to_flow = {"tcp": {}, "udp": {}}
-    flow_to_stream = {"tcp": {}, "udp": {}}
-    rows = con.execute("SELECT id, time, length, title, src, dst, flow FROM packets(?) ORDER BY id", (capture,))
+    rows = con.execute("SELECT id, time, length, title, src, dst, flow, tunnel FROM packets(?) ORDER BY id",
+                       (capture,))
     n = 0
     frame_flow = {}
-    for (pid, ptime, length, title, src, dst, flow), t in zip(rows, base):
+    frame_tunnel = {}
+    frame_streams = {}
+    for (pid, ptime, length, title, src, dst, flow, tunnel), t in zip(rows, base):
         n += 1
         frame_flow[pid] = flow
+        frame_tunnel[pid] = tunnel
         if len(t) != len(base_fields):
             report.mismatch(pid, "tshark output line", None, SEP.join(t))
             continue
@@ -424,28 +476,10 @@ def check_capture(args, capture, types, work):
             report.mismatch(pid, "src", src, t[4])
         if tshark_escape(dst or "") != t[5]:
             report.mismatch(pid, "dst", dst, t[5])
-        for proto, text in (("tcp", t[6]), ("udp", t[7])):
-            if not text:
-                continue
-            stream = text.split(AGG)[-1]  # the innermost header's stream
-            if proto == "udp" and t[6]:
-                continue  # a TCP flow inside UDP (tunnels) is classified by TCP
-            known = stream_to_flow[proto].setdefault(stream, flow)
-            if known != flow:
-                report.mismatch(pid, proto + ".stream %s spans flows" % stream, [known, flow], stream)
-            other = flow_to_stream[proto].setdefault(flow, stream)
-            if other != stream:
-                report.mismatch(pid, "flow %d spans %s streams" % (flow, proto), [other, stream], stream)
+        frame_streams[pid] = {"tcp": set(t[6].split(AGG)) - {""}, "udp": set(t[7].split(AGG)) - {""}}
     if n != tshark_frames and frames == tshark_frames:
         report.fail("rows read back", n, tshark_frames)
-    # A TCP flow is one tcp.stream (of the innermost TCP header), a UDP flow one udp.stream
-    # of a frame without TCP (a tunnel's TCP wins); flows without ports are other IP traffic
-    # (e.g. IP fragments before reassembly) and not counted here.
-    for proto, number in (("tcp", 6), ("udp", 17)):
-        ours = con.execute("SELECT count(*) FROM flows(?) WHERE proto = ? AND sport IS NOT NULL",
-                           (capture, number)).fetchone()[0]
-        if ours != len(stream_to_flow[proto]):
-            report.fail("%s flows vs distinct %s.stream" % (proto, proto), ours, len(stream_to_flow[proto]))
+    check_stream_flows(con, capture, report, frame_flow, frame_tunnel, frame_streams)
 
     # community ids: Wireshark's Community ID dissector (off by default), per frame; a flow's
     # id must equal it on the flow's first frame that has one and a single IP layer (in a

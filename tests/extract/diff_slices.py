@@ -53,7 +53,9 @@ def main(argv):
         chosen = {"every3": [i for i in range(1, total + 1) if i % 3 == 1]}
         if row:
             biggest = row[0]
-            chosen["flow"] = [r[0] for r in db.execute("SELECT id FROM packets(?) WHERE flow = ?", (capture, biggest))]
+            # a flow's frames, a tunnel's being the frames it carries
+            chosen["flow"] = [r[0] for r in db.execute("SELECT id FROM packets(?1) WHERE flow = ?2 OR tunnel = ?2",
+                                                       (capture, biggest))]
         for name, ids in chosen.items():
             reference = "%s.%s.ref.pcapng" % (base, name)
             for old in (reference,):

@@ -51,7 +51,7 @@ def main(argv):
     failures = checked = 0
     for original, capture in scratch_copies(args.captures, args.scratch):
         idx = index_db(db, capture)
-        rows = idx.execute("SELECT id, src, sport, proto, tcp_stream, udp_stream FROM flows"
+        rows = idx.execute("SELECT id, src, sport, proto, tcp_stream, udp_stream, dst FROM flows"
                            " WHERE proto IN (6, 17) ORDER BY id LIMIT ?", (args.max_flows,)).fetchall()
         for proto_name, proto in (("tcp", 6), ("udp", 17)):
             wanted = {(r[4] if proto == 6 else r[5]): r for r in rows if r[3] == proto}
@@ -59,7 +59,7 @@ def main(argv):
             if not wanted:
                 continue
             oracle = tshark_follow(capture, proto_name, sorted(wanted))
-            for stream, (flow, src, sport, _, _, _) in sorted(wanted.items()):
+            for stream, (flow, src, sport, _, _, _, dst) in sorted(wanted.items()):
                 want = oracle.get(stream)
                 got = [b"", b""]
                 gaps = []
@@ -85,6 +85,11 @@ def main(argv):
                 node0_is_client = node0 == client or (
                     not node0.startswith(client.rsplit(":", 1)[0] + ":") and node0.endswith(":%d" % sport)
                     and not (len(want["nodes"]) > 1 and want["nodes"][1].endswith(":%d" % sport)))
+                # A tunnel's UDP stream, whose nodes tshark names by the packet inside: its Node 0 is
+                # the sender of its first frame, which is the UDP flow's client.
+                ours = [("[%s]:" % a) if ":" in a else (a + ":") for a in (src, dst)]
+                if proto == 17 and node0 and not any(node0.startswith(a) for a in ours):
+                    node0_is_client = True
                 expected = want["data"] if node0_is_client or not want["nodes"] else want["data"][::-1]
                 ambiguous = (len(want["nodes"]) > 1 and not node0.startswith(client.rsplit(":", 1)[0] + ":")
                              and want["nodes"][0].rsplit(":", 1)[-1] == want["nodes"][1].rsplit(":", 1)[-1])

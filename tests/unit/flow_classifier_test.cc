@@ -157,3 +157,65 @@ TEST_CASE("other IP traffic groups by address pair and protocol - non-IP by link
   CHECK(link.src == "00:11:22:33:44:55");
   CHECK(link.community_id.empty());
 }
+
+TEST_CASE("a tunnel is a flow of its own that counts the frames it carries", "[flow_classifier]") {
+  // VXLAN: an inner TCP connection inside one outer UDP stream, then a GRE tunnel (an IP pair)
+  auto in_udp = [](FrameRecord f, bool reply) {
+    TunnelLayer t;
+    t.src = reply ? "192.0.2.2" : "192.0.2.1";
+    t.dst = reply ? "192.0.2.1" : "192.0.2.2";
+    t.ip_proto = 17;
+    t.udp_stream = 0;
+    t.sport = reply ? 4789 : 50000;
+    t.dport = reply ? 50000 : 4789;
+    t.service = "VXLAN";
+    f.tunnels.push_back(t);
+    return f;
+  };
+  auto in_gre = [](FrameRecord f) {
+    TunnelLayer t;
+    t.src = "198.51.100.1";
+    t.dst = "198.51.100.2";
+    t.ip_proto = 47;
+    t.service = "GRE";
+    f.tunnels.push_back(t);
+    return f;
+  };
+  FlowClassifier table;
+  auto a = table.add(in_udp(tcp(1, "10.0.0.1", 51000, "10.0.0.2", 80, 0, kSyn, 0), false));
+  auto b = table.add(in_udp(tcp(2, "10.0.0.2", 80, "10.0.0.1", 51000, 0, kSyn | kAck, 0), true));
+  auto c = table.add(in_udp(tcp(3, "10.0.0.1", 51000, "10.0.0.2", 80, 0, kAck | kPsh, 100, "HTTP"), false));
+  auto d = table.add(in_gre(udp(4, "10.0.0.1", 5353, "10.0.0.3", 53, 1, "DNS")));
+  auto e = table.add(udp(5, "10.0.0.1", 5353, "10.0.0.4", 53, 2, "DNS"));
+  CHECK(a.flow == b.flow);
+  CHECK(a.tunnel != 0);
+  CHECK(a.tunnel == c.tunnel);
+  CHECK(d.tunnel != 0);
+  CHECK(d.tunnel != a.tunnel);
+  CHECK(e.tunnel == 0);
+  auto ids = table.finish();
+  // by first frame: the UDP tunnel (frame 1, created before the TCP flow), TCP, GRE, DNS, DNS
+  REQUIRE(table.flows().size() == 5);
+  const Flow &outer = table.flows()[ids[a.tunnel] - 1];
+  const Flow &inner = table.flows()[ids[a.flow] - 1];
+  CHECK(outer.proto == 17);
+  CHECK(outer.udp_stream == 0);
+  CHECK(outer.service == "VXLAN");
+  CHECK(outer.packets == 3);
+  CHECK(outer.bytes == inner.bytes);
+  CHECK(outer.src == "192.0.2.1");
+  CHECK(outer.dport == 4789);
+  CHECK(outer.smsgs == 1);  // every datagram a message: 2 from the client, 1 from the server
+  CHECK(outer.cmsgs == 2);
+  CHECK(outer.tunnel == 0);
+  CHECK(inner.tunnel == outer.id);
+  CHECK(inner.packets == 3);
+  CHECK(inner.service == "HTTP");
+  const Flow &gre = table.flows()[ids[d.tunnel] - 1];
+  CHECK(gre.proto == 47);
+  CHECK(!gre.has_ports);
+  CHECK(gre.packets == 1);
+  CHECK(gre.cmsgs + gre.smsgs == 0);
+  CHECK(table.flows()[ids[d.flow] - 1].tunnel == gre.id);
+  CHECK(table.flows()[ids[e.flow] - 1].tunnel == 0);
+}
