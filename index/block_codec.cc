@@ -43,7 +43,9 @@ bool has_payload_bytes(ValueKind kind) {
 }
 
 // "-12.034500" → digits -120345 00 as an integer, 6 decimals. Only plain decimals with at most
-// 18 digits qualify; spell_decimal() must give the text back exactly.
+// kDecimalDigits digits qualify; spell_decimal() must give the text back exactly.
+constexpr unsigned kDecimalDigits = 18;
+
 std::string spell_decimal(int64_t digits, unsigned decimals) {
   bool negative = digits < 0;
   std::string d = std::to_string(negative ? uint64_t(0) - uint64_t(digits) : uint64_t(digits));
@@ -67,7 +69,7 @@ bool decimal_digits(std::string_view text, int64_t &digits, unsigned &decimals) 
       continue;
     }
     if (c < '0' || c > '9') return false;
-    if (++count > 18) return false;
+    if (++count > kDecimalDigits) return false;
     value = value * 10 + unsigned(c - '0');
     if (dot) ++decimals;
   }
@@ -398,6 +400,8 @@ void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const 
         if (decimals == 0) {
           v.bytes = take_bytes(c.p, c.end, get_varint(c.p, c.end), "number");
         } else {
+          // a damaged count would spell billions of zeros (fuzz_block)
+          if (decimals - 1 > kDecimalDigits) throw std::runtime_error("damaged index block (number)");
           c.last = int64_t(uint64_t(c.last) + uint64_t(unzigzag(get_varint(c.p, c.end))));
           texts.push_back(spell_decimal(c.last, unsigned(decimals - 1)));
           v.bytes = texts.back();
