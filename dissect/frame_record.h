@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,9 @@ struct FrameRecord {
   std::vector<FieldValue> fields;
   std::string arena;
   std::vector<DataSource> sources;
+  // Copies of the referenced sources' bytes, once detach() made the record independent of
+  // the dissection that filled it (a vector: moving or swapping the record keeps its buffer).
+  std::vector<uint8_t> source_bytes;
 
   void clear() {
     src.clear();
@@ -113,6 +117,22 @@ struct FrameRecord {
     payload = 0;
     fragment_frames.clear();
     tunnels.clear();
+    source_bytes.clear();
+  }
+  // Makes the referenced sources' bytes the record's own, so that it outlives the next frame's
+  // dissection (or the stream reader's buffers) — what a record handed to another thread needs.
+  void detach() {
+    size_t total = 0;
+    for (const DataSource &s : sources)
+      if (s.referenced && s.data) total += s.length;
+    source_bytes.resize(total);
+    size_t at = 0;
+    for (DataSource &s : sources) {
+      if (!s.referenced || !s.data) continue;
+      if (s.length) std::memcpy(source_bytes.data() + at, s.data, s.length);
+      s.data = source_bytes.data() + at;
+      at += s.length;
+    }
   }
   // The value's text or bytes (for Bytes: raw bytes, printed as hex by tshark).
   std::string_view text(const FieldValue &v) const {

@@ -37,8 +37,8 @@ IndexSummary build_index(const std::string &capture, const std::string &director
   FrameDissector dissector(reader);
   FrameRecord frame;
   while (dissector.next(frame)) {
-    pipeline.add(frame);
     if (observer) observer->frame(frame.number, reader.offset());
+    pipeline.add(frame);
   }
   summary.frames = pipeline.frames();
   check_read_end(summary, reader.error());

@@ -29,36 +29,126 @@ void check_read_end(IndexSummary &summary, const std::string &read_error) {
   if (summary.frames == 0) summary.warnings.push_back("the capture holds no packets");
 }
 
-IndexPipeline::IndexPipeline(const std::string &directory)
-    : out_(directory + "/index.db"), encoder_(dictionary_entry), search_(directory + "/search") {}
+// The writers of the index, fed in capture order on the writers' thread.
+struct IndexPipeline::Writers {
+  IndexWriter out;
+  FlowClassifier flows;
+  BlockEncoder encoder;
+  SearchIndexWriter search;
+  std::set<std::string> link_types;
+  int64_t bytes = 0;
+  double first_time = 0, last_time = 0;
+  bool first = true;
 
-void IndexPipeline::add(const FrameRecord &frame) {
-  if (frame.encap >= 0) link_types_.insert(encapsulation_name(frame.encap));
-  FlowClassifier::Assignment where = flows_.add(frame);
-  out_.move_packets(flows_.take_moves());
-  out_.add_packet(frame, where);
-  encoder_.add(frame);
-  search_.add(frame);
-  if (encoder_.frames() == kFramesPerBlock) out_.add_block(encoder_.take());
-  if (frames_ == 0) first_time_ = frame.time();
-  last_time_ = frame.time();
+  explicit Writers(const std::string &directory)
+      : out(directory + "/index.db"), encoder(dictionary_entry), search(directory + "/search") {}
+
+  void add(const FrameRecord &frame) {
+    if (frame.encap >= 0) link_types.insert(encapsulation_name(frame.encap));
+    FlowClassifier::Assignment where = flows.add(frame);
+    out.move_packets(flows.take_moves());
+    out.add_packet(frame, where);
+    encoder.add(frame);
+    search.add(frame);
+    if (encoder.frames() == kFramesPerBlock) out.add_block(encoder.take());
+    if (first) first_time = frame.time();
+    first = false;
+    last_time = frame.time();
+    bytes += frame.length;
+  }
+};
+
+namespace {
+constexpr size_t kBatchFrames = 256;  // frames handed over at once
+constexpr size_t kQueuedBatches = 4;  // in flight: bounds the memory the queue holds
+}  // namespace
+
+IndexPipeline::IndexPipeline(const std::string &directory) : writers_(std::make_unique<Writers>(directory)) {
+  thread_ = std::thread([this] { write_batches(); });
+}
+
+IndexPipeline::~IndexPipeline() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ = abandoned_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void IndexPipeline::write_batches() {
+  try {
+    while (true) {
+      Batch batch;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return done_ || !queue_.empty(); });
+        if (abandoned_ || queue_.empty()) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      changed_.notify_all();
+      for (size_t i = 0; i < batch.used; ++i) {
+        writers_->add(batch.frames[i]);
+        batch.frames[i].clear();
+      }
+      batch.used = 0;
+      std::lock_guard<std::mutex> lock(mutex_);
+      empty_.push_back(std::move(batch));
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failure_ = std::current_exception();
+    queue_.clear();
+  }
+  changed_.notify_all();
+}
+
+void IndexPipeline::hand_over() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] { return queue_.size() < kQueuedBatches || failure_; });
+  if (failure_) std::rethrow_exception(failure_);
+  queue_.push_back(std::move(batch_));
+  batch_ = Batch();
+  if (!empty_.empty()) {
+    batch_ = std::move(empty_.front());
+    empty_.pop_front();
+  }
+  lock.unlock();
+  changed_.notify_all();
+}
+
+void IndexPipeline::add(FrameRecord &frame) {
+  frame.detach();
+  if (batch_.used == batch_.frames.size()) batch_.frames.emplace_back();
+  std::swap(batch_.frames[batch_.used++], frame);
   ++frames_;
-  bytes_ += frame.length;
+  if (batch_.used == kBatchFrames) hand_over();
 }
 
 void IndexPipeline::finish(IndexSummary &summary, const CaptureStamp &stamp, double seconds) {
-  if (encoder_.frames() > 0) out_.add_block(encoder_.take());
-  search_.finish();
-  out_.finish_flows(flows_);
+  if (batch_.used) hand_over();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+  if (failure_) std::rethrow_exception(failure_);
+  Writers &w = *writers_;
+  if (w.encoder.frames() > 0) w.out.add_block(w.encoder.take());
+  w.search.finish();
+  w.out.finish_flows(w.flows);
   summary.frames = frames_;
-  summary.bytes = bytes_;
-  summary.first_time = first_time_;
-  summary.last_time = last_time_;
-  summary.flows = int64_t(flows_.flows().size());
-  summary.link_types.assign(link_types_.begin(), link_types_.end());
+  summary.bytes = w.bytes;
+  summary.first_time = w.first_time;
+  summary.last_time = w.last_time;
+  summary.flows = int64_t(w.flows.flows().size());
+  summary.link_types.assign(w.link_types.begin(), w.link_types.end());
   summary.seconds = seconds;
   summary.peak_rss_kb = std::max(summary.peak_rss_kb, peak_rss_kb());
-  out_.finish(encoder_.dictionary(), current_meta(stamp, summary));
+  w.out.finish(w.encoder.dictionary(), current_meta(stamp, summary));
 }
 
 }  // namespace xtractr

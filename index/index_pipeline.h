@@ -2,7 +2,7 @@
 //
 // Usage (C++; index_builder.cc and partitioned_build.cc):
 //   IndexPipeline pipeline(directory);          // creates index.db and search/
-//   while (...) pipeline.add(frame);            // frames 1, 2, 3 ... (FrameRecords)
+//   while (...) pipeline.add(frame);            // frames 1, 2, 3 ...; takes the record's contents
 //   pipeline.finish(summary, stamp);            // flows, dictionary, meta; commits
 //
 // From SQL: what every `packets(...)`/`flows(...)` query reads.
@@ -14,11 +14,25 @@
 // meta facts are written last (index_writer.h). Who dissected the frames — this process in
 // one pass, or worker processes whose partitions are merged back into capture order — is
 // not its business: it sees one sequence of frames either way.
+//
+// The writers run on a thread of their own (and Xapian on another, search_index_writer.h):
+// rows, blocks and terms cost as much CPU as dissecting, and libwireshark can only dissect on
+// one thread. add() detaches the record (FrameRecord::detach) and swaps it into a batch;
+// batches travel through a short bounded queue, and come back emptied, so the records'
+// allocations are reused. The writers touch libwireshark only to read its field registry
+// (names and types), which does not change while frames are dissected. A writer's failure
+// (a full disk, the memory ceiling) is rethrown on the caller's thread by the next add().
 #pragma once
 
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "dissect/flow_classifier.h"
 #include "dissect/frame_record.h"
@@ -33,24 +47,36 @@ namespace xtractr {
 class IndexPipeline {
  public:
   explicit IndexPipeline(const std::string &directory);
+  ~IndexPipeline();
   IndexPipeline(const IndexPipeline &) = delete;
   IndexPipeline &operator=(const IndexPipeline &) = delete;
 
-  // The next frame of the capture; also counts it into the summary.
-  void add(const FrameRecord &frame);
+  // The next frame of the capture; also counts it into the summary. Takes the record's
+  // contents: `frame` comes back as an empty record to fill with the next frame.
+  void add(FrameRecord &frame);
   int64_t frames() const { return frames_; }
   // Writes the rest and commits. `summary` gets the frame, byte, flow counts, times, link
   // types and peak memory; the caller set the rest (capture, format, warnings, workers ...).
   void finish(IndexSummary &summary, const CaptureStamp &stamp, double seconds);
 
  private:
-  IndexWriter out_;
-  FlowClassifier flows_;
-  BlockEncoder encoder_;
-  SearchIndexWriter search_;
-  std::set<std::string> link_types_;
-  int64_t frames_ = 0, bytes_ = 0;
-  double first_time_ = 0, last_time_ = 0;
+  struct Writers;  // owned by the writers' thread until finish()
+  struct Batch {
+    std::vector<FrameRecord> frames;
+    size_t used = 0;
+  };
+  void hand_over();
+  void write_batches();
+
+  std::unique_ptr<Writers> writers_;
+  Batch batch_;
+  int64_t frames_ = 0;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Batch> queue_, empty_;
+  bool done_ = false, abandoned_ = false;
+  std::exception_ptr failure_;
+  std::thread thread_;
 };
 
 // This process's peak resident memory so far, in KB.

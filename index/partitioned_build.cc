@@ -403,8 +403,8 @@ void merge(std::vector<Source> &sources, IndexPipeline &pipeline, BuildObserver 
       split.check(s.head, pair, i);
       announced.check(s.head, pair, i);
       counters.renumber(s.head, i);
-      pipeline.add(s.head);
       if (observer) observer->frame(s.head.number, s.head.file_offset);
+      pipeline.add(s.head);
     }
     advance(s, read_error, peak_rss_kb);
     push(i);
