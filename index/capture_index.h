@@ -86,6 +86,8 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   10 `checksums` of every index file (index_checksums.h): an index without it is rebuilt
 //   11 string values keep their case in V terms, plus F terms (lower-cased) for those with capitals
 //   12 tunnels as flows: packets.tunnel, flows.tunnel, outer UDP/TCP/IP-pair flows (issue 13)
-constexpr int kIndexSchemaVersion = 12;
+//   13 dense search terms stored as their complement (search_terms.h, metadata "complemented");
+//      no time value slot
+constexpr int kIndexSchemaVersion = 13;
 
 }  // namespace xtractr

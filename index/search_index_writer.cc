@@ -42,7 +42,6 @@ bool is_string_type(int type) {
 // The terms of one frame, '\0'-separated, handed to the Xapian thread.
 struct PendingFrame {
   uint32_t number;
-  double time;
   std::string terms;
 };
 
@@ -100,8 +99,68 @@ struct SearchIndexWriter::Impl {
     }
   }
 
+  // Dense terms, written as their complement (search_terms.h); chosen from the first frames.
+  struct Complements {
+    std::vector<std::string> terms, stored;  // "<term>" and "!<term>", sorted
+    std::unordered_map<std::string_view, uint32_t> index;
+    std::vector<char> carried;  // scratch: which of them the current frame carries
+
+    void choose(const std::vector<PendingFrame> &sample) {
+      std::unordered_map<std::string_view, std::pair<uint32_t, size_t>> seen;  // count, last frame
+      for (size_t i = 0; i < sample.size(); ++i)
+        for_each_term(sample[i].terms, [&](std::string_view t) {
+          auto &c = seen[t];
+          if (c.second != i + 1) c = {c.first + 1, i + 1};
+        });
+      for (const auto &[term, c] : seen)
+        if (2 * size_t(c.first) > sample.size()) terms.emplace_back(term);
+      std::sort(terms.begin(), terms.end());
+      for (uint32_t i = 0; i < terms.size(); ++i) {
+        stored.push_back(complement_term(terms[i]));
+        index.emplace(terms[i], i);
+      }
+    }
+
+    void fill(Xapian::Document &doc, const std::string &frame_terms) {
+      carried.assign(terms.size(), 0);
+      for_each_term(frame_terms, [&](std::string_view t) {
+        auto found = index.find(t);
+        if (found != index.end())
+          carried[found->second] = 1;
+        else
+          doc.add_boolean_term(std::string(t));
+      });
+      for (size_t i = 0; i < terms.size(); ++i)
+        if (!carried[i]) doc.add_boolean_term(stored[i]);
+    }
+
+    template <typename Visit>
+    static void for_each_term(const std::string &terms, Visit visit) {
+      for (size_t at = 0; at < terms.size();) {
+        size_t end = terms.find('\0', at);
+        visit(std::string_view(terms).substr(at, end - at));
+        at = end + 1;
+      }
+    }
+  };
+
+  static void write_frame(Xapian::WritableDatabase &db, Complements &complements, const PendingFrame &f) {
+    Xapian::Document doc;
+    complements.fill(doc, f.terms);
+    db.replace_document(f.number, doc);
+  }
+
   void write_documents(Xapian::WritableDatabase &db) {
     try {
+      Complements complements;
+      std::vector<PendingFrame> sample;  // held back until the dense terms are chosen
+      bool chosen = false;
+      auto choose = [&] {
+        complements.choose(sample);
+        for (const PendingFrame &f : sample) write_frame(db, complements, f);
+        sample = {};
+        chosen = true;
+      };
       while (true) {
         std::vector<PendingFrame> frames;
         {
@@ -112,21 +171,23 @@ struct SearchIndexWriter::Impl {
           queue.pop_front();
         }
         changed.notify_all();
-        for (const PendingFrame &f : frames) {
-          Xapian::Document doc;
-          size_t at = 0;
-          while (at < f.terms.size()) {
-            size_t end = f.terms.find('\0', at);
-            doc.add_boolean_term(f.terms.substr(at, end - at));
-            at = end + 1;
+        for (PendingFrame &f : frames) {
+          if (chosen) {
+            write_frame(db, complements, f);
+            continue;
           }
-          doc.add_value(kSlotTime, Xapian::sortable_serialise(f.time));
-          db.replace_document(f.number, doc);
+          sample.push_back(std::move(f));
+          if (sample.size() == kComplementSample) choose();
         }
       }
       {
         std::lock_guard<std::mutex> lock(mutex);
         if (abandoned) return;
+      }
+      if (!chosen) choose();
+      db.set_metadata("complemented", encode_terms(complements.terms));
+      {
+        std::lock_guard<std::mutex> lock(mutex);
         db.set_metadata("fields", field_table);
       }
       db.commit();
@@ -217,7 +278,7 @@ struct SearchIndexWriter::Impl {
   }
 
   void add(const FrameRecord &frame) {
-    PendingFrame pending{frame.number, frame.time(), {}};
+    PendingFrame pending{frame.number, {}};
     std::string &terms = pending.terms;
     auto term = [&](const std::string &prefix, std::string_view value) {
       terms += prefix;

@@ -175,6 +175,26 @@ std::string encode_fields(const std::vector<SearchField> &fields) {
   return out;
 }
 
+std::string encode_terms(const std::vector<std::string> &terms) {
+  std::string out;
+  for (const std::string &t : terms) {
+    out += t;
+    out.push_back('\0');
+  }
+  return out;
+}
+
+std::vector<std::string> decode_terms(const std::string &text) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\0', at);
+    if (end == std::string::npos) end = text.size();
+    out.emplace_back(text, at, end - at);
+    at = end + 1;
+  }
+  return out;
+}
+
 std::vector<SearchField> decode_fields(const std::string &text) {
   std::vector<SearchField> out;
   size_t start = 0;

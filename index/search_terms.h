@@ -36,7 +36,18 @@
 // presence term; such fields are marked `incomplete` and queries on their values are checked
 // against the stored field values of the frames that carry them (exact, but slower).
 // The table of fields (id → name, flags) is the Xapian metadata key "fields".
-// Packet columns are pseudo-fields named `pkt.*`; the time is also a value slot.
+//
+// Dense terms are stored as their complement. A term carried by most frames (pkt.service:tcp,
+// eth.type:0x0800, tcp.flags.syn:0 ...) costs a posting in almost every document — about half
+// of all postings, and a third of the search index's size. The writer picks the terms carried
+// by more than half of the first kComplementSample frames and writes, for each, the term
+// "!<term>" in the frames that do NOT carry it; the list of such terms is the metadata key
+// "complemented". Readers (search_index.h) turn them back: the frames of a complemented term
+// are all frames minus those of "!<term>". Exact whatever the rest of the capture looks like;
+// only the saving depends on the sample being typical.
+// Packet columns are pseudo-fields named `pkt.*`. Documents have no value slots: times, flow
+// ids and directions are read from the packets table of index.db (the builder renumbers flows
+// after the last frame; a time slot would repeat a column the table has anyway).
 #pragma once
 
 #include <cstdint>
@@ -45,13 +56,6 @@
 #include <vector>
 
 namespace xtractr {
-
-// Value slots of frame documents.
-// (Flow ids and directions are not in the search index: the builder renumbers flows after the
-// last frame, so they are read from the packets table of index.db.)
-enum SearchSlot : unsigned {
-  kSlotTime = 0,  // frame time, Xapian::sortable_serialise(seconds)
-};
 
 // Flags of a field in the search index.
 enum SearchFieldFlag : unsigned {
@@ -105,6 +109,13 @@ void spell_text_value(std::string_view text, bool string_field, std::string &val
 // The metadata encoding of the field table.
 std::string encode_fields(const std::vector<SearchField> &fields);
 std::vector<SearchField> decode_fields(const std::string &text);
+
+// Complemented terms (see above): the sample that chooses them, the spelling of the stored
+// complement, and the metadata encoding of their list ('\0'-separated; terms never hold '\0').
+constexpr size_t kComplementSample = 8192;
+inline std::string complement_term(std::string_view term) { return "!" + std::string(term); }
+std::string encode_terms(const std::vector<std::string> &terms);
+std::vector<std::string> decode_terms(const std::string &text);
 
 // The pseudo-fields of the packet columns (ids 0..n-1 in this order).
 extern const char *const kPacketColumnFields[];

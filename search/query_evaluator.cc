@@ -302,12 +302,10 @@ class Evaluator {
             for (uint32_t id = 1; id <= s_.frames(); ++id)
               if (t.matches_number(double(base + id))) part.push_back(id);
           }
-        } else if (field == "pkt.time") {
-          part = s_.scan_slot(kSlotTime, [&](double d) { return t.matches_number(d); });
         } else {
           const double base = field == "pkt.flow" ? double(s_.member().flow_base) : 0;
-          part = s_.scan_packets_column(field == "pkt.flow" ? "flow" : "dir",
-                                        [&](double d) { return t.matches_number(d + base); });
+          const char *column = field == "pkt.flow" ? "flow" : field == "pkt.time" ? "time" : "dir";
+          part = s_.scan_packets_column(column, [&](double d) { return t.matches_number(d + base); });
         }
         out = unite(out, part);
       }

@@ -21,6 +21,7 @@ SearchIndex::SearchIndex(const CollectionMember &member)
   try {
     db_ = Xapian::Database(path);
     fields_ = decode_fields(db_.get_metadata("fields"));
+    for (std::string &term : decode_terms(db_.get_metadata("complemented"))) complemented_.insert(std::move(term));
   } catch (const Xapian::Error &e) {
     damaged(e);
   }
@@ -85,7 +86,17 @@ void SearchIndex::damaged(const Xapian::Error &e) const {
 
 void SearchIndex::add_postings(const std::string &term, IdSet &out) {
   try {
-    for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) out.push_back(*it);
+    if (!complemented_.count(term)) {
+      for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) out.push_back(*it);
+      return;
+    }
+    const std::string stored = complement_term(term);
+    uint32_t next = 1;  // every frame from `next` up to the complement's next posting carries `term`
+    for (auto it = db_.postlist_begin(stored); it != db_.postlist_end(stored); ++it) {
+      for (; next < *it; ++next) out.push_back(next);
+      next = *it + 1;
+    }
+    for (; next <= frames_; ++next) out.push_back(next);
   } catch (const Xapian::Error &e) {
     damaged(e);
   }
@@ -100,21 +111,23 @@ IdSet SearchIndex::postings(const std::string &term) {
 void SearchIndex::for_each_term(const std::string &prefix,
                                 const std::function<void(const std::string &, uint32_t)> &visit) {
   try {
-    for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) visit(*it, it.get_termfreq());
+    // the stored terms and the complemented ones, merged in term order
+    auto dense = complemented_.lower_bound(prefix);
+    auto dense_left = [&] { return dense != complemented_.end() && dense->compare(0, prefix.size(), prefix) == 0; };
+    auto visit_dense = [&] {
+      visit(*dense, frames_ - db_.get_termfreq(complement_term(*dense)));
+      ++dense;
+    };
+    for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+      const std::string term = *it;
+      if (term[0] == '!') continue;  // a complement: visited as its term
+      while (dense_left() && *dense < term) visit_dense();
+      visit(term, it.get_termfreq());
+    }
+    while (dense_left()) visit_dense();
   } catch (const Xapian::Error &e) {
     damaged(e);
   }
-}
-
-IdSet SearchIndex::scan_slot(unsigned slot, const std::function<bool(double)> &keep) {
-  IdSet out;
-  try {
-    for (auto it = db_.valuestream_begin(slot); it != db_.valuestream_end(slot); ++it)
-      if (keep(Xapian::sortable_unserialise(*it))) out.push_back(it.get_docid());
-  } catch (const Xapian::Error &e) {
-    damaged(e);
-  }
-  return out;
 }
 
 const std::vector<uint32_t> &SearchIndex::tunnel_of() {

@@ -8,13 +8,17 @@
 //
 // How it works: opens `<index dir>/search` read-only together with its field table, and
 // offers the few primitives the evaluators need: posting lists of terms, expansion of a term
-// prefix, a value-slot scan, and the mapping between frames and flows (from index.db).
+// prefix, a scan of a packets-table column, and the mapping between frames and flows (from index.db).
+// Dense terms stored as their complement (search_terms.h) are turned back here, so no caller
+// ever sees a "!" term: their postings are all frames minus the complement's, their frame
+// count is frames() minus the complement's.
 #pragma once
 
 #include <xapian.h>
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,7 +39,6 @@ class SearchIndex {
   std::optional<uint32_t> field(const std::string &name) const;
   const SearchField &field_info(uint32_t id) const { return fields_[id]; }
   const std::vector<SearchField> &fields() const { return fields_; }
-  Xapian::Database &db() { return db_; }
 
   // The frames carrying field `name` (aliases followed, see search_terms.h).
   IdSet frames_with(const std::string &name);
@@ -54,13 +57,11 @@ class SearchIndex {
   // Every term beginning with `prefix`, with its frame count.
   void for_each_term(const std::string &prefix, const std::function<void(const std::string &, uint32_t)> &visit);
 
-  // The frames whose value slot `slot` (sortable-serialised number) satisfies `keep`.
-  IdSet scan_slot(unsigned slot, const std::function<bool(double)> &keep);
   // Frames → the flows they belong to (their own and the tunnels they travel in); flows →
   // their frames (a tunnel's: the frames it carries).
   IdSet flows_of_frames(const IdSet &frames);
   IdSet frames_of_flows(const IdSet &flows);
-  // The frames whose packets-table column `column` (flow, dir) satisfies `keep`.
+  // The frames whose packets-table column `column` (flow, dir, time) satisfies `keep`.
   IdSet scan_packets_column(const char *column, const std::function<bool(double)> &keep);
 
  private:
@@ -75,6 +76,7 @@ class SearchIndex {
   std::vector<SearchField> fields_;
   std::unordered_map<std::string, uint32_t> by_name_;
   std::optional<std::vector<uint32_t>> tunnel_of_;
+  std::set<std::string> complemented_;  // terms stored as "!<term>" (search_terms.h)
 };
 
 }  // namespace xtractr
