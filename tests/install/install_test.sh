@@ -70,7 +70,7 @@ shell=$(sqlite3 -bail -cmd ".load xtractr" :memory: \
 [ "$shell" = "$frames"$'\n'"1" ] || fail "sqlite3 answered '$shell', expected $frames frames (tshark) and 1"
 echo "sqlite3 .load xtractr: $frames frames (tshark: $frames), mapreduce agrees"
 
-report=$(sqlite3 -bail -cmd ".load xtractr" -cmd ".parameter set @capture cap.pcap" :memory: \
+report=$(sqlite3 -bail -header -cmd ".load xtractr" -cmd ".parameter set @capture cap.pcap" :memory: \
   ".read $prefix/share/xtractr/sql/top_talkers.sql" 2>&1) || fail "top_talkers.sql: $report"
 [ "$(echo "$report" | grep -c .)" -gt 2 ] || fail "top_talkers.sql printed: $report"
 echo "installed report top_talkers.sql: $(echo "$report" | grep -c .) lines"
