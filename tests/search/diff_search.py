@@ -113,9 +113,8 @@ class Checker:
             self.report(f"filter {flt!r}: {len(ours)} frames, ORACLE.tsv says {expected_count}")
         # flows(): the flows holding those frames
         if theirs:
-            want = sorted({r[0] for r in self.rows(
-                "SELECT flow FROM packets(?) WHERE id IN (%s) AND flow IS NOT NULL" % ",".join(map(str, theirs[:5000])),
-                self.capture)})
+            flows_of = self.frame_flows()
+            want = sorted({f for frame in theirs[:5000] for f in flows_of.get(frame, ())})
             if len(theirs) <= 5000:
                 got = [r[0] for r in self.rows("SELECT id FROM flows(?, NULL, ?) ORDER BY id", self.capture, flt)]
                 if got != want:
@@ -203,6 +202,22 @@ class Checker:
         return filters
 
     # ---- query language vs SQL over doc ------------------------------------------------------
+    def frame_flows(self):
+        """Frame id -> the flows flows() counts it in: its own flow and the tunnels it travels in
+        (its innermost tunnel, and the tunnels those flows travel in, transitively)."""
+        if getattr(self, "_frame_flows", None) is None:
+            tunnel_of = dict(self.rows("SELECT id, tunnel FROM flows(?) WHERE tunnel IS NOT NULL", self.capture))
+            self._frame_flows = {}
+            for frame, flow, tunnel in self.rows("SELECT id, flow, tunnel FROM packets(?)", self.capture):
+                pending, flows = [f for f in (flow, tunnel) if f], set()
+                while pending:
+                    f = pending.pop()
+                    if f not in flows:
+                        flows.add(f)
+                        pending.extend([tunnel_of[f]] if f in tunnel_of else [])
+                self._frame_flows[frame] = flows
+        return self._frame_flows
+
     def check_query(self, query, sql_ids, flows=False):
         table = "flows" if flows else "packets"
         try:
@@ -219,9 +234,8 @@ class Checker:
             self.report(f"{table} query {query!r}: ours={len(ours)} sql={len(sql_ids)} extra={extra} missing={missing}")
 
     def query_checks(self, rng, fields):
-        docs = {}
-        for row in self.rows("SELECT id, flow, doc FROM packets(?)", self.capture):
-            docs[row[0]] = (row[1], json.loads(row[2]))
+        flows_of = self.frame_flows()
+        docs = {row[0]: (flows_of[row[0]], json.loads(row[1])) for row in self.rows("SELECT id, doc FROM packets(?)", self.capture)}
 
         def values_of(doc, name):
             v = doc.get(name)
@@ -233,7 +247,7 @@ class Checker:
             return sorted(i for i, (_, d) in docs.items() if pred(d))
 
         def flow_ids(pred):
-            return sorted({f for i, (f, d) in docs.items() if f and pred(d)})
+            return sorted({f for i, (fs, d) in docs.items() if pred(d) for f in fs})
 
         for name, ftype in rng.sample(fields, min(len(fields), self.args.random)):
             if not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
@@ -269,7 +283,7 @@ class Checker:
         services = [r[0] for r in self.rows("SELECT DISTINCT service FROM flows(?) WHERE service IS NOT NULL", self.capture)]
         for service in services[:5]:
             flows = {r[0] for r in self.rows("SELECT id FROM flows(?) WHERE lower(service) = lower(?)", self.capture, service)}
-            self.check_query(f'flow.service:"{service.lower()}"', sorted(i for i, (f, _) in docs.items() if f in flows))
+            self.check_query(f'flow.service:"{service.lower()}"', sorted(i for i, (fs, _) in docs.items() if fs & flows))
 
     def run(self):
         try:
