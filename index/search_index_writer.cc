@@ -47,7 +47,7 @@ struct PendingFrame {
 
 }  // namespace
 
-// Terms are computed on the dissection thread; Xapian documents are written on a thread of
+// Terms are computed on the index writers' thread (index_pipeline.h); Xapian documents are written on a thread of
 // their own (Xapian's in-memory inverter costs about a microsecond per posting, as much as
 // dissecting), in batches handed over through a small bounded queue.
 struct SearchIndexWriter::Impl {
