@@ -187,7 +187,10 @@ try:
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--user-data-dir=" + os.path.join(work, "profile"), "--window-size=800,1000",
                     "--screenshot=" + png, "file://" + os.path.join(work, "overview.html")],
-                   check=True, capture_output=True, timeout=300)
+                   check=True, capture_output=True, timeout=300,
+                   # its crash-report folder goes under $XDG_CONFIG_HOME (the suite's is
+                   # /nonexistent): keep it in the work folder, not in a new /nonexistent
+                   env=dict(os.environ, HOME=work, XDG_CONFIG_HOME=os.path.join(work, "config")))
     width, height, rows = png_pixels(png)
     pixels = [p for row in rows[::2] for p in row[::2]]
     colours = len(set(pixels))
