@@ -3,8 +3,9 @@
 // How it works: per record, like tshark's process_packet_single_pass(): frame_data_init,
 // epan_dissect_run_with_taps on a tvb over the record bytes, fill the columns, then walk the
 // tree in pre-order collecting every named field (skipping text-only labels). Integer
-// fields are read from their fvalue; everything else is formatted by get_node_field_value(),
-// the function `tshark -T fields` itself prints with, so the stored text is tshark's text.
+// fields are read from their fvalue; the common string-like types are written in tshark's text
+// by field_text.h, everything else is formatted by get_node_field_value(), the function
+// `tshark -T fields` itself prints with, so the stored text is tshark's text.
 #include "dissect/frame_dissector.h"
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "dissect/epan_session.h"
+#include "dissect/field_text.h"
 #include "dissect/service_name.h"
 #include "dissect/wireshark_runtime.h"
 
@@ -199,6 +201,11 @@ struct FrameDissector::Session {
     }
     if (kind == ValueKind::Bytes && hf->type == FT_PROTOCOL) {
       collect_range(r, fi);  // the "data" protocol
+      return;
+    }
+    const size_t start = r.arena.size();
+    if (append_field_text(fi, r.arena)) {
+      r.fields.push_back(FieldValue{hf->id, kind, 0, uint32_t(start), uint32_t(r.arena.size() - start)});
       return;
     }
     gchar *text = get_node_field_value(fi, edt);
