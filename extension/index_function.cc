@@ -25,6 +25,7 @@
 **   SELECT xtractr_config('workers', 4);       -- set for this process; returns 4
 **   SELECT xtractr_config('partition_bytes');  -- 134217728: capture bytes per partition
 **   SELECT xtractr_config('workers', NULL);    -- back to XTRACTR_WORKERS or the default
+**   SELECT xtractr_config('payload_index', 1);  -- substring search from an index (index/payload_grams.h)
 **
 ** and the Wireshark settings of every capture this process indexes (index/capture_settings.h;
 ** changing them rebuilds an index on its next query):

@@ -14,7 +14,7 @@ namespace {
 
 constexpr int64_t kDefaultPartitionBytes = 128ll << 20;
 
-std::atomic<int64_t> settings[2];  // by position in build_settings()
+std::atomic<int64_t> settings[3];  // by position in build_settings()
 
 size_t position(const std::string &name) {
   const auto &all = build_settings();
@@ -47,6 +47,8 @@ const std::vector<BuildSetting> &build_settings() {
       {"workers", "XTRACTR_WORKERS", "indexing processes at once for one capture (default: the usable cores)"},
       {"partition_bytes", "XTRACTR_PARTITION_BYTES",
        "capture bytes per partition before a capture is cut into more partitions than workers (default 128 MiB)"},
+      {"payload_index", "XTRACTR_PAYLOAD_INDEX",
+       "1: indexes build the payload index, for substring search over frame bytes and streams (default 0: off)"},
   };
   return all;
 }
@@ -62,7 +64,8 @@ int64_t effective_build_setting(const std::string &name) {
   const size_t i = position(name);
   if (int64_t set = settings[i].load()) return set;
   if (int64_t env = positive_environment_number(build_settings()[i].environment)) return env;
-  return i == 0 ? usable_cores() : kDefaultPartitionBytes;
+  if (name == "workers") return usable_cores();
+  return name == "partition_bytes" ? kDefaultPartitionBytes : 0;
 }
 
 std::vector<std::string> build_setting_environment() {

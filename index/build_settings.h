@@ -6,6 +6,7 @@
 //   SELECT xtractr_config('workers', 4);                  -- from now on, in this process
 //   SELECT xtractr_config('partition_bytes', 64 << 20);   -- smaller partitions, less memory
 //   SELECT xtractr_config('workers', NULL);               -- back to the default
+//   SELECT xtractr_config('payload_index', 1);            -- substring search from an index (payload_grams.h)
 //
 // How it works: a setting overrides the environment variable of the same meaning
 // (XTRACTR_WORKERS, XTRACTR_PARTITION_BYTES) for the indexers this process starts: the host
@@ -31,7 +32,8 @@ int64_t build_setting(const std::string &name);                  // throws UserE
 void set_build_setting(const std::string &name, int64_t value);  // 0 = unset
 
 // The effective value: the setting, else the environment, else the default (workers: the
-// usable cores; partition_bytes: 128 MiB).
+// usable cores; partition_bytes: 128 MiB; payload_index: 0). payload_index is also part of an
+// index's identity (capture_settings.h): an index built without it is rebuilt with it.
 int64_t effective_build_setting(const std::string &name);
 
 // A positive integer from the environment variable, 0 when unset or not one.

@@ -14,6 +14,7 @@
 
 #include "core/content_hash.h"
 #include "core/sql_error.h"
+#include "index/build_settings.h"
 
 namespace xtractr {
 
@@ -133,6 +134,8 @@ CaptureSettings capture_settings(const std::string &capture) {
     if (exists(prefs_file))
       parse_settings(read_settings_file(prefs_file, "settings"), prefs_file, parent_of(capture), out.settings);
     out.identity = identity_of(out.settings);
+    // not a Wireshark setting, but what the index holds: on or off, the index differs
+    if (effective_build_setting("payload_index")) out.identity += "payload_index\n";
   } catch (const SettingsError &e) {
     throw UserError(e.what());
   }

@@ -5,6 +5,7 @@
 
 #include "dissect/capture_reader.h"
 #include "dissect/wireshark_runtime.h"
+#include "index/payload_grams.h"
 
 namespace xtractr {
 
@@ -35,13 +36,16 @@ struct IndexPipeline::Writers {
   FlowClassifier flows;
   BlockEncoder encoder;
   SearchIndexWriter search;
+  std::unique_ptr<PayloadGramWriter> payload;  // the optional payload index (payload_grams.h)
   std::set<std::string> link_types;
   int64_t bytes = 0;
   double first_time = 0, last_time = 0;
   bool first = true;
 
   explicit Writers(const std::string &directory)
-      : out(directory + "/index.db"), encoder(dictionary_entry), search(directory + "/search") {}
+      : out(directory + "/index.db"), encoder(dictionary_entry), search(directory + "/search") {
+    if (payload_index_requested()) payload = std::make_unique<PayloadGramWriter>();
+  }
 
   void add(const FrameRecord &frame) {
     if (frame.encap >= 0) link_types.insert(encapsulation_name(frame.encap));
@@ -50,6 +54,7 @@ struct IndexPipeline::Writers {
     out.add_packet(frame, where);
     encoder.add(frame);
     search.add(frame);
+    if (payload) payload->add(frame, where.flow, where.dir);
     if (encoder.frames() == kFramesPerBlock) out.add_block(encoder.take());
     if (first) first_time = frame.time();
     first = false;
@@ -63,7 +68,8 @@ constexpr size_t kBatchFrames = 256;  // frames handed over at once
 constexpr size_t kQueuedBatches = 4;  // in flight: bounds the memory the queue holds
 }  // namespace
 
-IndexPipeline::IndexPipeline(const std::string &directory) : writers_(std::make_unique<Writers>(directory)) {
+IndexPipeline::IndexPipeline(const std::string &directory)
+    : directory_(directory), writers_(std::make_unique<Writers>(directory)), keep_frame_bytes_(writers_->payload) {
   thread_ = std::thread([this] { write_batches(); });
 }
 
@@ -120,6 +126,7 @@ void IndexPipeline::hand_over() {
 }
 
 void IndexPipeline::add(FrameRecord &frame) {
+  if (keep_frame_bytes_) keep_frame_bytes(frame);  // the payload index reads them (one-pass builds)
   frame.detach();
   if (batch_.used == batch_.frames.size()) batch_.frames.emplace_back();
   std::swap(batch_.frames[batch_.used++], frame);
@@ -149,6 +156,11 @@ void IndexPipeline::finish(IndexSummary &summary, const CaptureStamp &stamp, dou
   summary.seconds = seconds;
   summary.peak_rss_kb = std::max(summary.peak_rss_kb, peak_rss_kb());
   w.out.finish(w.encoder.dictionary(), current_meta(stamp, summary));
+  // The payload index (payload_grams.h) is one more table of the complete index.db, written
+  // through a connection of its own once the writer has let go of its exclusive lock.
+  std::unique_ptr<PayloadGramWriter> payload = std::move(w.payload);
+  writers_.reset();
+  if (payload) payload->write(directory_ + "/index.db");
 }
 
 }  // namespace xtractr

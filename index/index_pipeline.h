@@ -68,7 +68,9 @@ class IndexPipeline {
   void hand_over();
   void write_batches();
 
+  std::string directory_;
   std::unique_ptr<Writers> writers_;
+  bool keep_frame_bytes_;  // for the payload index
   Batch batch_;
   int64_t frames_ = 0;
   std::mutex mutex_;

@@ -34,6 +34,7 @@
 #include "index/index_location.h"
 #include "index/index_meta.h"
 #include "index/index_pipeline.h"
+#include "index/payload_grams.h"
 
 extern char **environ;
 
@@ -523,11 +524,13 @@ int run_partition_worker(const std::string &capture, const std::string &hosts_pa
     return mine;
   });
   FrameRecord frame;
+  const bool payload_index = payload_index_requested();
   try {
     while (dissector.next(frame)) {
       if (observer) observer->frame(frame.number, frame.file_offset);
       std::string why = cross_pair_protocol(frame, partition);
       if (!why.empty()) throw CannotPartition(why);
+      if (payload_index) keep_frame_bytes(frame);  // the merge's payload index reads them
       out.frame(frame);
     }
   } catch (const CannotPartition &e) {

@@ -24,7 +24,9 @@
 //      dfilter_apply_edt decides. So Wireshark's own rules apply: types, repeated fields (any for
 //      ==, all for != in 4.0), ranges, CIDR, slices, functions, `in`, `matches`.
 // The `frame` protocol used for its bytes (`frame contains "x"`, `frame[0:2]`, `len(frame)`) gets
-// the frame's record read back from the capture.
+// the frame's record read back from the capture. `frame`, `tcp.payload` and `udp.payload`
+// `contains` a needle of 3 bytes or more are narrowed to the frames the payload index allows,
+// when the capture has one (index/payload_grams.h).
 // Not evaluable from stored values, hence refused with an error naming the construct:
 // other protocols used for their bytes (`tcp[0:2]`, `udp contains "x"`, `len(udp)`),
 // the layer operator `#`, field references `${...}`, and fields of types the index does not

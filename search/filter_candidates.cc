@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "index/payload_grams.h"
 #include "search/search_index.h"
 
 namespace xtractr {
@@ -90,7 +91,7 @@ Candidates by_value_candidates(const Plan &plan, SearchIndex &index, const std::
   return {unite(c.ids, unspelled), false};
 }
 
-Candidates field_candidates(const Plan &plan, SearchIndex &index) {
+Candidates field_presence_or_values(const Plan &plan, SearchIndex &index) {
   if (plan.by_frame_number && plan.by_value) return frame_number_candidates(plan, index);
   const std::vector<std::string> names = spelled_as(plan);
   bool by_value = (plan.by_value || plan.scan != Plan::Scan::None) && !names.empty();
@@ -100,6 +101,18 @@ Candidates field_candidates(const Plan &plan, SearchIndex &index) {
   IdSet ids = index.frames_with(plan.field);
   bool exact = (plan.existence && index.exact_presence(plan.field)) || ids.empty();
   return {std::move(ids), exact};
+}
+
+Candidates field_candidates(const Plan &plan, SearchIndex &index) {
+  Candidates c = field_presence_or_values(plan, index);
+  if (plan.payload_needle.empty()) return c;
+  // `frame`/`tcp.payload`/`udp.payload` contains a needle: only the frames the payload index
+  // allows (payload_grams.h), each still checked exactly; all of them without a payload index
+  if (auto frames = payload_candidates(index.member().index->db(), plan.payload_needle, false)) {
+    c.ids = intersect(c.ids, *frames);
+    c.exact = c.ids.empty();
+  }
+  return c;
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 // exact, equality on numbers, addresses and strings (`==`, `!=`, `in`), `contains` on strings,
 // order comparisons, CIDR, and/or/not of those; an empty superset is exact too. A field some of
 // whose values have no V term (too long) adds the frames its P term marks, to be checked.
+// `frame`/`tcp.payload`/`udp.payload` contains a needle: the frames the payload index
+// (index/payload_grams.h) allows, when the capture has one, to be checked.
 #pragma once
 
 #include "search/filter_plan.h"

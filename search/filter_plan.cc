@@ -212,6 +212,60 @@ bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Pla
   return true;
 }
 
+// The bytes a `contains` literal stands for: a string ("GET /", escapes \\ \" \xhh \ooo \n ...) or
+// a byte string (47:45:54); nullopt when unsure, so that no needle is ever spelled wrongly.
+std::optional<std::string> literal_bytes(const Token &literal) {
+  const std::string &t = literal.text;
+  std::string out;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = char(std::tolower(static_cast<unsigned char>(c)));
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  if (literal.kind == Token::Word) {  // aa:bb:cc, aa-bb-cc, aa.bb.cc
+    if (t.size() < 5 || (t.size() + 1) % 3 != 0) return std::nullopt;
+    for (size_t i = 0; i < t.size(); i += 3) {
+      if (hex(t[i]) < 0 || hex(t[i + 1]) < 0) return std::nullopt;
+      if (i + 2 < t.size() && t[i + 2] != t[2]) return std::nullopt;
+      out.push_back(char(hex(t[i]) << 4 | hex(t[i + 1])));
+    }
+    if (t[2] != ':' && t[2] != '-' && t[2] != '.') return std::nullopt;
+    return out;
+  }
+  if (literal.kind != Token::String) return std::nullopt;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '\\') {
+      out.push_back(t[i]);
+      continue;
+    }
+    if (++i >= t.size()) return std::nullopt;
+    const char c = t[i];
+    static const char kSimple[] = "\\\"'abfnrtv", kValue[] = "\\\"'\a\b\f\n\r\t\v";
+    if (const char *at = std::strchr(kSimple, c); at && c) {
+      out.push_back(kValue[at - kSimple]);
+    } else if (c == 'x' && i + 2 < t.size() && hex(t[i + 1]) >= 0 && hex(t[i + 2]) >= 0) {
+      out.push_back(char(hex(t[i + 1]) << 4 | hex(t[i + 2])));
+      i += 2;
+    } else if (c >= '0' && c <= '7' && i + 2 < t.size() && t[i + 1] >= '0' && t[i + 1] <= '7' && t[i + 2] >= '0' &&
+               t[i + 2] <= '7') {
+      out.push_back(char((c - '0') << 6 | (t[i + 1] - '0') << 3 | (t[i + 2] - '0')));
+      i += 2;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+// `frame contains ...`, `tcp.payload contains ...`, `udp.payload contains ...`: the needle the
+// payload index can narrow (payload_grams.h holds the trigrams of every frame's bytes).
+void payload_plan(header_field_info *hf, const Token &op, const Token &literal, Plan &p) {
+  if (!is_word(op, {"contains"})) return;
+  const std::string_view name = hf->abbrev;
+  if (name != "frame" && name != "tcp.payload" && name != "udp.payload") return;
+  if (auto bytes = literal_bytes(literal); bytes && bytes->size() >= 3) p.payload_needle = *bytes;
+}
+
 }  // namespace
 
 bool scan_matches(const Plan &p, std::string_view value) {
@@ -371,6 +425,7 @@ class PlanParser {
       if (!is_comparison(op)) return all_plan();
       auto p = field_plan(hf);
       p->by_frame_number = std::strcmp(hf->abbrev, "frame.number") == 0;  // the document ids
+      if (n == 3) payload_plan(hf, op, t_[a + 2], *p);
       if (n == 3 && scan_plan(hf, op, t_[a + 2], *p)) return p;
       if (is_equality(op) && n == 3) {
         if (auto v = index_spelling(hf, t_[a + 2])) {

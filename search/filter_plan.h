@@ -41,6 +41,9 @@ struct FilterPlan {
   enum class Scan { None, Less, LessEqual, Greater, GreaterEqual, Cidr, Contains } scan = Scan::None;
   int64_t bound = 0;
   std::string needle;
+  // `frame`, `tcp.payload` or `udp.payload` contains these bytes (3 or more): narrowed by the
+  // payload index (index/payload_grams.h) when the capture has one; never exact
+  std::string payload_needle;
   uint32_t network = 0, mask = 0;  // host order
 };
 

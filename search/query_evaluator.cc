@@ -15,6 +15,7 @@
 #include "dissect/wireshark_runtime.h"
 #include "index/table_columns.h"
 #include "search/stored_fields.h"
+#include "search/stream_search.h"
 
 extern "C" {
 #include <epan/proto.h>
@@ -222,8 +223,20 @@ class Evaluator {
   }
 
   IdSet term(const std::string &field, const QueryNode &n) {
+    if (field == "stream") return from_flows(stream_term(n));
     if (field.compare(0, 5, "flow.") == 0) return from_flows(flow_term(field, n));
     return from_frames(frame_term(field, n));
+  }
+
+  // stream:"needle": the flows whose reassembled bytes hold it (stream_search.h)
+  IdSet stream_term(const QueryNode &n) {
+    IdSet acc;
+    for (const QueryValue &v : n.values) {
+      if (v.kind != QueryValue::Kind::Match || v.pieces.size() != 1 || v.pieces[0].empty())
+        fail(v.column, "stream: takes the bytes to find, e.g. stream:\"User-Agent: curl\" (no wildcards, ranges or *)");
+      acc = unite(acc, flows_with_stream_bytes(s_, v.pieces[0]));
+    }
+    return acc;
   }
 
   // ---- flow columns -------------------------------------------------------------------

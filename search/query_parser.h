@@ -15,6 +15,7 @@
 //   ranges and comparisons            pkt.length:[100 200]  pkt.length:>1000  x:>=5 x:<3 x:<=3
 //   CIDR on address fields            ip.src:10.0.0.0/8  ipv6.addr:2001:db8::/32 (quote or escape ':')
 //   bare words                        free text: the words of string fields and of the Info column
+//   stream:"bytes"                    flows whose reassembled TCP/UDP stream holds them (stream_search.h)
 //   a lone *                          every row
 //   backslash escapes                 \: \( \) \| \- \\ \< \> \= \, \* \" and \space
 //   nesting                           at most kMaxQueryDepth groups and negations inside each other

@@ -1,0 +1,108 @@
+// stream_search.cc — see stream_search.h.
+#include "search/stream_search.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <string_view>
+
+#include "core/interruption.h"
+#include "core/sqlite_handles.h"
+#include "dissect/extract/stream_follower.h"
+#include "dissect/wireshark_runtime.h"
+#include "index/payload_grams.h"
+#include "search/search_index.h"
+
+namespace xtractr {
+
+namespace {
+
+// Whether one direction of the followed stream holds the needle: the chunks of each direction
+// joined in stream order, a gap ending the run (the bytes on both sides are not adjacent).
+bool holds(const FollowResult &followed, std::string_view needle) {
+  std::string run[2];
+  auto found_in = [&](int side) { return run[side].find(needle) != std::string::npos; };
+  for (const StreamChunk &c : followed.chunks) {
+    const int side = c.from_server ? 1 : 0;
+    if (c.gap) {
+      if (found_in(side)) return true;
+      run[side].clear();
+      continue;
+    }
+    run[side] += c.data;
+  }
+  return found_in(0) || found_in(1);
+}
+
+struct CandidateFlow {
+  uint32_t id;
+  int proto;
+  std::vector<FrameRef> frames;
+};
+
+// The TCP and UDP flows owning `frames` (all of them when nullopt), with their frames.
+std::vector<CandidateFlow> candidate_flows(sqlite3 *db, const std::optional<std::vector<uint32_t>> &frames) {
+  std::map<uint32_t, int> proto;
+  {
+    Statement s(db, "SELECT id, proto FROM flows WHERE proto IN (6, 17)");
+    while (s.step()) proto[uint32_t(s.integer(0))] = int(s.integer(1));
+  }
+  std::vector<uint32_t> flows;
+  if (frames) {
+    Statement s(db, "SELECT flow FROM packets WHERE id = ?1");
+    for (uint32_t f : *frames) {
+      s.bind(1, int64_t(f));
+      if (s.step() && !s.is_null(0) && proto.count(uint32_t(s.integer(0)))) flows.push_back(uint32_t(s.integer(0)));
+      s.reset();
+    }
+    std::sort(flows.begin(), flows.end());
+    flows.erase(std::unique(flows.begin(), flows.end()), flows.end());
+  } else {
+    for (const auto &entry : proto) flows.push_back(entry.first);
+  }
+  std::vector<CandidateFlow> out;
+  Statement s(db, "SELECT id, offset FROM packets WHERE flow = ?1 ORDER BY id");
+  for (uint32_t flow : flows) {
+    CandidateFlow c{flow, proto[flow], {}};
+    s.bind(1, int64_t(flow));
+    while (s.step()) c.frames.push_back(FrameRef{uint32_t(s.integer(0)), s.integer(1)});
+    s.reset();
+    if (!c.frames.empty()) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+IdSet flows_with_stream_bytes(SearchIndex &search, const std::string &needle) {
+  IdSet out;
+  if (needle.empty()) return out;
+  const CaptureIndex &index = *search.member().index;
+  const std::vector<CandidateFlow> flows = candidate_flows(index.db(), payload_candidates(index.db(), needle, true));
+  if (flows.empty()) return out;
+
+  std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
+  // the TCP conversations in one replay (one child process), by their first frame
+  std::vector<FrameRef> tcp_frames;
+  std::map<uint32_t, uint32_t> tcp_flow_by_first;
+  for (const CandidateFlow &c : flows) {
+    if (c.proto != 6) continue;
+    tcp_frames.insert(tcp_frames.end(), c.frames.begin(), c.frames.end());
+    tcp_flow_by_first[c.frames.front().number] = c.id;
+  }
+  std::sort(tcp_frames.begin(), tcp_frames.end(),
+            [](const FrameRef &a, const FrameRef &b) { return a.number < b.number; });
+  for (const auto &[first, followed] : follow_tcp_streams(index.capture(), tcp_frames)) {
+    auto flow = tcp_flow_by_first.find(first);
+    if (flow != tcp_flow_by_first.end() && holds(followed, needle)) out.push_back(flow->second);
+  }
+  for (const CandidateFlow &c : flows) {
+    if (c.proto != 17) continue;
+    check_interrupted("stream search on '" + index.capture() + "' was interrupted");
+    if (holds(follow_stream(index.capture(), c.frames, StreamKind::Udp), needle)) out.push_back(c.id);
+  }
+  normalise(out);
+  return out;
+}
+
+}  // namespace xtractr

@@ -1,0 +1,260 @@
+#!/usr/bin/python3
+"""diff_payload.py — differential test of substring search from the payload index
+(index/payload_grams.h): `frame contains`, `tcp.payload contains`, `udp.payload contains`
+against `tshark -Y`, and the query language's `stream:"..."` against the streams
+`tshark -z follow,tcp,raw` / `follow,udp,raw` reassemble, with needles drawn from each capture's
+own bytes (so that they hit) and a needle no capture holds.
+
+Usage:
+
+    /usr/bin/python3 tests/search/diff_payload.py --extension build/xtractr.so [--seed 1]
+        [--needles 12] [--max-streams 150] CAPTURE...
+
+For every capture, indexed with xtractr_config('payload_index', 1) (the test fails when the
+index has no payload_grams table, so it always tests the index, not the scan without it):
+
+* needles: substrings (3 to 24 bytes) of random TCP and UDP payloads, an Ethernet source address
+  (header bytes: a byte-string literal aa:bb:cc:..), needles written with escapes (\\xhh), and a
+  needle absent from the capture. Each as `frame contains N`, `tcp.payload contains N` and
+  `udp.payload contains N`: the frame numbers of packets(F, NULL, FILTER) must equal tshark's (all
+  filters in one tshark pass);
+* straddling needles: the last bytes of one TCP segment's payload and the first of the next in
+  sequence (as tshark's follow reassembles them). `frame contains` does not find them in those
+  frames; `flows(F, 'stream:"N"')` must be exactly the TCP/UDP flows one of whose directions'
+  reassembled bytes hold the needle (every stream followed by tshark when the capture has at most
+  --max-streams of them; else the flows returned are checked and the needle's own flow must be
+  among them).
+
+Prints `MISMATCH ...` lines and exits 1 when there is any.
+"""
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import connect, filter_frames, index_db, scratch_copy, tshark_env  # noqa: E402
+
+FIELDS = ("frame", "tcp.payload", "udp.payload")
+ABSENT = b"xtractr: no capture holds this \x01"
+
+
+def literal(needle, style):
+    """A display-filter literal for `needle`: a string, a string with \\xhh escapes, or a byte string."""
+    printable = all(32 <= b < 127 and b not in b'"\\' for b in needle)
+    if style == "string" and printable:
+        return '"%s"' % needle.decode()
+    if style == "escaped":
+        return '"%s"' % "".join("\\x%02x" % b for b in needle)
+    return ":".join("%02x" % b for b in needle)
+
+
+def query_literal(needle):
+    """The query language's quoted value (text: its UTF-8 bytes are the needle): backslash before '"' and '\\'."""
+    text = needle.decode("utf-8")
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def frame_payloads(capture):
+    """[(frame, tcp.stream, tcp.seq, tcp payload, udp payload, eth.src)] from tshark."""
+    p = subprocess.run(["tshark", "-n", "-r", capture, "-T", "fields", "-E", "occurrence=l", "-e", "frame.number",
+                        "-e", "tcp.stream", "-e", "tcp.seq_raw", "-e", "tcp.payload", "-e", "udp.payload",
+                        "-e", "eth.src"], capture_output=True, text=True, env=tshark_env())
+    rows = []
+    for line in p.stdout.splitlines():
+        cols = (line.split("\t") + [""] * 6)[:6]
+        if not cols[0].isdigit():
+            continue
+        stream = int(cols[1]) if cols[1].isdigit() else None
+        seq = int(cols[2]) if cols[2].isdigit() else None
+        rows.append((int(cols[0]), stream, seq, bytes.fromhex(cols[3].replace(":", "")),
+                     bytes.fromhex(cols[4].replace(":", "")), cols[5]))
+    return rows
+
+
+def followed(capture, kind, streams):
+    """{stream: [direction 0 bytes, direction 1 bytes]} from tshark -z follow,KIND,raw,N (one pass)."""
+    out = {}
+    streams = sorted(streams)
+    for start in range(0, len(streams), 100):  # a bounded command line
+        chunk = streams[start:start + 100]
+        args = ["tshark", "-n", "-q", "-r", capture]
+        for s in chunk:
+            args += ["-z", "follow,%s,raw,%d" % (kind, s)]
+        p = subprocess.run(args, capture_output=True, text=True, env=tshark_env())
+        current, first_node = None, None
+        for line in p.stdout.splitlines():
+            if line.startswith("Follow: "):
+                current = None
+            elif line.startswith("Filter: "):
+                last = line.split()[-1]
+                current = int(last) if last.isdigit() else None
+                if current is not None:
+                    out[current] = [b"", b""]
+            elif line.startswith("Node 0:") or line.startswith("Node 1:") or line.startswith("==="):
+                continue
+            elif current is not None and line.strip():
+                data = line.strip()
+                side = 1 if line.startswith("\t") else 0
+                try:
+                    out[current][side] += bytes.fromhex(data)
+                except ValueError:
+                    pass
+    return out
+
+
+class Checker:
+    def __init__(self, args, capture):
+        self.args, self.capture = args, capture
+        self.rng = random.Random("%s:%s" % (args.seed, os.path.basename(capture)))
+        self.db = connect(args.extension)
+        self.db.execute("SELECT xtractr_config('payload_index', 1)")
+        self.mismatches = self.checked = 0
+
+    def report(self, what):
+        self.mismatches += 1
+        print("MISMATCH %s: %s" % (os.path.basename(self.capture), what))
+
+    def needles(self, rows):
+        out = []
+        payloads = [r[3] for r in rows if r[3]] + [r[4] for r in rows if r[4]]
+        for _ in range(self.args.needles if payloads else 0):
+            data = self.rng.choice(payloads)
+            if len(data) < 3:
+                continue
+            length = self.rng.choice([3, 4, 6, 8, 12, 16, 24])
+            at = self.rng.randrange(0, max(1, len(data) - length + 1))
+            out.append(data[at:at + length])
+        macs = [r[5] for r in rows if r[5]]
+        if macs:
+            out.append(bytes.fromhex(self.rng.choice(macs).replace(":", "")))
+        out.append(ABSENT)
+        return [n for n in dict.fromkeys(out) if len(n) >= 3]
+
+    def ours(self, flt):
+        try:
+            return [r[0] for r in self.db.execute("SELECT id FROM packets(?, NULL, ?)", (self.capture, flt))]
+        except sqlite3_error() as e:
+            return "error: %s" % e
+
+    def check_filters(self, rows):
+        filters = []
+        for i, needle in enumerate(self.needles(rows)):
+            style = ("string", "escaped", "bytes")[i % 3]
+            for field in FIELDS:
+                filters.append("%s contains %s" % (field, literal(needle, style)))
+        theirs = filter_frames(self.capture, filters)
+        for flt in filters:
+            expected, error = theirs[flt]
+            if error:
+                continue  # tshark refuses it (e.g. udp.payload in a capture without UDP is fine)
+            got = self.ours(flt)
+            self.checked += 1
+            if got != expected:
+                self.report("%s: ours %s, tshark's %s" % (flt, str(got)[:200], str(expected)[:200]))
+
+    def straddling(self, rows):
+        """Needles across two TCP segments adjacent in sequence: (needle, stream)."""
+        by_stream = {}
+        for frame, stream, seq, payload, _, _ in rows:
+            if stream is not None and seq is not None and payload:
+                by_stream.setdefault(stream, []).append((seq, payload))
+        pairs = []
+        for stream, segs in by_stream.items():
+            ends = {(seq + len(p)) & 0xffffffff: p for seq, p in segs}
+            for seq, p in segs:
+                if seq in ends and ends[seq] != p:
+                    pairs.append((stream, ends[seq], p))
+        self.rng.shuffle(pairs)
+        out = []
+        for stream, a, b in pairs:
+            k = self.rng.choice([2, 3, 5])
+            needle = a[-k:] + b[:k]
+            try:
+                needle.decode("utf-8")  # the query language's text spells it
+            except UnicodeDecodeError:
+                continue
+            out.append((needle, stream))
+            if len(out) == 4:
+                break
+        return out
+
+    def check_streams(self, rows):
+        idx = index_db(self.db, self.capture)
+        tcp = {s: f for f, s in idx.execute("SELECT id, tcp_stream FROM flows WHERE proto = 6 AND tcp_stream >= 0")}
+        udp = {s: f for f, s in idx.execute("SELECT id, udp_stream FROM flows WHERE proto = 17 AND udp_stream >= 0")}
+        needles = self.straddling(rows)
+        if not needles:
+            return
+        complete = len(tcp) + len(udp) <= self.args.max_streams
+        streams_tcp = followed(self.capture, "tcp", tcp if complete else {s for _, s in needles})
+        streams_udp = followed(self.capture, "udp", udp) if complete else {}
+        holders_of = {}
+        for needle, stream in needles + [(ABSENT, None)]:
+            holders = {tcp[s] for s, d in streams_tcp.items() if s in tcp and (needle in d[0] or needle in d[1])}
+            holders |= {udp[s] for s, d in streams_udp.items() if s in udp and (needle in d[0] or needle in d[1])}
+            holders_of[needle] = (holders, stream)
+        for needle, (holders, stream) in holders_of.items():
+            q = "stream:" + query_literal(needle)
+            got = {r[0] for r in self.db.execute("SELECT id FROM flows(?, ?)", (self.capture, q))}
+            self.checked += 1
+            if stream is not None and tcp.get(stream) not in holders:
+                self.report("tshark's follow of tcp.stream %d lacks its own straddling needle %r" % (stream, needle))
+            if complete and got != holders:
+                self.report("%s: ours %s, followed by tshark %s" % (q, sorted(got), sorted(holders)))
+            if not complete:
+                if stream is not None and tcp[stream] not in got:
+                    self.report("%s: flow %d (tcp.stream %d) missing from %s" % (q, tcp[stream], stream, sorted(got)))
+                back = {f: s for s, f in tcp.items()}
+                extra = followed(self.capture, "tcp", {back[f] for f in got if f in back})
+                for s, d in extra.items():
+                    if needle not in d[0] and needle not in d[1]:
+                        self.report("%s: flow %d does not hold it" % (q, tcp[s]))
+
+    def run(self):
+        rows = frame_payloads(self.capture)
+        count = self.db.execute("SELECT count(*) FROM packets(?)", (self.capture,)).fetchone()[0]
+        idx = index_db(self.db, self.capture)
+        has = idx.execute("SELECT count(*) FROM sqlite_master WHERE name = 'payload_grams'").fetchone()[0]
+        if count and not has:
+            self.report("the index has no payload_grams table")
+            return
+        self.check_filters(rows)
+        self.check_streams(rows)
+
+
+def sqlite3_error():
+    import sqlite3
+    return sqlite3.Error
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--extension", required=True)
+    ap.add_argument("--seed", default="1")
+    ap.add_argument("--needles", type=int, default=12)
+    ap.add_argument("--max-streams", type=int, default=150)
+    ap.add_argument("captures", nargs="+")
+    args = ap.parse_args()
+    os.environ.update(WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC")
+    scratch = tempfile.mkdtemp(prefix="xtractr-payload-")
+    total = checked = 0
+    try:
+        for original in args.captures:
+            capture = scratch_copy(original, scratch)
+            c = Checker(args, capture)
+            c.run()
+            print("%s: %d checks, %d mismatches" % (os.path.basename(original), c.checked, c.mismatches))
+            total += c.mismatches
+            checked += c.checked
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print("payload search: %d checks, %d mismatches" % (checked, total))
+    return 1 if total or not checked else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
