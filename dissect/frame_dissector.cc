@@ -93,7 +93,7 @@ struct FrameDissector::Session {
   std::deque<Recent> recent;
   std::unordered_map<uint32_t, const std::string *> recent_by_frame;
   size_t recent_bytes = 0;
-  static constexpr size_t kRecentLimit = 64u << 20;
+  static constexpr size_t kRecentLimit = 16u << 20;
   // FT_FRAMENUM "segment"/"fragment" items found on reassembled sources: (source, frame, start, length)
   struct PieceCandidate {
     int source;

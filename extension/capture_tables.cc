@@ -78,6 +78,32 @@ bool step_search(IndexCursor &c) {
   return false;
 }
 
+// [lo, hi] narrowed to the frames whose time is within the scan's time bounds, for a capture
+// whose frames are in time order (summary time_sorted): its packets table has no time index,
+// and a binary search over ids finds the range in ~log2(frames) row lookups.
+void narrow_to_times(sqlite3 *db, const ScanArguments &args, int64_t &lo, int64_t &hi) {
+  Statement time_of(db, "SELECT time FROM packets WHERE id = ?1");
+  auto time_at = [&](int64_t id) {
+    time_of.bind(1, id);
+    const double t = time_of.step() ? time_of.real(0) : 0;
+    time_of.reset();
+    return t;
+  };
+  // the first id in [a, b) whose time is not `before` the bound, b when none
+  auto partition = [&](int64_t a, int64_t b, auto before) {
+    while (a < b) {
+      const int64_t mid = a + (b - a) / 2;
+      if (before(time_at(mid)))
+        a = mid + 1;
+      else
+        b = mid;
+    }
+    return a;
+  };
+  if (args.time_min) lo = partition(lo, hi + 1, [&](double t) { return t < *args.time_min; });
+  if (args.time_max) hi = partition(lo, hi + 1, [&](double t) { return t <= *args.time_max; }) - 1;
+}
+
 // Prepares the statement for the current member, moving past members with no rows.
 void start_member(IndexCursor &c) {
   c.rows = Statement();
@@ -89,6 +115,8 @@ void start_member(IndexCursor &c) {
     int64_t lo = c.args.id_min == INT64_MIN ? 1 : std::max<int64_t>(1, c.args.id_min - base);
     int64_t hi = c.args.id_max == INT64_MAX ? count : std::min<int64_t>(count, c.args.id_max - base);
     int64_t flow = c.args.flow ? *c.args.flow - m.flow_base : 0;
+    if (!c.spec->rows_are_flows && summary.time_sorted && (c.args.time_min || c.args.time_max) && lo <= hi)
+      narrow_to_times(m.index->db(), c.args, lo, hi);
     if (lo > hi || (c.args.flow && (flow < 1 || flow > summary.flows))) continue;
 
     if (c.search) {

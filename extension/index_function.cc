@@ -95,6 +95,8 @@ void xtractr_index_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
       json_append_double(out, s.seconds);
       out += ",\"workers\":" + std::to_string(s.workers) + ",\"partitions\":" + std::to_string(s.partitions) +
              ",\"peak_rss_kb\":" + std::to_string(s.peak_rss_kb);
+      // frames in time order: time ranges are found by binary search, without a time index
+      out += std::string(",\"time_sorted\":") + (s.time_sorted ? "true" : "false");
       out += ",\"index\":";
       json_append_string(out, s.directory);
       if (!s.settings.empty()) {  // the Wireshark settings it was built with (key logs by content hash)

@@ -88,6 +88,7 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   12 tunnels as flows: packets.tunnel, flows.tunnel, outer UDP/TCP/IP-pair flows (issue 13)
 //   13 dense search terms stored as their complement (search_terms.h, metadata "complemented");
 //      no time value slot
-constexpr int kIndexSchemaVersion = 13;
+//   14 time_sorted in meta: no packets_by_time index when the frames are in time order
+constexpr int kIndexSchemaVersion = 14;
 
 }  // namespace xtractr

@@ -108,6 +108,7 @@ void write_meta(Database &db, const IndexMeta &meta) {
   put("bytes", std::to_string(s.bytes));
   put("first_time", fixed(s.first_time, 9));
   put("last_time", fixed(s.last_time, 9));
+  put("time_sorted", s.time_sorted ? "1" : "0");
   put("flows", std::to_string(s.flows));
   put("seconds", fixed(s.seconds, 3));
   put("workers", std::to_string(s.workers));
@@ -144,6 +145,7 @@ IndexMeta read_meta(Database &db) {
   s.bytes = std::stoll(get("bytes"));
   s.first_time = std::stod(get("first_time"));
   s.last_time = std::stod(get("last_time"));
+  s.time_sorted = get("time_sorted") == "1";
   s.flows = std::stoll(get("flows"));
   s.seconds = std::stod(get("seconds"));
   s.workers = std::stoi(get("workers"));

@@ -40,7 +40,7 @@ struct IndexPipeline::Writers {
   std::set<std::string> link_types;
   int64_t bytes = 0;
   double first_time = 0, last_time = 0;
-  bool first = true;
+  bool first = true, time_sorted = true;
 
   explicit Writers(const std::string &directory)
       : out(directory + "/index.db"), encoder(dictionary_entry), search(directory + "/search") {
@@ -57,6 +57,7 @@ struct IndexPipeline::Writers {
     if (payload) payload->add(frame, where.flow, where.dir);
     if (encoder.frames() == kFramesPerBlock) out.add_block(encoder.take());
     if (first) first_time = frame.time();
+    if (!first && frame.time() < last_time) time_sorted = false;
     first = false;
     last_time = frame.time();
     bytes += frame.length;
@@ -151,6 +152,7 @@ void IndexPipeline::finish(IndexSummary &summary, const CaptureStamp &stamp, dou
   summary.bytes = w.bytes;
   summary.first_time = w.first_time;
   summary.last_time = w.last_time;
+  summary.time_sorted = w.time_sorted;
   summary.flows = int64_t(w.flows.flows().size());
   summary.link_types.assign(w.link_types.begin(), w.link_types.end());
   summary.seconds = seconds;

@@ -134,8 +134,10 @@ void IndexWriter::finish(const std::vector<DictionaryEntry> &dictionary, const I
   write_meta(db_, meta);
   // tunnels are rare: the frames of a tunnel flow are found through a partial index
   db_.exec(
-      "CREATE INDEX packets_by_flow ON packets(flow); CREATE INDEX packets_by_time ON packets(time);"
+      "CREATE INDEX packets_by_flow ON packets(flow);"
       " CREATE INDEX packets_by_tunnel ON packets(tunnel) WHERE tunnel IS NOT NULL;");
+  // frames in time order: a time range is an id range (capture_tables.cc, time_range_ids)
+  if (!meta.summary.time_sorted) db_.exec("CREATE INDEX packets_by_time ON packets(time);");
   db_.exec("COMMIT");
 }
 

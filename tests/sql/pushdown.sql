@@ -42,6 +42,15 @@ SELECT (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.p
        (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE time > t AND time <= t + 0.5)
      = (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +time > t AND +time <= t + 0.5) AS "time > t and <= t + 0.5"
   FROM (SELECT time AS t FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 100);
+-- around every 97th frame's time (time-sorted captures find the range by binary search over ids)
+SELECT count(*) AS "time ranges", sum((SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE time >= t AND time <= t + 0.05)
+                  IS NOT (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +time >= t AND +time <= t + 0.05)) AS "that differ"
+  FROM (SELECT time AS t FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id % 97 = 1);
+-- and in a capture whose frames are not in time order (a time index answers there)
+SELECT json_extract(xtractr_index('pcapng_11_interfaces__pcpp.pcapng'), '$.files[0].time_sorted') AS "time sorted",
+       count(*) AS "time ranges", sum((SELECT group_concat(id) FROM packets('pcapng_11_interfaces__pcpp.pcapng') WHERE time >= t AND time <= t + 0.05)
+                  IS NOT (SELECT group_concat(id) FROM packets('pcapng_11_interfaces__pcpp.pcapng') WHERE +time >= t AND +time <= t + 0.05)) AS "that differ"
+  FROM (SELECT time AS t FROM packets('pcapng_11_interfaces__pcpp.pcapng') WHERE id % 7 = 1);
 SELECT (SELECT group_concat(id) FROM flows('http_ipv6_4streams__pcpp.pcap') WHERE id BETWEEN 2 AND 4) = '2,3,4' AS "flows by id",
        (SELECT group_concat(id) FROM flows('http_ipv6_4streams__pcpp.pcap') WHERE id = 4) = '4' AS "flow id = 4";
 -- ORDER BY id is consumed and rows come in id order

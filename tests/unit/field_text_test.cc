@@ -2,8 +2,8 @@
 // get_node_field_value(), tshark's own `-T fields` formatter, writes: every field of every
 // frame of the test captures (and of the corpus when the build has one) is formatted
 // both ways.
-#include <catch2/catch.hpp>
 #include <dirent.h>
+#include <catch2/catch.hpp>
 
 #include <map>
 #include <mutex>
