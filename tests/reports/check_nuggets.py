@@ -96,6 +96,44 @@ def new_hosts(capture):
     return sorted([a, n] for a, (n, t) in first.items() if t > middle)
 
 
+def stream_starts(capture):
+    """Each tcp.stream and udp.stream (of every layer): [first frame, last frame, first time, last time,
+    the first frame's Source and Destination columns]."""
+    streams = {}
+    for number, epoch, tcp, udp, src, dst in tshark(capture, 'tcp || udp', ['frame.number', 'frame.time_epoch', 'tcp.stream',
+                                                                           'udp.stream', '_ws.col.Source',
+                                                                           '_ws.col.Destination'], occurrence='a'):
+        for key in [('tcp', s) for s in tcp.split('\x1f') if s] + [('udp', s) for s in udp.split('\x1f') if s]:
+            s = streams.setdefault(key, [int(number), int(number), float(epoch), float(epoch), src, dst])
+            s[1], s[3] = int(number), float(epoch)
+    return streams
+
+
+def long_connections(capture):
+    """Streams that lasted 600 s or more: [first frame, last frame]."""
+    return sorted([s[0], s[1]] for s in stream_starts(capture).values() if s[3] - s[2] >= 600)
+
+
+def beaconing(capture):
+    """Client/server pairs (a stream's first frame's sender and receiver) with 10 connections or more whose
+    start intervals average 1 s or more with a standard deviation of at most 0.2 of the mean:
+    [client, server, connections, mean interval (ms)]."""
+    starts = collections.defaultdict(list)
+    for first, last, t0, t1, src, dst in stream_starts(capture).values():
+        starts[(src, dst)].append(t0)
+    found = []
+    for (src, dst), times in starts.items():
+        times.sort()
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        if len(times) < 10:
+            continue
+        mean = sum(gaps) / len(gaps)
+        deviation = (sum(g * g for g in gaps) / len(gaps) - mean * mean) ** 0.5
+        if mean >= 1 and deviation <= 0.2 * mean:
+            found.append([src, dst, len(times), round(mean * 1000)])
+    return sorted(found)
+
+
 # hunt -> (what to compare from its rows, what tshark says, [(capture, must find something)])
 PLAN = {
     'unanswered_dns': (lambda rows: [[r['frame'], r['name']] for r in rows], unanswered_dns,
@@ -114,6 +152,12 @@ PLAN = {
                           [('http_post_large_upload__zeek.pcap', True), ('http_get_simple__zeek.pcap', False)]),
     'new_hosts': (lambda rows: sorted([r['host'], r['first_frame']] for r in rows), new_hosts,
                   [('http_dns_wikipedia_browse__zeek.pcap', True), ('icmp_5pings__zeek.pcap', False)]),
+    'long_connections': (lambda rows: sorted([r['first_frame'], r['last_frame']] for r in rows), long_connections,
+                         [('sip_sdp__zeek.pcap', True), ('sip_rtp_mixed__suricata.pcap', True),
+                          ('http_get_simple__zeek.pcap', False)]),
+    'beaconing': (lambda rows: sorted([r['client'], r['server'], r['connections'], round(r['interval'] * 1000)] for r in rows),
+                  beaconing, [('ftp_bruteforce__zeek.pcap', True), ('http_dns_wikipedia_browse__zeek.pcap', False),
+                              ('sip_rtp_mixed__suricata.pcap', False)]),
     # a collection: a folder holding two captures, each with its own DHCP server
     'dhcp_rogue_servers': (lambda rows: sorted([r['server'], r['answers']] for r in rows), dhcp_servers,
                            [(['dhcp_dora__zeek.pcap', 'sip_rtp_mixed__suricata.pcap'], True),
