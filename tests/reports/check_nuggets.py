@@ -4,15 +4,18 @@ corpus capture where it must find something and on one where it must not, its ro
 with the same facts from tshark in the same run. One connection and one index folder for all
 (each capture is indexed once). Exit status 1 on any difference, 77 without the corpus.
 
-Usage: check_nuggets.py --extension build/xtractr.so --corpus ../shared/corpus --work /tmp/nuggets
+Usage: check_nuggets.py --extension build/xtractr.so --corpus ../shared/corpus --data tests/data --work /tmp/nuggets
 """
 import argparse
+import calendar
 import collections
+import datetime
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 ENV = dict(os.environ, WIRESHARK_CONFIG_DIR='/nonexistent', TZ='UTC')
 
@@ -134,6 +137,47 @@ def beaconing(capture):
     return sorted(found)
 
 
+def rare_user_agents(capture):
+    """User agents (each http.user_agent value) that one client (Source column) sent, in fewer than 5% of
+    the requests: [user agent, client, requests]."""
+    requests = [(src, agent) for src, agents in tshark(capture, 'http.user_agent', ['_ws.col.Source', 'http.user_agent'],
+                                                       occurrence='a') for agent in agents.split('\x1f')]
+    clients, counts = collections.defaultdict(set), collections.Counter()
+    for src, agent in requests:
+        clients[agent].add(src)
+        counts[agent] += 1
+    return sorted([a, min(clients[a]), n] for a, n in counts.items() if len(clients[a]) == 1 and n * 20 < len(requests))
+
+
+def x509_time(shown):
+    """tshark's display of a notBefore/notAfter: utcTime '2014-04-09 12:05:08 (UTC)', generalizedTime
+    'Sep  1, 2015 13:33:37.000000000 UTC'; as 'YYYY-MM-DD HH:MM:SS'."""
+    if shown.endswith(' (UTC)'):
+        return shown[:-6]
+    return datetime.datetime.strptime(' '.join(shown.split()[:4]).split('.')[0], '%b %d, %Y %H:%M:%S').strftime('%Y-%m-%d %H:%M:%S')
+
+
+def tls_bad_certificates(capture):
+    """From tshark's PDML (its x509af dissection of each certificate): [frame, position in the chain,
+    self-signed (the first certificate's issuer and subject, the same bytes), expired, not yet valid at the
+    frame's time] for the certificates that are any of them."""
+    out = subprocess.run(['tshark', '-n', '-r', capture, '-Y', 'tls.handshake.certificate', '-T', 'pdml'], env=ENV,
+                         check=True, capture_output=True).stdout
+    found = []
+    for packet in ET.fromstring(out).iter('packet'):
+        shown = {f.get('name'): f.get('show') for f in packet.iter('field') if f.get('name', '').startswith('frame.')}
+        now = datetime.datetime.utcfromtimestamp(int(float(shown['frame.time_epoch']))).strftime('%Y-%m-%d %H:%M:%S')
+        certificates = [f for f in packet.iter('field') if f.get('name') == 'x509af.signedCertificate_element']
+        for position, certificate in enumerate(certificates):
+            part = {f.get('name'): f for f in certificate}
+            validity = {f.get('name'): x509_time(next(iter(f)).get('show')) for f in part['x509af.validity_element']}
+            self_signed = position == 0 and part['x509af.issuer'].get('value') == part['x509af.subject'].get('value')
+            expired, not_yet = now > validity['x509af.notAfter'], now < validity['x509af.notBefore']
+            if self_signed or expired or not_yet:
+                found.append([int(shown['frame.number']), position, int(self_signed), int(expired), int(not_yet)])
+    return found
+
+
 # hunt -> (what to compare from its rows, what tshark says, [(capture, must find something)])
 PLAN = {
     'unanswered_dns': (lambda rows: [[r['frame'], r['name']] for r in rows], unanswered_dns,
@@ -158,6 +202,16 @@ PLAN = {
     'beaconing': (lambda rows: sorted([r['client'], r['server'], r['connections'], round(r['interval'] * 1000)] for r in rows),
                   beaconing, [('ftp_bruteforce__zeek.pcap', True), ('http_dns_wikipedia_browse__zeek.pcap', False),
                               ('sip_rtp_mixed__suricata.pcap', False)]),
+    'rare_user_agents': (lambda rows: sorted([r['user_agent'], r['client'], r['requests']] for r in rows), rare_user_agents,
+                         [('mixed_dns_http_tls__pcpp_example.pcap', True), ('http_dns_wikipedia_browse__zeek.pcap', False),
+                          ('rawip_mixed__pcpp.pcap', False)]),  # its rarest: 2 requests of 19 (10.5%)
+    # tests/data/hunts: Zeek's TLS test captures (self-signed and expired, a GeneralizedTime, an SSLv2 certificate)
+    'tls_bad_certificates': (lambda rows: [[r[k] for k in ('frame', 'position', 'self_signed', 'expired', 'not_yet_valid')]
+                                           for r in rows], tls_bad_certificates,
+                             [('hunts/tls_expired_cert__zeek.pcap', True), ('hunts/tls_self_signed_generalizedtime__zeek.pcap', True),
+                              ('hunts/sslv2_self_signed_expired__zeek.pcap', True),
+                              ('hunts/tls_expired_intermediate_root_in_chain__zeek.pcap', True), ('tls_many_sni__pcpp_tls2.pcap', False),
+                              ('tls12_ecdhe__zeek.pcap', False)]),
     # a collection: a folder holding two captures, each with its own DHCP server
     'dhcp_rogue_servers': (lambda rows: sorted([r['server'], r['answers']] for r in rows), dhcp_servers,
                            [(['dhcp_dora__zeek.pcap', 'sip_rtp_mixed__suricata.pcap'], True),
@@ -170,6 +224,7 @@ def main():
     p.add_argument('--extension', required=True)
     p.add_argument('--corpus', required=True)
     p.add_argument('--work', required=True)
+    p.add_argument('--data', required=True, help="tests/data (captures named 'hunts/NAME' in PLAN)")
     args = p.parse_args()
     if not os.path.isdir(args.corpus):
         print('no corpus at %s: skipped' % args.corpus)
@@ -191,7 +246,7 @@ def main():
                         os.symlink(os.path.join(args.corpus, n), os.path.join(target, n))
                 expected = oracle([os.path.join(args.corpus, n) for n in names])
             else:
-                target = os.path.join(args.corpus, names)
+                target = os.path.join(args.data, names) if names.startswith('hunts/') else os.path.join(args.corpus, names)
                 expected = oracle(target)
             try:
                 rows = [json.loads(r) for (r,) in db.execute('SELECT result FROM xtractr_nugget(?, ?)', (hunt, target))]
