@@ -151,7 +151,8 @@ struct PayloadGramWriter::Part {
 };
 
 PayloadGramWriter::PayloadGramWriter()
-    : hf_tcp_payload_(field_id("tcp.payload")), hf_tcp_seq_(field_id("tcp.seq_raw")),
+    : hf_tcp_payload_(field_id("tcp.payload")),
+      hf_tcp_seq_(field_id("tcp.seq_raw")),
       hf_udp_payload_(field_id("udp.payload")) {}
 
 PayloadGramWriter::~PayloadGramWriter() = default;

@@ -66,7 +66,6 @@ class PayloadGramWriter {
 // The frames that may hold `needle` (sorted): within one frame's bytes (`across_frames` false),
 // or within a flow direction's stream, across its segments (true: those parts' frames).
 // nullopt when the index has no payload index or the needle is shorter than a trigram.
-std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::string_view needle,
-                                                        bool across_frames);
+std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::string_view needle, bool across_frames);
 
 }  // namespace xtractr
