@@ -79,9 +79,12 @@ bool step_search(IndexCursor &c) {
 }
 
 // [lo, hi] narrowed to the frames whose time is within the scan's time bounds, for a capture
-// whose frames are in time order (summary time_sorted): its packets table has no time index,
-// and a binary search over ids finds the range in ~log2(frames) row lookups.
-void narrow_to_times(sqlite3 *db, const ScanArguments &args, int64_t &lo, int64_t &hi) {
+// whose frames are in time order (summary time_sorted) but for a few listed exceptions: its
+// packets table has no time index. A binary search over the ordered frames finds the range in
+// ~log2(frames) row lookups (a probe that lands on an exception moves to the next ordered
+// frame); exceptions within the bounds widen it. The scan re-checks every row's time.
+void narrow_to_times(sqlite3 *db, const ScanArguments &args, const std::vector<int64_t> &exceptions, int64_t &lo,
+                     int64_t &hi) {
   Statement time_of(db, "SELECT time FROM packets WHERE id = ?1");
   auto time_at = [&](int64_t id) {
     time_of.bind(1, id);
@@ -89,19 +92,31 @@ void narrow_to_times(sqlite3 *db, const ScanArguments &args, int64_t &lo, int64_
     time_of.reset();
     return t;
   };
-  // the first id in [a, b) whose time is not `before` the bound, b when none
+  auto in_bounds = [&](double t) {
+    return (!args.time_min || t >= *args.time_min) && (!args.time_max || t <= *args.time_max);
+  };
+  // the first id in [a, b) whose ordered frame's time is not `before` the bound, b when none
   auto partition = [&](int64_t a, int64_t b, auto before) {
+    const int64_t end = b;
     while (a < b) {
-      const int64_t mid = a + (b - a) / 2;
-      if (before(time_at(mid)))
+      int64_t probe = a + (b - a) / 2;
+      const int64_t mid = probe;
+      while (probe < end && std::binary_search(exceptions.begin(), exceptions.end(), probe)) ++probe;
+      if (probe < end && before(time_at(probe)))
         a = mid + 1;
       else
         b = mid;
     }
     return a;
   };
+  const int64_t first = lo, last = hi;
   if (args.time_min) lo = partition(lo, hi + 1, [&](double t) { return t < *args.time_min; });
   if (args.time_max) hi = partition(lo, hi + 1, [&](double t) { return t <= *args.time_max; }) - 1;
+  for (int64_t id : exceptions)
+    if (id >= first && id <= last && in_bounds(time_at(id))) {
+      lo = std::min(lo, id);
+      hi = std::max(hi, id);
+    }
 }
 
 // Prepares the statement for the current member, moving past members with no rows.
@@ -116,7 +131,7 @@ void start_member(IndexCursor &c) {
     int64_t hi = c.args.id_max == INT64_MAX ? count : std::min<int64_t>(count, c.args.id_max - base);
     int64_t flow = c.args.flow ? *c.args.flow - m.flow_base : 0;
     if (!c.spec->rows_are_flows && summary.time_sorted && (c.args.time_min || c.args.time_max) && lo <= hi)
-      narrow_to_times(m.index->db(), c.args, lo, hi);
+      narrow_to_times(m.index->db(), c.args, summary.time_exceptions, lo, hi);
     if (lo > hi || (c.args.flow && (flow < 1 || flow > summary.flows))) continue;
 
     if (c.search) {

@@ -109,6 +109,9 @@ void write_meta(Database &db, const IndexMeta &meta) {
   put("first_time", fixed(s.first_time, 9));
   put("last_time", fixed(s.last_time, 9));
   put("time_sorted", s.time_sorted ? "1" : "0");
+  std::vector<std::string> exceptions;
+  for (int64_t id : s.time_exceptions) exceptions.push_back(std::to_string(id));
+  put("time_exceptions", join_lines(exceptions));
   put("flows", std::to_string(s.flows));
   put("seconds", fixed(s.seconds, 3));
   put("workers", std::to_string(s.workers));
@@ -146,6 +149,7 @@ IndexMeta read_meta(Database &db) {
   s.first_time = std::stod(get("first_time"));
   s.last_time = std::stod(get("last_time"));
   s.time_sorted = get("time_sorted") == "1";
+  for (const std::string &id : split_lines(get("time_exceptions"))) s.time_exceptions.push_back(std::stoll(id));
   s.flows = std::stoll(get("flows"));
   s.seconds = std::stod(get("seconds"));
   s.workers = std::stoi(get("workers"));

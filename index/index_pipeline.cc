@@ -41,6 +41,8 @@ struct IndexPipeline::Writers {
   int64_t bytes = 0;
   double first_time = 0, last_time = 0;
   bool first = true, time_sorted = true;
+  double latest = 0;  // the latest time of the frames so far
+  std::vector<int64_t> time_exceptions;
 
   explicit Writers(const std::string &directory)
       : out(directory + "/index.db"), encoder(dictionary_entry), search(directory + "/search") {
@@ -57,7 +59,12 @@ struct IndexPipeline::Writers {
     if (payload) payload->add(frame, where.flow, where.dir);
     if (encoder.frames() == kFramesPerBlock) out.add_block(encoder.take());
     if (first) first_time = frame.time();
-    if (!first && frame.time() < last_time) time_sorted = false;
+    if (first || frame.time() >= latest) {
+      latest = frame.time();
+    } else if (time_sorted) {
+      time_exceptions.push_back(frame.number);
+      time_sorted = time_exceptions.size() <= kMaxTimeExceptions;
+    }
     first = false;
     last_time = frame.time();
     bytes += frame.length;
@@ -153,6 +160,7 @@ void IndexPipeline::finish(IndexSummary &summary, const CaptureStamp &stamp, dou
   summary.first_time = w.first_time;
   summary.last_time = w.last_time;
   summary.time_sorted = w.time_sorted;
+  if (w.time_sorted) summary.time_exceptions = std::move(w.time_exceptions);
   summary.flows = int64_t(w.flows.flows().size());
   summary.link_types.assign(w.link_types.begin(), w.link_types.end());
   summary.seconds = seconds;

@@ -1,11 +1,15 @@
 // index_summary.h — what an index holds; what xtractr_index() reports.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace xtractr {
+
+// Frames out of time order that an index lists instead of building a time index.
+constexpr size_t kMaxTimeExceptions = 1000;
 
 // What an index holds; also what xtractr_index() reports.
 struct IndexSummary {
@@ -16,9 +20,12 @@ struct IndexSummary {
   int64_t frames = 0;
   int64_t bytes = 0;
   double first_time = 0, last_time = 0;
-  // every frame's time >= the one before (most captures): time ranges are id ranges, found by
-  // binary search, and the packets table needs no time index (a tenth of the index's size)
+  // every frame's time >= the one before (most captures), but for a few `time_exceptions`
+  // (frames earlier than one before them, at most kMaxTimeExceptions): time ranges are id
+  // ranges, found by binary search, and the packets table needs no time index (a tenth of the
+  // index's size)
   bool time_sorted = true;
+  std::vector<int64_t> time_exceptions;
   int64_t flows = 0;
   int64_t index_size = 0;
   double seconds = 0;

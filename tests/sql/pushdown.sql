@@ -46,11 +46,17 @@ SELECT (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.p
 SELECT count(*) AS "time ranges", sum((SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE time >= t AND time <= t + 0.05)
                   IS NOT (SELECT group_concat(id) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +time >= t AND +time <= t + 0.05)) AS "that differ"
   FROM (SELECT time AS t FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id % 97 = 1);
--- and in a capture whose frames are not in time order (a time index answers there)
-SELECT json_extract(xtractr_index('pcapng_11_interfaces__pcpp.pcapng'), '$.files[0].time_sorted') AS "time sorted",
-       count(*) AS "time ranges", sum((SELECT group_concat(id) FROM packets('pcapng_11_interfaces__pcpp.pcapng') WHERE time >= t AND time <= t + 0.05)
-                  IS NOT (SELECT group_concat(id) FROM packets('pcapng_11_interfaces__pcpp.pcapng') WHERE +time >= t AND +time <= t + 0.05)) AS "that differ"
-  FROM (SELECT time AS t FROM packets('pcapng_11_interfaces__pcpp.pcapng') WHERE id % 7 = 1);
+-- and in captures whose frames are not all in time order: a few out of order (listed in the
+-- index, the binary search steps over them), and nine copies of a capture one after the other
+-- (too many: a time index answers)
+.shell mergecap -a -w copies.pcap http_dns_wikipedia_browse__zeek.pcap http_dns_wikipedia_browse__zeek.pcap http_dns_wikipedia_browse__zeek.pcap http_dns_wikipedia_browse__zeek.pcap http_dns_wikipedia_browse__zeek.pcap http_dns_wikipedia_browse__zeek.pcap http_dns_wikipedia_browse__zeek.pcap http_dns_wikipedia_browse__zeek.pcap http_dns_wikipedia_browse__zeek.pcap
+SELECT c AS capture, json_extract(xtractr_index(c), '$.files[0].time_sorted') AS "time sorted",
+       (SELECT count(*) FROM packets(c) WHERE (id - 1) % step = 0) AS "time ranges",
+       (SELECT sum((SELECT group_concat(id) FROM packets(c) WHERE time >= t AND time <= t + 0.05)
+                   IS NOT (SELECT group_concat(id) FROM packets(c) WHERE +time >= t AND +time <= t + 0.05))
+          FROM (SELECT time AS t FROM packets(c) WHERE (id - 1) % step = 0)) AS "that differ"
+  FROM (SELECT c, max(1, (SELECT count(*) FROM packets(c)) / 40) AS step
+          FROM (SELECT 'pcapng_11_interfaces__pcpp.pcapng' AS c UNION ALL SELECT 'copies.pcap'));
 SELECT (SELECT group_concat(id) FROM flows('http_ipv6_4streams__pcpp.pcap') WHERE id BETWEEN 2 AND 4) = '2,3,4' AS "flows by id",
        (SELECT group_concat(id) FROM flows('http_ipv6_4streams__pcpp.pcap') WHERE id = 4) = '4' AS "flow id = 4";
 -- ORDER BY id is consumed and rows come in id order
