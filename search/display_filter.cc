@@ -4,10 +4,12 @@
 
 #include <mutex>
 
+#include "core/interruption.h"
 #include "core/sql_error.h"
 #include "dissect/wireshark_runtime.h"
 #include "search/filter_candidates.h"
 #include "search/filter_check.h"
+#include "search/search_index.h"
 
 extern "C" {
 #include <epan/dfilter/dfilter.h>
@@ -89,6 +91,19 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
   Candidates found = candidates(*analysis_.plan, index);
   // answered by the index alone (presence, == on numbers and addresses, and/or/not of those)
   if (found.exact) return std::move(found.ids);
+  // `frame contains "needle"` alone: each candidate's own bytes answer it, as Wireshark compares
+  // the frame protocol's bytes, without building a protocol tree
+  const FilterPlan &plan = *analysis_.plan;
+  if (plan.kind == FilterPlan::Kind::Field && plan.field == "frame" && !plan.payload_needle.empty()) {
+    const CaptureIndex &capture = *index.member().index;
+    IdSet out;
+    for (size_t i = 0; i < found.ids.size(); ++i) {
+      if (i % 4096 == 4095)
+        check_interrupted("filter on '" + capture.capture() + "' was interrupted: \"" + text_ + "\"");
+      if (capture.frame_bytes(found.ids[i]).find(plan.payload_needle) != std::string::npos) out.push_back(found.ids[i]);
+    }
+    return out;
+  }
   return check_exactly(compiled_->df, text_, analysis_, index, found.ids);
 }
 

@@ -26,7 +26,8 @@
 // The `frame` protocol used for its bytes (`frame contains "x"`, `frame[0:2]`, `len(frame)`) gets
 // the frame's record read back from the capture. `frame`, `tcp.payload` and `udp.payload`
 // `contains` a needle of 3 bytes or more are narrowed to the frames the payload index allows,
-// when the capture has one (index/payload_grams.h).
+// when the capture has one (index/payload_grams.h); a filter that is only `frame contains X`
+// is then checked on each candidate's bytes directly, without a protocol tree.
 // Not evaluable from stored values, hence refused with an error naming the construct:
 // other protocols used for their bytes (`tcp[0:2]`, `udp contains "x"`, `len(udp)`),
 // the layer operator `#`, field references `${...}`, and fields of types the index does not
