@@ -11,6 +11,7 @@ import calendar
 import collections
 import datetime
 import json
+import math
 import os
 import sqlite3
 import subprocess
@@ -178,6 +179,49 @@ def tls_bad_certificates(capture):
     return found
 
 
+def dns_tunnelling(capture):
+    """Per client (Source column) and domain (a query name's last two labels, lower-cased), from each
+    dns.qry.name and dns.qry.type of the queries not to ports 5353/5355: listed when a name of 52
+    characters or more has a subdomain (the labels before the domain) of Shannon entropy 3.5 bits per
+    character or more, or there are 100 unique names or more, or 10 NULL/TXT queries or more:
+    [client, domain, queries, unique names, NULL/TXT queries]."""
+    domains = collections.defaultdict(lambda: [0, set(), 0, 0.0])
+    for src, names, types in tshark(capture, 'dns.flags.response == 0 && !(udp.dstport == 5353) && !(udp.dstport == 5355)',
+                                    ['_ws.col.Source', 'dns.qry.name', 'dns.qry.type'], occurrence='a'):
+        for name, qtype in zip(names.lower().split('\x1f'), types.split('\x1f')):
+            labels = name.split('.')
+            domain, subdomain = '.'.join(labels[-2:]), '.'.join(labels[:-2])
+            d = domains[(src, domain)]
+            d[0] += 1
+            d[1].add(name)
+            d[2] += qtype in ('10', '16')
+            if len(name) >= 52 and subdomain:
+                counts = collections.Counter(subdomain)
+                d[3] = max(d[3], -sum(n / len(subdomain) * math.log2(n / len(subdomain)) for n in counts.values()))
+    return sorted([src, domain, d[0], len(d[1]), d[2]] for (src, domain), d in domains.items()
+                  if d[3] >= 3.5 or len(d[1]) >= 100 or d[2] >= 10)
+
+
+def icmp_tunnelling(capture):
+    """Echo requests and replies (the first icmp.type / icmpv6.type) per host pair (Source and Destination
+    columns): payload = the innermost ip.len - ip.hdr_len - 8 or ipv6.plen - 8; listed when one exceeds
+    100 bytes or there are 3 sizes or more: [the pair, sorted, requests, replies, sizes, largest]."""
+    pairs = collections.defaultdict(lambda: [0, 0, set()])
+    for src, dst, icmp, icmpv6, length, header, plen in tshark(
+            capture, 'icmp.type == 0 || icmp.type == 8 || icmpv6.type == 128 || icmpv6.type == 129',
+            ['_ws.col.Source', '_ws.col.Destination', 'icmp.type', 'icmpv6.type', 'ip.len', 'ip.hdr_len', 'ipv6.plen'],
+            occurrence='a'):
+        kind = (icmp or icmpv6).split('\x1f')[0]
+        if kind not in ('0', '8', '128', '129'):
+            continue  # an ICMP error quoting an echo
+        payload = (int(length.split('\x1f')[-1]) - int(header.split('\x1f')[-1]) if icmp else int(plen.split('\x1f')[-1])) - 8
+        p = pairs[tuple(sorted((src, dst)))]
+        p[0 if kind in ('8', '128') else 1] += 1
+        p[2].add(payload)
+    return sorted([list(pair), p[0], p[1], len(p[2]), max(p[2])] for pair, p in pairs.items()
+                  if max(p[2]) > 100 or len(p[2]) >= 3)
+
+
 # hunt -> (what to compare from its rows, what tshark says, [(capture, must find something)])
 PLAN = {
     'unanswered_dns': (lambda rows: [[r['frame'], r['name']] for r in rows], unanswered_dns,
@@ -208,10 +252,18 @@ PLAN = {
     # tests/data/hunts: Zeek's TLS test captures (self-signed and expired, a GeneralizedTime, an SSLv2 certificate)
     'tls_bad_certificates': (lambda rows: [[r[k] for k in ('frame', 'position', 'self_signed', 'expired', 'not_yet_valid')]
                                            for r in rows], tls_bad_certificates,
-                             [('hunts/tls_expired_cert__zeek.pcap', True), ('hunts/tls_self_signed_generalizedtime__zeek.pcap', True),
-                              ('hunts/sslv2_self_signed_expired__zeek.pcap', True),
-                              ('hunts/tls_expired_intermediate_root_in_chain__zeek.pcap', True), ('tls_many_sni__pcpp_tls2.pcap', False),
+                             [('data/hunts/tls_expired_cert__zeek.pcap', True), ('data/hunts/tls_self_signed_generalizedtime__zeek.pcap', True),
+                              ('data/hunts/sslv2_self_signed_expired__zeek.pcap', True),
+                              ('data/hunts/tls_expired_intermediate_root_in_chain__zeek.pcap', True), ('tls_many_sni__pcpp_tls2.pcap', False),
                               ('tls12_ecdhe__zeek.pcap', False)]),
+    # tests/data/hunts: crafted with scapy (make_tunnels.py), one domain / host pair per sign of a tunnel
+    'dns_tunnelling': (lambda rows: sorted([r['client'], r['domain'], r['queries'], r['names'], r['null_txt']] for r in rows),
+                       dns_tunnelling, [('data/hunts/dns_tunnel__scapy.pcap', True), ('dns_packets__pcpp.pcap', False),
+                                        ('mixed_dns_http_tls__pcpp_example.pcap', False)]),
+    'icmp_tunnelling': (lambda rows: sorted([sorted([r['client'], r['server']]), r['requests'], r['replies'], r['sizes'],
+                                             r['largest']] for r in rows), icmp_tunnelling,
+                        [('data/hunts/icmp_tunnel__scapy.pcap', True), ('mixed_many_protocols__pcpp.pcap', False),
+                         ('data/vxlan_icmp_arp__zeek.pcap', False)]),
     # a collection: a folder holding two captures, each with its own DHCP server
     'dhcp_rogue_servers': (lambda rows: sorted([r['server'], r['answers']] for r in rows), dhcp_servers,
                            [(['dhcp_dora__zeek.pcap', 'sip_rtp_mixed__suricata.pcap'], True),
@@ -224,7 +276,7 @@ def main():
     p.add_argument('--extension', required=True)
     p.add_argument('--corpus', required=True)
     p.add_argument('--work', required=True)
-    p.add_argument('--data', required=True, help="tests/data (captures named 'hunts/NAME' in PLAN)")
+    p.add_argument('--data', required=True, help="tests/data (captures named 'data/NAME' in PLAN: tests/data/NAME)")
     args = p.parse_args()
     if not os.path.isdir(args.corpus):
         print('no corpus at %s: skipped' % args.corpus)
@@ -246,7 +298,7 @@ def main():
                         os.symlink(os.path.join(args.corpus, n), os.path.join(target, n))
                 expected = oracle([os.path.join(args.corpus, n) for n in names])
             else:
-                target = os.path.join(args.data, names) if names.startswith('hunts/') else os.path.join(args.corpus, names)
+                target = os.path.join(args.data, names[len('data/'):]) if names.startswith('data/') else os.path.join(args.corpus, names)
                 expected = oracle(target)
             try:
                 rows = [json.loads(r) for (r,) in db.execute('SELECT result FROM xtractr_nugget(?, ?)', (hunt, target))]
