@@ -24,7 +24,8 @@ WITH RECURSIVE
   octet(h, v) AS (SELECT '00', 0 UNION ALL SELECT printf('%02x', v + 1), v + 1 FROM octet WHERE v < 255),
   -- one row per DER element on the way to the subject: its role and where it starts (a hex offset);
   -- the next element starts after this one's header (entered: the certificate, tbsCertificate,
-  -- validity) or after its whole value (the others). Lengths: short form, or long form of 1-3 octets.
+  -- validity) or after its whole value (the others). Lengths: short form, or long form of 1-3 octets
+  -- (anything else is no certificate's DER: its walk stops there).
   walk(frame, position, der, step, role, pos) AS (
     SELECT frame, position, der, 0, 'certificate', 1 FROM certificates
     UNION ALL
@@ -39,7 +40,7 @@ WITH RECURSIVE
                       WHEN l0.v < 128 THEN 2 * l0.v
                       WHEN l0.v = 129 THEN 2 * l1.v
                       WHEN l0.v = 130 THEN 2 * (l1.v * 256 + l2.v)
-                      ELSE 2 * (l1.v * 65536 + l2.v * 256 + l3.v) END
+                      WHEN l0.v = 131 THEN 2 * (l1.v * 65536 + l2.v * 256 + l3.v) END  -- else NULL: the walk stops
       FROM walk
       JOIN octet l0 ON l0.h = substr(der, pos + 2, 2)
       LEFT JOIN octet l1 ON l1.h = substr(der, pos + 4, 2)
