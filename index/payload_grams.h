@@ -21,8 +21,9 @@
 // them gives its frames as candidates (a superset: the caller checks each exactly); shorter
 // needles cannot be answered (nullopt: the caller scans as before). A part some of whose
 // frames' bytes were not at hand is always a candidate (flag kIncomplete), and a TCP direction
-// whose segments did not follow each other in sequence (a gap, an overlap, out of order) is
-// always a stream candidate (kIrregular): its boundaries were not all seen.
+// whose segments did not follow each other in sequence (an overlap, out of order) is always a
+// stream candidate (kIrregular): its boundaries were not all seen. Bytes missing from the
+// capture only start a new run: Wireshark's follower never joins the bytes on both sides.
 #pragma once
 
 #include <cstdint>
@@ -60,7 +61,7 @@ class PayloadGramWriter {
 
  private:
   std::unordered_map<uint64_t, std::unique_ptr<Part>> parts_;  // by flow and direction
-  int hf_tcp_payload_, hf_tcp_seq_, hf_udp_payload_;
+  int hf_tcp_payload_, hf_tcp_segment_, hf_tcp_seq_, hf_udp_payload_;
 };
 
 // The frames that may hold `needle` (sorted): within one frame's bytes (`across_frames` false),

@@ -8,6 +8,9 @@ SELECT xtractr_config('payload_index') AS off_by_default;
 CREATE TABLE without_index AS
   SELECT id FROM packets('smtp_invalid_transactions__zeek.pcap', NULL, 'frame contains "250 "');
 SELECT json_extract(xtractr_index('smtp_invalid_transactions__zeek.pcap'), '$.files[0].settings') AS settings;
+-- without the payload index, stream: reassembles every TCP/UDP flow: the same answer as below
+SELECT id AS without_payload_index
+  FROM flows('smtp_invalid_transactions__zeek.pcap', 'stream:"org>' || char(13, 10) || 'DATA"');
 SELECT xtractr_config('payload_index', 1) AS payload_index;
 SELECT json_extract(xtractr_index('smtp_invalid_transactions__zeek.pcap'), '$.files[0].settings') AS settings;
 SELECT (SELECT group_concat(id) FROM packets('smtp_invalid_transactions__zeek.pcap', NULL, 'frame contains "250 "'))
