@@ -17,6 +17,8 @@ namespace xtractr {
 
 namespace {
 
+constexpr size_t kFramesPerReplay = 20000;  // TCP frames re-dissected per child process
+
 // Whether one direction of the followed stream holds the needle: the chunks of each direction
 // joined in stream order, a gap ending the run (the bytes on both sides are not adjacent).
 bool holds(const FollowResult &followed, std::string_view needle) {
@@ -82,20 +84,27 @@ IdSet flows_with_stream_bytes(SearchIndex &search, const std::string &needle) {
   if (flows.empty()) return out;
 
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-  // the TCP conversations in one replay (one child process), by their first frame
-  std::vector<FrameRef> tcp_frames;
-  std::map<uint32_t, uint32_t> tcp_flow_by_first;
+  // the TCP conversations a few at a time in one replay (one child process each batch, which
+  // cannot be interrupted: the batches keep each short), found by their first frame
+  std::vector<FrameRef> batch;
+  std::map<uint32_t, uint32_t> flow_by_first;
+  auto follow_batch = [&] {
+    std::sort(batch.begin(), batch.end(), [](const FrameRef &a, const FrameRef &b) { return a.number < b.number; });
+    for (const auto &[first, followed] : follow_tcp_streams(index.capture(), batch)) {
+      auto flow = flow_by_first.find(first);
+      if (flow != flow_by_first.end() && holds(followed, needle)) out.push_back(flow->second);
+    }
+    batch.clear();
+    flow_by_first.clear();
+    check_interrupted("stream search on '" + index.capture() + "' was interrupted");
+  };
   for (const CandidateFlow &c : flows) {
     if (c.proto != 6) continue;
-    tcp_frames.insert(tcp_frames.end(), c.frames.begin(), c.frames.end());
-    tcp_flow_by_first[c.frames.front().number] = c.id;
+    batch.insert(batch.end(), c.frames.begin(), c.frames.end());
+    flow_by_first[c.frames.front().number] = c.id;
+    if (batch.size() >= kFramesPerReplay) follow_batch();
   }
-  std::sort(tcp_frames.begin(), tcp_frames.end(),
-            [](const FrameRef &a, const FrameRef &b) { return a.number < b.number; });
-  for (const auto &[first, followed] : follow_tcp_streams(index.capture(), tcp_frames)) {
-    auto flow = tcp_flow_by_first.find(first);
-    if (flow != tcp_flow_by_first.end() && holds(followed, needle)) out.push_back(flow->second);
-  }
+  if (!batch.empty()) follow_batch();
   for (const CandidateFlow &c : flows) {
     if (c.proto != 17) continue;
     check_interrupted("stream search on '" + index.capture() + "' was interrupted");
