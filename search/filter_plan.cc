@@ -222,14 +222,14 @@ std::optional<std::string> literal_bytes(const Token &literal) {
     c = char(std::tolower(static_cast<unsigned char>(c)));
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
   };
-  if (literal.kind == Token::Word) {  // aa:bb:cc, aa-bb-cc, aa.bb.cc
+  if (literal.kind == Token::Word) {  // aa:bb:cc (other separators could read as something else)
     if (t.size() < 5 || (t.size() + 1) % 3 != 0) return std::nullopt;
     for (size_t i = 0; i < t.size(); i += 3) {
       if (hex(t[i]) < 0 || hex(t[i + 1]) < 0) return std::nullopt;
       if (i + 2 < t.size() && t[i + 2] != t[2]) return std::nullopt;
       out.push_back(char(hex(t[i]) << 4 | hex(t[i + 1])));
     }
-    if (t[2] != ':' && t[2] != '-' && t[2] != '.') return std::nullopt;
+    if (t[2] != ':') return std::nullopt;
     return out;
   }
   if (literal.kind != Token::String) return std::nullopt;
