@@ -25,7 +25,8 @@ index has no payload_grams table, so it always tests the index, not the scan wit
   --max-streams of them; else the flows returned are checked and the needle's own flow must be
   among them).
 
-Prints `MISMATCH ...` lines and exits 1 when there is any.
+Prints `MISMATCH ...` lines and exits 1 when there is any; `--tamper` spoils our answers (drops
+a frame, toggles flow 1) to prove the comparison can fail (it must then exit 1).
 """
 import argparse
 import os
@@ -136,9 +137,10 @@ class Checker:
 
     def ours(self, flt):
         try:
-            return [r[0] for r in self.db.execute("SELECT id FROM packets(?, NULL, ?)", (self.capture, flt))]
+            got = [r[0] for r in self.db.execute("SELECT id FROM packets(?, NULL, ?)", (self.capture, flt))]
         except sqlite3_error() as e:
             return "error: %s" % e
+        return got[:-1] if self.args.tamper else got  # --tamper: the comparison must catch a lost frame
 
     def check_filters(self, rows):
         filters = []
@@ -200,6 +202,8 @@ class Checker:
         for needle, (holders, stream) in holders_of.items():
             q = "stream:" + query_literal(needle)
             got = {r[0] for r in self.db.execute("SELECT id FROM flows(?, ?)", (self.capture, q))}
+            if self.args.tamper:
+                got ^= {1}
             self.checked += 1
             if stream is not None and tcp.get(stream) not in holders:
                 self.report("tshark's follow of tcp.stream %d lacks its own straddling needle %r" % (stream, needle))
@@ -237,6 +241,7 @@ def main():
     ap.add_argument("--seed", default="1")
     ap.add_argument("--needles", type=int, default=12)
     ap.add_argument("--max-streams", type=int, default=150)
+    ap.add_argument("--tamper", action="store_true", help="spoil our answers: the script must then fail")
     ap.add_argument("captures", nargs="+")
     args = ap.parse_args()
     os.environ.update(WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC")
