@@ -41,7 +41,23 @@ void operator delete(void *p) noexcept {
   --live_allocations;
   std::free(p);
 }
-void operator delete(void *p, std::size_t) noexcept { operator delete(p); }
+// clang declares no sized delete in <new> (no -fsized-deallocation), so the project's
+// -fvisibility=hidden would hide these two from the libraries (Xapian frees through them)
+__attribute__((visibility("default"))) void operator delete(void *p, std::size_t) noexcept { operator delete(p); }
+// every form that pairs with the ones above: Catch2 allocates with the nothrow form, which
+// AddressSanitizer's runtime would otherwise provide, and frees through the replaced delete
+// (ASan: alloc-dealloc-mismatch, operator new vs free)
+void *operator new(std::size_t n, const std::nothrow_t &) noexcept {
+  void *p = std::malloc(n ? n : 1);
+  if (p) ++live_allocations;
+  return p;
+}
+void operator delete(void *p, const std::nothrow_t &) noexcept { operator delete(p); }
+void *operator new[](std::size_t n) { return operator new(n); }
+void *operator new[](std::size_t n, const std::nothrow_t &tag) noexcept { return operator new(n, tag); }
+void operator delete[](void *p) noexcept { operator delete(p); }
+__attribute__((visibility("default"))) void operator delete[](void *p, std::size_t) noexcept { operator delete(p); }
+void operator delete[](void *p, const std::nothrow_t &) noexcept { operator delete(p); }
 
 using namespace xtractr;
 
