@@ -63,6 +63,27 @@ if(XTRACTR_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link)
 endif()
 
+# Wireshark's libwiretap-only tools (mergecap, editcap, capinfos, reordercap, randpkt) hang at
+# exit with the ASan runtime preloaded: glibc's locale lock is found corrupted (readers below
+# zero) when libp11-kit's destructor calls freelocale, and the process waits on it forever
+# (sql:capture_identity's mergecap timed out). Tests call them by name from `.shell` and
+# scripts; sanitizer.env puts <build>/sanitizer-bin first on PATH, where each is a wrapper that
+# runs the real tool without LD_PRELOAD (they load nothing of ours). tshark and dumpcap are fine.
+set(XTRACTR_SANITIZER_BIN "")
+if(XTRACTR_SANITIZER_RUNTIME)
+  set(XTRACTR_SANITIZER_BIN ${CMAKE_BINARY_DIR}/sanitizer-bin)
+  foreach(tool mergecap editcap capinfos reordercap randpkt)
+    find_program(XTRACTR_TOOL_${tool} ${tool})
+    if(XTRACTR_TOOL_${tool})
+      file(WRITE ${CMAKE_BINARY_DIR}/CMakeFiles/sanitizer-bin/${tool}
+           "#!/bin/sh\n# sanitizer.env: ${tool} without the preloaded ASan runtime (cmake/XtractrSanitize.cmake)\n"
+           "exec env -u LD_PRELOAD '${XTRACTR_TOOL_${tool}}' \"$@\"\n")
+      file(COPY ${CMAKE_BINARY_DIR}/CMakeFiles/sanitizer-bin/${tool} DESTINATION ${XTRACTR_SANITIZER_BIN}
+           FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+    endif()
+  endforeach()
+endif()
+
 # What a shell sources before running a sanitized build's tests (LD_PRELOAD only when the ASan
 # runtime must come first in hosts that are not built with it).
 configure_file(${CMAKE_CURRENT_LIST_DIR}/sanitizer.env.in ${CMAKE_BINARY_DIR}/sanitizer.env @ONLY)
