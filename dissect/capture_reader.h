@@ -45,6 +45,7 @@ class CaptureReader {
   WiretapRecord record_;
   int64_t offset_ = 0;
   std::string error_;
+  wtap_compression_type compression_ = WTAP_UNCOMPRESSED;  // from the file's magic number
 };
 
 // Link-layer type name as tshark shows it (wtap_encap_name).

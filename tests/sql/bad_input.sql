@@ -33,6 +33,12 @@ SELECT count(*) > 0 AS "rows" FROM packets('CORRUPT_damaged_fuzz__suricata.pcap'
 SELECT count(*) FROM packets('cut_in_header.pcap');
 -- a capture whose first packet is cut short on the wire (snaplen) is fine: no warning
 SELECT json_array_length(xtractr_index('trunc_ip_header__zeek.pcap'), '$.warnings') AS "warnings for a short packet";
+-- a damaged zstd-compressed capture whose frame wiretap decompresses to its end while opening
+-- it (fuzz_capture: tests/fuzz/corpus/capture/regress-zstd-frame-end): asking wiretap for the
+-- compression then aborted the indexer ("assertion not reached"); it reads what tshark reads
+.shell /usr/bin/python3 -c "import sys; sys.stdout.buffer.write(bytes.fromhex('28b52ffdd44dc44d002ac3b2a102000400002052525200'))" > zstd_frame_end.pcap.zst
+.shell echo "tshark frames in zstd_frame_end.pcap.zst: $(WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r zstd_frame_end.pcap.zst 2>/dev/null | wc -l)"
+SELECT count(*) AS "frames in zstd_frame_end.pcap.zst" FROM packets('zstd_frame_end.pcap.zst');
 -- in a collection, files that cannot be read are skipped
 .shell mkdir -p mixed && cp ATTRIBUTION.md empty__zeek.pcap ten_bytes.pcap CORRUPT_damaged_fuzz__suricata.pcap icmp_5pings__zeek.pcap mixed/
 SELECT count(DISTINCT pcap) AS "readable files in mixed/" FROM packets('mixed');
