@@ -10,12 +10,14 @@
 #include "extension/capture_tables.h"
 
 #include <algorithm>
+#include <iterator>
 #include <memory>
 
 #include "core/sql_error.h"
 #include "extension/scan_plan.h"
 #include "index/doc_builder.h"
 #include "index/doc_ref.h"
+#include "index/flow_frames.h"
 #include "search/search_filter.h"
 
 namespace xtractr {
@@ -41,6 +43,7 @@ struct IndexCursor : TableCursor {
   DocRefSlot ref_slot = 0;
   // query/filter: the matching local ids of the current member, scanned one by one
   std::shared_ptr<const CompiledSearch> search;
+  bool by_ids = false;  // the current member's rows are `ids`: a search's, or a flow's frames
   std::vector<int64_t> ids;
   size_t next_id = 0;
   bool dense = false;     // many ids close together: one range scan that skips the others
@@ -48,7 +51,7 @@ struct IndexCursor : TableCursor {
   int64_t current_id() const { return ids[next_id - 1]; }
 };
 
-// Steps to the next row whose id is a search id; false when none is left. Sparse ids are looked
+// Steps to the next row whose id is one of `ids` (a search's, a flow's); false when none is left. Sparse ids are looked
 // up one by one (`WHERE id = ?1`); dense ones are read by one range scan, skipping the others.
 bool step_search(IndexCursor &c) {
   if (c.ids_only) {
@@ -134,8 +137,20 @@ void start_member(IndexCursor &c) {
       narrow_to_times(m.index->db(), c.args, summary.time_exceptions, lo, hi);
     if (lo > hi || (c.args.flow && (flow < 1 || flow > summary.flows))) continue;
 
-    if (c.search) {
-      c.ids = search_ids(*c.search, m, c.spec->rows_are_flows);
+    // the frames of one flow: its frame list (flow_frames.h), narrowed by a search's ids
+    const bool flow_frames = c.args.flow && !c.spec->rows_are_flows;
+    c.by_ids = c.search || flow_frames;
+    if (c.by_ids) {
+      if (flow_frames) {
+        c.ids = FlowFrames(m.index->db()).of(flow);
+        if (c.search) {
+          std::vector<int64_t> found = search_ids(*c.search, m, false), both;
+          std::set_intersection(c.ids.begin(), c.ids.end(), found.begin(), found.end(), std::back_inserter(both));
+          c.ids = std::move(both);
+        }
+      } else {
+        c.ids = search_ids(*c.search, m, c.spec->rows_are_flows);
+      }
       c.ids.erase(c.ids.begin(), std::lower_bound(c.ids.begin(), c.ids.end(), lo));
       c.ids.erase(std::upper_bound(c.ids.begin(), c.ids.end(), hi), c.ids.end());
       c.next_id = 0;
@@ -150,13 +165,13 @@ void start_member(IndexCursor &c) {
         hi = c.ids.back();
       }
     }
-    std::string sql = c.spec->select + (c.search && !c.dense ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
+    std::string sql = c.spec->select + (c.by_ids && !c.dense ? " WHERE id = ?1" : " WHERE id BETWEEN ?1 AND ?2");
     if (c.args.flow) sql += " AND flow = ?3";
     if (c.args.time_min) sql += " AND time >= ?4";
     if (c.args.time_max) sql += " AND time <= ?5";
     sql += " ORDER BY id";
     c.rows = Statement(m.index->db(), sql);
-    if (c.search && !c.dense) {
+    if (c.by_ids && !c.dense) {
       if (step_search(c)) {
         c.eof_ = false;
         return;
@@ -168,7 +183,7 @@ void start_member(IndexCursor &c) {
     if (c.args.flow) c.rows.bind(3, flow);
     if (c.args.time_min) c.rows.bind(4, *c.args.time_min);
     if (c.args.time_max) c.rows.bind(5, *c.args.time_max);
-    if (c.search ? step_search(c) : c.rows.step()) {
+    if (c.by_ids ? step_search(c) : c.rows.step()) {
       c.eof_ = false;
       return;
     }
@@ -193,7 +208,7 @@ void IndexCursor::filter(const TableCall &call) {
 }
 
 void IndexCursor::next() {
-  if (search ? step_search(*this) : rows.step()) return;
+  if (by_ids ? step_search(*this) : rows.step()) return;
   ++member;
   start_member(*this);  // its display filter may re-check many frames
 }

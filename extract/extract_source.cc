@@ -6,6 +6,7 @@
 
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
+#include "index/flow_frames.h"
 
 namespace xtractr {
 
@@ -48,18 +49,25 @@ std::optional<IndexedPacket> ExtractSource::packet(size_t m, int64_t local) cons
 std::vector<IndexedPacket> ExtractSource::flow_packets(size_t m, const std::vector<int64_t> &flows,
                                                        int64_t last) const {
   std::vector<IndexedPacket> out;
-  Statement s(
-      member(m).index->db(),
-      "SELECT id, offset, flow, dir, time FROM packets WHERE (flow = ?1 OR tunnel = ?1) AND id <= ?2 ORDER BY id");
+  sqlite3 *db = member(m).index->db();
+  // a flow's own frames (flow_frames.h) and those it carries as a tunnel (packets_by_tunnel)
+  FlowFrames frames(db);
+  Statement row(db, "SELECT id, offset, flow, dir, time FROM packets WHERE id = ?1");
+  Statement carried(db, "SELECT id, offset, flow, dir, time FROM packets WHERE tunnel = ?1 AND id <= ?2");
+  const int64_t limit = last < 0 ? INT64_MAX : last;
   for (int64_t flow : flows) {
-    s.bind(1, flow);
-    s.bind(2, last < 0 ? INT64_MAX : last);
-    while (s.step()) out.push_back(packet_row(s));
-    s.reset();
+    for (int64_t id : frames.of(flow)) {
+      if (id > limit) break;
+      row.bind(1, id);
+      if (row.step()) out.push_back(packet_row(row));
+      row.reset();
+    }
+    carried.bind(1, flow);
+    carried.bind(2, limit);
+    while (carried.step()) out.push_back(packet_row(carried));
+    carried.reset();
   }
-  if (flows.size() > 1)
-    std::sort(out.begin(), out.end(),
-              [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
+  std::sort(out.begin(), out.end(), [](const IndexedPacket &a, const IndexedPacket &b) { return a.number < b.number; });
   out.erase(std::unique(out.begin(), out.end(),
                         [](const IndexedPacket &a, const IndexedPacket &b) { return a.number == b.number; }),
             out.end());

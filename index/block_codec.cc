@@ -10,29 +10,16 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "index/varint.h"
+
 namespace xtractr {
 
 namespace {
 
-void put_varint(std::string &out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(char(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(char(v));
-}
-
-uint64_t get_varint(const char *&p, const char *end) {
-  uint64_t v = 0;
-  int shift = 0;
-  while (p < end) {
-    uint8_t b = uint8_t(*p++);
-    v |= uint64_t(b & 0x7f) << shift;
-    if (!(b & 0x80)) return v;
-    shift += 7;
-    if (shift > 63) break;
-  }
-  throw std::runtime_error("damaged index block (varint)");
+uint64_t read_varint(const char *&p, const char *end) {
+  uint64_t v;
+  if (!get_varint(p, end, v)) throw std::runtime_error("damaged index block (varint)");
+  return v;
 }
 
 uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
@@ -196,7 +183,7 @@ std::string BlockEncoder::take() {
     const char *p = shape.data(), *end = p + shape.size();
     size_t n = 0;
     while (p < end) {
-      get_varint(p, end);
+      read_varint(p, end);
       ++n;
     }
     put_varint(raw, n);
@@ -294,25 +281,25 @@ void BlockDecoder::load(std::string_view compressed) {
   selected_texts_.clear();
 
   const char *p = raw_.data(), *end = p + raw_.size();
-  uint64_t frames = get_varint(p, end);
+  uint64_t frames = read_varint(p, end);
   if (frames > kFramesPerBlock * 16) throw std::runtime_error("damaged index block (frame count)");
   const char *shapes_start = p;
-  uint64_t shape_count = get_varint(p, end);
+  uint64_t shape_count = read_varint(p, end);
   for (uint64_t i = 0; i < shape_count; ++i) {
-    uint64_t tags = get_varint(p, end);
-    for (uint64_t k = 0; k < tags; ++k) get_varint(p, end);
+    uint64_t tags = read_varint(p, end);
+    for (uint64_t k = 0; k < tags; ++k) read_varint(p, end);
   }
   shapes_ = std::string_view(shapes_start, size_t(p - shapes_start));
-  std::string_view titles = take_bytes(p, end, get_varint(p, end), "titles");
-  std::string_view srcs = take_bytes(p, end, get_varint(p, end), "sources addresses");
-  std::string_view dsts = take_bytes(p, end, get_varint(p, end), "destination addresses");
-  frame_shapes_ = take_bytes(p, end, get_varint(p, end), "shapes");
-  sources_ = take_bytes(p, end, get_varint(p, end), "sources");
+  std::string_view titles = take_bytes(p, end, read_varint(p, end), "titles");
+  std::string_view srcs = take_bytes(p, end, read_varint(p, end), "sources addresses");
+  std::string_view dsts = take_bytes(p, end, read_varint(p, end), "destination addresses");
+  frame_shapes_ = take_bytes(p, end, read_varint(p, end), "shapes");
+  sources_ = take_bytes(p, end, read_varint(p, end), "sources");
   columns_ = std::string_view(p, size_t(end - p));
 
   auto split = [frames](std::string_view stream, std::vector<std::string_view> &out) {
     const char *t = stream.data(), *t_end = t + stream.size();
-    for (uint64_t i = 0; i < frames; ++i) out.push_back(take_bytes(t, t_end, get_varint(t, t_end), "column text"));
+    for (uint64_t i = 0; i < frames; ++i) out.push_back(take_bytes(t, t_end, read_varint(t, t_end), "column text"));
   };
   split(titles, titles_);
   split(srcs, srcs_);
@@ -339,11 +326,11 @@ void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const 
                           std::vector<std::vector<StoredSource>> *frame_sources) const {
   // shapes
   const char *p = shapes_.data(), *end = p + shapes_.size();
-  std::vector<std::vector<uint64_t>> shapes(get_varint(p, end));
+  std::vector<std::vector<uint64_t>> shapes(read_varint(p, end));
   for (auto &shape : shapes) {
-    shape.resize(get_varint(p, end));
+    shape.resize(read_varint(p, end));
     for (auto &tag : shape) {
-      tag = get_varint(p, end);
+      tag = read_varint(p, end);
       if ((tag >> 1) >= dictionary.size()) throw std::runtime_error("damaged index block (field id)");
     }
   }
@@ -356,10 +343,10 @@ void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const 
   std::unordered_map<uint32_t, Cursor> cursors;
   p = columns_.data();
   end = p + columns_.size();
-  uint64_t column_count = get_varint(p, end);
+  uint64_t column_count = read_varint(p, end);
   for (uint64_t i = 0; i < column_count; ++i) {
-    uint32_t id = uint32_t(get_varint(p, end));
-    std::string_view values = take_bytes(p, end, get_varint(p, end), "column");
+    uint32_t id = uint32_t(read_varint(p, end));
+    std::string_view values = take_bytes(p, end, read_varint(p, end), "column");
     cursors[id] = Cursor{values.data(), values.data() + values.size(), 0, {}};
   }
 
@@ -369,7 +356,7 @@ void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const 
   const char *s = frame_shapes_.data(), *s_end = s + frame_shapes_.size();
   const char *q = sources_.data(), *q_end = q + sources_.size();
   for (size_t f = 0; f < frames; ++f) {
-    uint64_t shape_id = get_varint(s, s_end);
+    uint64_t shape_id = read_varint(s, s_end);
     if (shape_id >= shapes.size()) throw std::runtime_error("damaged index block (shape)");
     std::vector<StoredValue> &out = frame_values[f];
     if (!wanted) out.reserve(shapes[shape_id].size());
@@ -382,54 +369,54 @@ void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const 
       if (found == cursors.end()) throw std::runtime_error("damaged index block (column)");
       Cursor &c = found->second;
       if (v.kind == ValueKind::Integer) {
-        c.last = int64_t(uint64_t(c.last) + uint64_t(unzigzag(get_varint(c.p, c.end))));
+        c.last = int64_t(uint64_t(c.last) + uint64_t(unzigzag(read_varint(c.p, c.end))));
         v.integer = c.last;
       } else if (v.kind == ValueKind::Present) {
         v.integer = 1;
       } else if (tag & 1) {
-        v.source = int32_t(get_varint(c.p, c.end));
-        v.offset = uint32_t(get_varint(c.p, c.end));
-        v.length = uint32_t(get_varint(c.p, c.end));
+        v.source = int32_t(read_varint(c.p, c.end));
+        v.offset = uint32_t(read_varint(c.p, c.end));
+        v.length = uint32_t(read_varint(c.p, c.end));
       } else if (v.kind == ValueKind::Text) {
-        uint64_t shared = get_varint(c.p, c.end);
+        uint64_t shared = read_varint(c.p, c.end);
         if (shared > c.last_text.size()) throw std::runtime_error("damaged index block (text)");
         c.last_text.resize(shared);
-        c.last_text.append(take_bytes(c.p, c.end, get_varint(c.p, c.end), "text"));
+        c.last_text.append(take_bytes(c.p, c.end, read_varint(c.p, c.end), "text"));
         texts.push_back(c.last_text);
         v.bytes = texts.back();
       } else if (v.kind == ValueKind::NumberText) {
-        uint64_t decimals = get_varint(c.p, c.end);
+        uint64_t decimals = read_varint(c.p, c.end);
         if (decimals == 0) {
-          v.bytes = take_bytes(c.p, c.end, get_varint(c.p, c.end), "number");
+          v.bytes = take_bytes(c.p, c.end, read_varint(c.p, c.end), "number");
         } else {
           // a damaged count would spell billions of zeros (fuzz_block)
           if (decimals - 1 > kDecimalDigits) throw std::runtime_error("damaged index block (number)");
-          c.last = int64_t(uint64_t(c.last) + uint64_t(unzigzag(get_varint(c.p, c.end))));
+          c.last = int64_t(uint64_t(c.last) + uint64_t(unzigzag(read_varint(c.p, c.end))));
           texts.push_back(spell_decimal(c.last, unsigned(decimals - 1)));
           v.bytes = texts.back();
         }
       } else {
-        v.bytes = take_bytes(c.p, c.end, get_varint(c.p, c.end), "value");
+        v.bytes = take_bytes(c.p, c.end, read_varint(c.p, c.end), "value");
       }
       out.push_back(v);
     }
     if (!frame_sources) continue;
-    uint64_t source_count = get_varint(q, q_end);
+    uint64_t source_count = read_varint(q, q_end);
     std::vector<StoredSource> &sources = (*frame_sources)[f];
     for (uint64_t i = 0; i < source_count; ++i) {
       StoredSource source;
-      source.type = StoredSource::Type(get_varint(q, q_end));
+      source.type = StoredSource::Type(read_varint(q, q_end));
       if (source.type == StoredSource::Pieces) {
-        uint64_t pieces = get_varint(q, q_end);
+        uint64_t pieces = read_varint(q, q_end);
         for (uint64_t k = 0; k < pieces; ++k) {
           Piece piece;
-          piece.frame = uint32_t(get_varint(q, q_end));
-          piece.frame_offset = uint32_t(get_varint(q, q_end));
-          piece.length = uint32_t(get_varint(q, q_end));
+          piece.frame = uint32_t(read_varint(q, q_end));
+          piece.frame_offset = uint32_t(read_varint(q, q_end));
+          piece.length = uint32_t(read_varint(q, q_end));
           source.pieces.push_back(piece);
         }
       } else if (source.type == StoredSource::Raw) {
-        source.raw = take_bytes(q, q_end, get_varint(q, q_end), "source");
+        source.raw = take_bytes(q, q_end, read_varint(q, q_end), "source");
       } else if (source.type != StoredSource::Unused && source.type != StoredSource::Frame) {
         throw std::runtime_error("damaged index block (source type)");
       }

@@ -1,6 +1,7 @@
 // index_writer.cc — see index_writer.h.
 #include "index/index_writer.h"
 
+#include "index/flow_frames.h"
 #include "index/table_columns.h"
 
 namespace xtractr {
@@ -133,10 +134,10 @@ void IndexWriter::finish(const std::vector<DictionaryEntry> &dictionary, const I
   }
   write_meta(db_, meta);
   // tunnels are rare: the frames of a tunnel flow are found through a partial index
-  db_.exec(
-      "CREATE INDEX packets_by_flow ON packets(flow);"
-      " CREATE INDEX packets_by_tunnel ON packets(tunnel) WHERE tunnel IS NOT NULL;");
-  // frames in time order: a time range is an id range (capture_tables.cc, time_range_ids)
+  db_.exec("CREATE INDEX packets_by_tunnel ON packets(tunnel) WHERE tunnel IS NOT NULL;");
+  // a flow's frames: a delta-coded list per flow, not an index over packets.flow
+  write_flow_frames(db_);
+  // frames in time order: a time range is an id range (capture_tables.cc, narrow_to_times)
   if (!meta.summary.time_sorted) db_.exec("CREATE INDEX packets_by_time ON packets(time);");
   db_.exec("COMMIT");
 }

@@ -7,6 +7,7 @@
 
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
+#include "index/flow_frames.h"
 
 namespace xtractr {
 
@@ -194,13 +195,10 @@ IdSet SearchIndex::frames_of_flows(const IdSet &flows) {
       if (wanted[f]) tunnels.push_back(f);
   }
   if (flows.size() + tunnels.size() <= 2000) {
-    // few flows: their frames through the packets_by_flow and packets_by_tunnel indexes
-    Statement s(member_.index->db(), "SELECT id FROM packets WHERE flow = ?1");
-    for (uint32_t flow : flows) {
-      s.bind(1, int64_t(flow));
-      while (s.step()) out.push_back(uint32_t(s.integer(0)));
-      s.reset();
-    }
+    // few flows: their frame lists (flow_frames.h) and the packets_by_tunnel index
+    FlowFrames frames(member_.index->db());
+    for (uint32_t flow : flows)
+      for (int64_t id : frames.of(flow)) out.push_back(uint32_t(id));
     Statement t(member_.index->db(), "SELECT id FROM packets WHERE tunnel = ?1");
     for (uint32_t flow : tunnels) {
       t.bind(1, int64_t(flow));

@@ -10,6 +10,7 @@
 #include "core/sqlite_handles.h"
 #include "dissect/extract/stream_follower.h"
 #include "dissect/wireshark_runtime.h"
+#include "index/flow_frames.h"
 #include "index/payload_grams.h"
 #include "search/search_index.h"
 
@@ -63,12 +64,15 @@ std::vector<CandidateFlow> candidate_flows(sqlite3 *db, const std::optional<std:
     for (const auto &entry : proto) flows.push_back(entry.first);
   }
   std::vector<CandidateFlow> out;
-  Statement s(db, "SELECT id, offset FROM packets WHERE flow = ?1 ORDER BY id");
+  FlowFrames lists(db);
+  Statement s(db, "SELECT offset FROM packets WHERE id = ?1");
   for (uint32_t flow : flows) {
     CandidateFlow c{flow, proto[flow], {}};
-    s.bind(1, int64_t(flow));
-    while (s.step()) c.frames.push_back(FrameRef{uint32_t(s.integer(0)), s.integer(1)});
-    s.reset();
+    for (int64_t id : lists.of(flow)) {
+      s.bind(1, id);
+      if (s.step()) c.frames.push_back(FrameRef{uint32_t(id), s.integer(0)});
+      s.reset();
+    }
     if (!c.frames.empty()) out.push_back(std::move(c));
   }
   return out;
