@@ -89,7 +89,8 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   13 dense search terms stored as their complement (search_terms.h, metadata "complemented");
 //      no time value slot
 //   14 time_sorted in meta: no packets_by_time index when the frames are in time order
-//   15 flow_frames (flow_frames.h) instead of the packets_by_flow index
+//   15 flow_frames (flow_frames.h) instead of the packets_by_flow index; packets.caplen NULL
+//      when equal to length
 constexpr int kIndexSchemaVersion = 15;
 
 }  // namespace xtractr

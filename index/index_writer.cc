@@ -42,7 +42,8 @@ void IndexWriter::add_packet(const FrameRecord &frame, const FlowClassifier::Ass
   bind_column(s, t, PKT_ID, int64_t(frame.number));
   bind_column(s, t, PKT_OFFSET, frame.file_offset);
   bind_column(s, t, PKT_LENGTH, int64_t(frame.length));
-  bind_column(s, t, PKT_CAPLEN, int64_t(frame.caplen));
+  // NULL when the frame was captured whole (nearly always): read back as length (table_columns.cc)
+  if (frame.caplen != frame.length) bind_column(s, t, PKT_CAPLEN, int64_t(frame.caplen));
   bind_column(s, t, PKT_TIME, frame.time());
   bind_column(s, t, PKT_FLOW, int64_t(where.flow));
   bind_column(s, t, PKT_DIR, int64_t(where.dir));

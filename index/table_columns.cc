@@ -58,7 +58,9 @@ std::string index_select_sql(const TableColumns &t) {
   bool first = true;
   for (size_t c = 0; c < t.count; ++c) {
     if (!is_stored(t.defs[c])) continue;
-    sql += std::string(first ? "" : ", ") + t.defs[c].name;
+    sql += first ? "" : ", ";
+    // packets.caplen is stored only when the frame was cut short (index_writer.cc)
+    sql += &t == &packet_columns() && c == PKT_CAPLEN ? "ifnull(caplen, length)" : t.defs[c].name;
     first = false;
   }
   return sql + " FROM " + t.table;
