@@ -8,6 +8,7 @@
 
 #include "core/sqlite_handles.h"
 #include "dissect/wireshark_runtime.h"
+#include "index/varint.h"
 
 namespace xtractr {
 
@@ -34,14 +35,6 @@ uint32_t gram_hash(uint32_t g) {
 }
 
 size_t bit_of(uint32_t gram, size_t bits) { return size_t((uint64_t(gram_hash(gram)) * bits) >> 32); }
-
-void put_varint(std::string &out, uint32_t v) {
-  while (v >= 0x80) {
-    out.push_back(char(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(char(v));
-}
 
 const char kSchema[] =
     "CREATE TABLE payload_grams(part INTEGER PRIMARY KEY, flags INTEGER NOT NULL, grams INTEGER NOT NULL,"
@@ -279,17 +272,12 @@ std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::
     }
     if (!may_hold) continue;
     const std::string_view frames = rows.blob(1);
-    uint32_t frame = 0, value = 0;
-    int shift = 0;
-    for (char c : frames) {
-      if (shift > 28) throw std::runtime_error("damaged index (payload_grams frames)");
-      value |= uint32_t(uint8_t(c) & 0x7f) << shift;
-      shift += 7;
-      if (uint8_t(c) & 0x80) continue;
-      frame += value;
-      out.push_back(frame);
-      value = 0;
-      shift = 0;
+    const char *f = frames.data(), *end = f + frames.size();
+    uint64_t frame = 0;
+    for (uint64_t gap; f < end;) {
+      if (!get_varint(f, end, gap) || (frame += gap) > UINT32_MAX)
+        throw std::runtime_error("damaged index (payload_grams frames)");
+      out.push_back(uint32_t(frame));
     }
   }
   std::sort(out.begin(), out.end());

@@ -1,5 +1,6 @@
 // varint.h — unsigned LEB128 integers (7 bits a byte, low bits first), the index's compact
-// integer coding: column blocks (block_codec.h) and the frame lists of flows (flow_frames.h).
+// integer coding: column blocks (block_codec.h), the frame lists of flows (flow_frames.h) and of
+// payload index parts (payload_grams.h).
 //
 // Usage (C++):
 //   std::string out;  put_varint(out, 300);                 // "\xac\x02"
