@@ -10,7 +10,7 @@
 // How it works: a capture argument is a collection (capture_collection.h) whose packet and
 // flow ids continue from file to file; ids are mapped back to (file, local id) with the
 // members' bases, and frames are listed from the file's index database (packets.offset,
-// packets_by_flow), never by reading the capture.
+// flows' frame lists, index/flow_frames.h), never by reading the capture.
 #pragma once
 
 #include <cstdint>
