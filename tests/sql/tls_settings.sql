@@ -5,19 +5,19 @@
 -- Every count is compared with tshark run here with the same settings (tshark_count.sh).
 -- The README's examples of "TLS decryption, Decode As and preferences" are lines of this file.
 .headers on
-.shell cp tls/tls12_http2__wireshark.pcapng web.pcapng && cp tls/tls12_smtp2525_starttls__wireshark.pcapng mail.pcapng && cp tls/tls12_http2__wireshark.pcapng.keylog sslkeys.log && cp tls/tls12_smtp2525_starttls__wireshark.pcapng.keylog mail.keys
+.shell cp tls/tls13_http2__xtractr.pcapng web.pcapng && cp tls/tls12_smtp2525_starttls__xtractr.pcapng mail.pcapng && cp tls/tls13_http2__xtractr.pcapng.keylog sslkeys.log && cp tls/tls12_smtp2525_starttls__xtractr.pcapng.keylog mail.keys
 
 -- a pcapng with its secrets inside needs nothing (as tshark)
-.shell sh "$TEST_DIR/tshark_count.sh" dsb.count tls/tls12_http2_dsb__wireshark.pcapng http2
-SELECT count(*) FROM packets('tls/tls12_http2_dsb__wireshark.pcapng', NULL, 'http2');
-SELECT count(*) = CAST(readfile('dsb.count') AS INT) AS "http2 frames = tshark's (pcapng secrets)" FROM packets('tls/tls12_http2_dsb__wireshark.pcapng', NULL, 'http2');
+.shell sh "$TEST_DIR/tshark_count.sh" dsb.count tls/tls13_http2_dsb__xtractr.pcapng http2
+SELECT count(*) FROM packets('tls/tls13_http2_dsb__xtractr.pcapng', NULL, 'http2');
+SELECT count(*) = CAST(readfile('dsb.count') AS INT) AS "http2 frames = tshark's (pcapng secrets)" FROM packets('tls/tls13_http2_dsb__xtractr.pcapng', NULL, 'http2');
 
 -- a key log beside the capture (<capture>.keylog) is picked up: decrypted HTTP, its objects
-.shell sh "$TEST_DIR/tshark_count.sh" chunked.count tls/tls12_http_chunked__wireshark.pcapng http -o tls.keylog_file:tls/tls12_http_chunked__wireshark.pcapng.keylog
-SELECT count(*) = CAST(readfile('chunked.count') AS INT) AS "http frames = tshark's (key log beside)" FROM packets('tls/tls12_http_chunked__wireshark.pcapng', NULL, 'http');
-SELECT id, title FROM packets('tls/tls12_http_chunked__wireshark.pcapng', 'http.request.method:GET');
-SELECT protocol, filename, size, sha256 FROM xtractr_objects('tls/tls12_http_chunked__wireshark.pcapng');
-.shell mkdir -p objects && WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r tls/tls12_http_chunked__wireshark.pcapng -o tls.keylog_file:tls/tls12_http_chunked__wireshark.pcapng.keylog --export-objects http,objects -q 2>/dev/null; sha256sum objects/* | cut -c1-64
+.shell sh "$TEST_DIR/tshark_count.sh" chunked.count tls/tls12_http11_objects__xtractr.pcapng http -o tls.keylog_file:tls/tls12_http11_objects__xtractr.pcapng.keylog
+SELECT count(*) = CAST(readfile('chunked.count') AS INT) AS "http frames = tshark's (key log beside)" FROM packets('tls/tls12_http11_objects__xtractr.pcapng', NULL, 'http');
+SELECT id, title FROM packets('tls/tls12_http11_objects__xtractr.pcapng', 'http.request.method:GET');
+SELECT protocol, filename, size, sha256 FROM xtractr_objects('tls/tls12_http11_objects__xtractr.pcapng');
+.shell mkdir -p objects && WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r tls/tls12_http11_objects__xtractr.pcapng -o tls.keylog_file:tls/tls12_http11_objects__xtractr.pcapng.keylog --export-objects http,objects -q 2>/dev/null; sha256sum objects/* | cut -c1-64
 
 -- a key log for every capture of this process: the index is rebuilt with it, then reused
 .shell sh "$TEST_DIR/tshark_count.sh" h2-none.count web.pcapng http2
@@ -27,7 +27,7 @@ SELECT count(*) = CAST(readfile('h2-none.count') AS INT) AS "no key log: http2 f
 SELECT xtractr_config('tls_keylog', 'sslkeys.log');
 SELECT count(*) FROM packets('web.pcapng', NULL, 'http2');
 SELECT count(*) = CAST(readfile('h2-keys.count') AS INT) AS "with the key log: http2 frames = tshark's" FROM packets('web.pcapng', NULL, 'http2');
-SELECT value, packets FROM xtractr_terms('web.pcapng', 'http2.header.value') WHERE value IN ('GET', '200', 'localhost') ORDER BY value;
+SELECT value, packets FROM xtractr_terms('web.pcapng', 'http2.header.value') WHERE value IN ('GET', '200', 'www.xtractr.test') ORDER BY value;
 .shell stat -c '%i %Y' web.pcapng.xtractr/index.db | cmp -s - state1 && echo "key log added: index NOT rebuilt" || echo "key log added: index rebuilt"
 .shell stat -c '%i %Y' web.pcapng.xtractr/index.db > state2
 .shell "$SQLITE3" -cmd ".load $XTRACTR_EXT" :memory: "SELECT xtractr_config('tls_keylog', 'sslkeys.log') IS NOT NULL; SELECT 'another process, same key log: ' || count(*) FROM packets('web.pcapng', NULL, 'http2')" | tail -1
@@ -37,7 +37,7 @@ SELECT value, packets FROM xtractr_terms('web.pcapng', 'http2.header.value') WHE
 SELECT xtractr_config('tls_keylog', 'moved.log');
 SELECT count(*) = CAST(readfile('h2-keys.count') AS INT) AS "moved key log: same frames" FROM packets('web.pcapng', NULL, 'http2');
 .shell stat -c '%i %Y' web.pcapng.xtractr/index.db | cmp -s - state2 && echo "moved key log: index reused" || echo "moved key log: index REBUILT"
-.shell sed 's/ 8E8/ 000/' moved.log > wrong.tmp && cat wrong.tmp > moved.log
+.shell sed -E 's/ [0-9A-Fa-f]{8}([0-9A-Fa-f]*)$/ 00000000\1/' moved.log > wrong.tmp && cat wrong.tmp > moved.log
 .shell sh "$TEST_DIR/tshark_count.sh" h2-wrong.count web.pcapng http2 -o tls.keylog_file:moved.log
 SELECT count(*) = CAST(readfile('h2-wrong.count') AS INT) AS "changed key log: http2 frames = tshark's" FROM packets('web.pcapng', NULL, 'http2');
 .shell stat -c '%i %Y' web.pcapng.xtractr/index.db | cmp -s - state2 && echo "changed key log: index NOT rebuilt" || echo "changed key log: index rebuilt"
@@ -83,12 +83,12 @@ SELECT xtractr_config('prefs', 'relative_sequence_numbers');
 SELECT xtractr_config('tls_keylog', 'missing.log');
 SELECT xtractr_config('no_such_setting');
 SELECT xtractr_config('decode_as', 'tcp.prot==2525,smtp');
-SELECT count(*) FROM packets('tls/tls12_http2__wireshark.pcapng');
+SELECT count(*) FROM packets('tls/tls13_http2__xtractr.pcapng');
 SELECT xtractr_config('decode_as', 'tcp.port==2525,no_such_protocol');
-SELECT count(*) FROM packets('tls/tls12_http2__wireshark.pcapng');
+SELECT count(*) FROM packets('tls/tls13_http2__xtractr.pcapng');
 SELECT xtractr_config('decode_as', NULL) IS NULL;
 SELECT xtractr_config('prefs', 'tcp.no_such_preference:1');
-SELECT count(*) FROM packets('tls/tls12_http2__wireshark.pcapng');
+SELECT count(*) FROM packets('tls/tls13_http2__xtractr.pcapng');
 SELECT xtractr_config('prefs', NULL) IS NULL;
 .shell (echo '-d tcp.port==2525,smtp'; echo '--decode-as tcp.port==25,smtp') > mail.pcapng.xtractr-prefs
 SELECT count(*) FROM packets('mail.pcapng');
