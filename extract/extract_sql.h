@@ -3,7 +3,7 @@
 //
 // Functions: xtractr_dissect(capture, id), xtractr_write_pcap(path, capture, id [, mode]),
 // xtractr_write_flows(path, capture, flow [, mode]).
-// Table-valued functions: xtractr_stream(capture, flow), xtractr_objects(capture [, query]),
+// Table-valued functions: xtractr_stream(capture, flow [, layer]), xtractr_objects(capture [, query]),
 // xtractr_credentials(capture).
 #pragma once
 

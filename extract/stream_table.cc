@@ -1,6 +1,6 @@
 /*
-** stream_table.cc — xtractr_stream(capture, flow): a flow's application data, reassembled, as
-** messages.
+** stream_table.cc — xtractr_stream(capture, flow [, layer]): a flow's application data,
+** reassembled, as messages; with layer 'tls', the TLS session's decrypted application data.
 **
 ** Usage:
 **
@@ -8,17 +8,23 @@
 **   SELECT group_concat(CAST(data AS TEXT), '') FROM xtractr_stream('day1.pcapng', 42) WHERE dir = 0;
 **   SELECT f.id, s.seq, s.data FROM flows('day1.pcapng') f, xtractr_stream('day1.pcapng', f.id) s
 **    WHERE f.service = 'HTTP';
+**   SELECT dir, CAST(data AS TEXT) FROM xtractr_stream('day1.pcapng', 7, 'tls');  -- decrypted
 **
 ** Columns: seq (1, 2, … in stream order), dir (0 client→server, 1 server→client, as in
 ** `packets`), time and packet (the first frame of the message), data (BLOB), gap (0, or the
 ** number of bytes the capture is missing at this point: such a row has no data).
+** layer: NULL, 'tcp' or 'udp' (the transport's payload, the default) or 'tls' (the plaintext
+** of the TLS application-data records of a TCP flow, as `tshark -z follow,tls,raw,N` gives
+** it: only records the capture's key logs or embedded secrets decrypt; none without them).
 **
 ** How it works: only the flow's frames are re-dissected (their offsets come from the index;
 ** a tunnel's stream also takes the frames of the flows inside it, found by the search index)
 ** with Wireshark's follow tap (stream_follower.h), which gives TCP payload in sequence order
 ** with retransmissions and overlaps resolved — the bytes `tshark -q -z follow,tcp,raw,N`
-** prints. Consecutive TCP payload in one direction is one message; each UDP datagram is one.
-** A flow that does not exist, or is neither TCP nor UDP, has no rows.
+** prints; for 'tls' the "tls" follow tap, which hands over each decrypted application-data
+** record (the capture's key logs and secrets apply in every re-dissection). Consecutive TCP
+** payload (or TLS plaintext) in one direction is one message; each UDP datagram is one. A flow
+** that does not exist, or is neither TCP nor UDP (TCP for 'tls'), has no rows.
 */
 #include <charconv>
 #include <map>
@@ -36,7 +42,7 @@ namespace {
 enum StreamColumn { STREAM_SEQ, STREAM_DIR, STREAM_TIME, STREAM_PACKET, STREAM_DATA, STREAM_GAP, STREAM_COLUMNS };
 const char kSchema[] =
     "CREATE TABLE x(seq INTEGER, dir INTEGER, time REAL, packet INTEGER, data BLOB, gap INTEGER,"
-    " capture HIDDEN, flow HIDDEN)";
+    " capture HIDDEN, flow HIDDEN, layer HIDDEN)";
 
 // The flow id: an INTEGER, or TEXT spelling one ('7'); nullopt for anything else (no rows).
 // Not sqlite3_value_numeric_type(): the arguments are sqlite3_value_dup() copies, which
@@ -55,9 +61,18 @@ std::optional<int64_t> flow_argument(sqlite3_value *value) {
   return flow;
 }
 
+// The layer argument: true for 'tls', false for NULL (absent), 'tcp' or 'udp'.
+bool tls_layer(sqlite3_value *value) {
+  std::optional<std::string> layer = value ? text_argument(value) : std::nullopt;
+  if (!layer || *layer == "tcp" || *layer == "udp") return false;
+  if (*layer == "tls") return true;
+  throw UserError("xtractr_stream(): layer '" + *layer + "' is not 'tcp', 'udp' or 'tls'");
+}
+
 void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &rows) {
   std::optional<std::string> capture = text_argument(args[0]);
   if (!capture) throw UserError("xtractr_stream(): the capture is NULL");
+  const bool tls = tls_layer(args[2]);
   std::optional<int64_t> flow_id = flow_argument(args[1]);
   if (!flow_id) return;
   const int64_t flow = *flow_id;
@@ -66,8 +81,8 @@ void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &
   std::optional<LocalId> where = source.locate_flow(flow);
   if (!where) return;
   const int proto = source.flow_proto(where->member, where->local);
-  if (proto != 6 && proto != 17) return;
-  const StreamKind kind = proto == 6 ? StreamKind::Tcp : StreamKind::Udp;
+  if (proto != 6 && (tls || proto != 17)) return;
+  const StreamKind kind = tls ? StreamKind::Tls : proto == 6 ? StreamKind::Tcp : StreamKind::Udp;
   const CollectionMember &member = source.member(where->member);
 
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
@@ -107,7 +122,7 @@ void produce_stream(sqlite3 *db, sqlite3_value **args, std::vector<ExtractRow> &
       open_dir = -1;
       continue;
     }
-    if (kind == StreamKind::Tcp && dir == open_dir) {
+    if (kind != StreamKind::Udp && dir == open_dir) {
       rows.back()[STREAM_DATA].bytes += c.data;
       continue;
     }
@@ -125,9 +140,11 @@ const ExtractTableSpec stream_table_spec = {
     kSchema,
     STREAM_COLUMNS,
     2,
-    2,
+    3,
     produce_stream,
-    {"xtractr_stream(capture, flow)", "a TCP or UDP flow's application data, reassembled, one row per message",
+    {"xtractr_stream(capture, flow [, layer])",
+     "a TCP or UDP flow's application data, reassembled, one row per message; layer 'tls': the decrypted TLS "
+     "application data",
      "SELECT dir, packet, CAST(data AS TEXT) FROM xtractr_stream('examples/wikipedia_browse.pcap', 6)"}};
 
 }  // namespace xtractr

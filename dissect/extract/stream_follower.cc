@@ -76,7 +76,8 @@ FollowResult chunks_of(follow_info_t *info, StreamKind kind);
 
 FollowResult follow_here(RandomReader &reader, const std::vector<FrameRef> &frames, StreamKind kind) {
   ReplaySession session(reader, ReplaySession::Options{});
-  register_follow_t *follower = get_follow_by_name(kind == StreamKind::Tcp ? "TCP" : "UDP");
+  const char *name = kind == StreamKind::Tcp ? "TCP" : kind == StreamKind::Udp ? "UDP" : "TLS";
+  register_follow_t *follower = get_follow_by_name(name);
   if (!follower) throw std::runtime_error("libwireshark has no stream follower for this protocol");
   FollowInfo follow;
   {

@@ -3,6 +3,7 @@
 // Usage (C++):
 //   std::vector<FrameRef> frames = ...;  // the flow's frames, from the index, in frame order
 //   FollowResult r = follow_stream(reader, frames, StreamKind::Tcp);
+//   FollowResult plain = follow_stream(reader, frames, StreamKind::Tls);  // decrypted TLS records
 //
 // How it works: the frames are re-dissected in one ReplaySession with Wireshark's own
 // follow tap registered ("tcp_follow" / "udp_follow", epan/follow.h), the code behind
@@ -10,8 +11,11 @@
 // overlapping bytes are kept once, out-of-order segments wait for the gap before them. Where
 // the receiver acknowledged bytes the capture does not hold, Wireshark inserts a text
 // placeholder; here that becomes a chunk with no data and `gap` = the missing byte count.
-// Bytes after a gap that is never acknowledged stay unreported, as in tshark. The session
-// runs in a child process (isolated.h), with its own reader of the capture.
+// Bytes after a gap that is never acknowledged stay unreported, as in tshark. StreamKind::Tls
+// registers the "tls" follow tap instead (`tshark -z follow,tls,raw,N`): one chunk per TLS
+// application-data record the session could decrypt (with the capture's key logs or secrets,
+// which ReplaySession applies), nothing for records it could not. The session runs in a child
+// process (isolated.h), with its own reader of the capture.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +33,7 @@ struct FrameRef {
   int64_t offset;   // record offset for wtap_seek_read
 };
 
-enum class StreamKind { Tcp, Udp };
+enum class StreamKind { Tcp, Udp, Tls };
 
 struct StreamChunk {
   bool from_server;    // Wireshark's notion: not sent by the first frame's sender

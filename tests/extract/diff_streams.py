@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """diff_streams.py — xtractr_stream against `tshark -q -z follow,tcp|udp,raw,N`.
 
-Usage: diff_streams.py EXTENSION SCRATCH CAPTURE... [--max-flows N]
+Usage: diff_streams.py EXTENSION SCRATCH CAPTURE... [--max-flows N] [--tls]
 
 For every TCP and UDP flow of each capture (at most N per capture), the bytes each direction
 sends must equal tshark's follow output for that stream; where tshark inserts its
 "[n bytes missing in capture file]" placeholder, xtractr must report a gap of n bytes.
+With --tls, each TCP flow's decrypted TLS application data (xtractr_stream(capture, flow,
+'tls')) against `tshark -z follow,tls,raw,N`, both given the key logs, secrets and settings
+beside the capture; then some plaintext must have been compared, or the script fails.
 Exit status 1 on any difference.
 With --tamper, xtractr's side is spoiled on purpose and the script must fail."""
 import os
@@ -46,14 +49,17 @@ def tshark_follow(capture, proto, streams):
 
 
 def main(argv):
-    args = script_args(argv, tamper=True, max_flows=200)
+    tls = "--tls" in argv
+    args = script_args([a for a in argv if a != "--tls"], tamper=True, max_flows=200)
+    layers = (("tls", 6),) if tls else (("tcp", 6), ("udp", 17))
+    plaintext = 0
     db = connect(args.extension)
     failures = checked = 0
     for original, capture in scratch_copies(args.captures, args.scratch):
         idx = index_db(db, capture)
         rows = idx.execute("SELECT id, src, sport, proto, tcp_stream, udp_stream, dst FROM flows"
                            " WHERE proto IN (6, 17) ORDER BY id LIMIT ?", (args.max_flows,)).fetchall()
-        for proto_name, proto in (("tcp", 6), ("udp", 17)):
+        for proto_name, proto in layers:
             wanted = {(r[4] if proto == 6 else r[5]): r for r in rows if r[3] == proto}
             wanted.pop(None, None)
             if not wanted:
@@ -64,7 +70,8 @@ def main(argv):
                 got = [b"", b""]
                 gaps = []
                 for direction, data, gap in db.execute(
-                        "SELECT dir, data, gap FROM xtractr_stream(?, ?) ORDER BY seq", (capture, flow)):
+                        "SELECT dir, data, gap FROM xtractr_stream(?, ?, ?) ORDER BY seq",
+                        (capture, flow, proto_name)):
                     if gap:
                         gaps.append(gap)
                     else:
@@ -73,6 +80,7 @@ def main(argv):
                     side = 0 if got[0] else 1
                     got[side] = bytes([got[side][0] ^ 1]) + got[side][1:]
                 checked += 1
+                plaintext += len(got[0]) + len(got[1])
                 if want is None:
                     if got != [b"", b""]:
                         print("FAIL %s flow %d: tshark has no %s stream %d" % (original, flow, proto_name, stream))
@@ -100,8 +108,9 @@ def main(argv):
                     print("FAIL %s flow %d (%s stream %d): xtractr %d/%d bytes gaps %s, tshark %d/%d bytes gaps %s"
                           % (original, flow, proto_name, stream, len(got[0]), len(got[1]), gaps,
                              len(expected[0]), len(expected[1]), want["gaps"]))
-    print("diff_streams: %d flows compared, %d differ" % (checked, failures))
-    return 1 if failures or not checked else 0
+    print("diff_streams: %d flows compared, %d differ%s"
+          % (checked, failures, ", %d bytes of TLS plaintext" % plaintext if tls else ""))
+    return 1 if failures or not checked or (tls and not plaintext) else 0
 
 
 if __name__ == "__main__":

@@ -18,6 +18,11 @@ SELECT count(*) = CAST(readfile('chunked.count') AS INT) AS "http frames = tshar
 SELECT id, title FROM packets('tls/tls12_http11_objects__xtractr.pcapng', 'http.request.method:GET');
 SELECT protocol, filename, size, sha256 FROM xtractr_objects('tls/tls12_http11_objects__xtractr.pcapng');
 .shell mkdir -p objects && WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r tls/tls12_http11_objects__xtractr.pcapng -o tls.keylog_file:tls/tls12_http11_objects__xtractr.pcapng.keylog --export-objects http,objects -q 2>/dev/null; sha256sum objects/* | cut -c1-64
+-- the decrypted bytes of a flow (layer 'tls'), byte for byte tshark -z follow,tls,raw (extract-diff:streams-tls compares every flow)
+SELECT seq, dir, packet, length(data), CAST(substr(data, 1, instr(data, x'0d0a') - 1) AS TEXT) AS "first line" FROM xtractr_stream('tls/tls12_http11_objects__xtractr.pcapng', 1, 'tls');
+.shell WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r tls/tls12_http11_objects__xtractr.pcapng -o tls.keylog_file:tls/tls12_http11_objects__xtractr.pcapng.keylog -q -z follow,tls,raw,0 2>/dev/null | grep -m1 -E '^[0-9a-f]+$' | tr -dc 0-9a-f > get.hex
+SELECT lower(hex(data)) = CAST(readfile('get.hex') AS TEXT) AS "the request's bytes = tshark's" FROM xtractr_stream('tls/tls12_http11_objects__xtractr.pcapng', 1, 'tls') WHERE seq = 1;
+SELECT count(*) AS "without a key log: no plaintext" FROM xtractr_stream('web.pcapng', 1, 'tls');
 
 -- a key log for every capture of this process: the index is rebuilt with it, then reused
 .shell sh "$TEST_DIR/tshark_count.sh" h2-none.count web.pcapng http2
@@ -82,6 +87,7 @@ SELECT xtractr_config('decode_as', 'tcp.port=2525,smtp');
 SELECT xtractr_config('prefs', 'relative_sequence_numbers');
 SELECT xtractr_config('tls_keylog', 'missing.log');
 SELECT xtractr_config('no_such_setting');
+SELECT count(*) FROM xtractr_stream('web.pcapng', 1, 'ssl');
 SELECT xtractr_config('decode_as', 'tcp.prot==2525,smtp');
 SELECT count(*) FROM packets('tls/tls13_http2__xtractr.pcapng');
 SELECT xtractr_config('decode_as', 'tcp.port==2525,no_such_protocol');
