@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps
-cmake -S . -B build -DBUILD_TESTING=OFF >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
+build=${BUILD_DIR:-build}  # .ci/run: the folder tests/run.sh builds next
+cmake -S . -B "$build" -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
 sample=examples/wikipedia_browse.pcap
-sqlite3 -cmd '.load ./build/xtractr' -cmd '.mode box' :memory: <<SQL
+sqlite3 -bail -cmd ".load $build/xtractr" -cmd '.mode box' :memory: <<SQL
 .print 'What happened in $sample, by service:'
 SELECT service, count(*) AS flows, sum(packets) AS packets, sum(bytes) AS bytes
   FROM flows('$sample') GROUP BY service ORDER BY bytes DESC;
