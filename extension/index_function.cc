@@ -171,8 +171,10 @@ const FunctionSpec index_functions[] = {
      xtractr_config_function,
      nullptr,
      nullptr,
-     {"xtractr_config(name)",
-      "a setting of this process's index builds: 'workers', 'partition_bytes', 'tls_keylog', 'decode_as' or 'prefs'",
+     {"xtractr_config(name [, value])",
+      "reads or sets (NULL: the default) a setting of this process's index builds: 'workers', 'partition_bytes', "
+      "'payload_index' (1: substring search over payloads), 'tls_keylog', 'decode_as' (tshark -d) or 'prefs' "
+      "(tshark -o)",
       "SELECT xtractr_config('workers')"}},
     {"xtractr_config",
      2,
@@ -180,10 +182,7 @@ const FunctionSpec index_functions[] = {
      xtractr_config_function,
      nullptr,
      nullptr,
-     {"xtractr_config(name, value)",
-      "sets 'workers', 'partition_bytes' or the Wireshark settings 'tls_keylog', 'decode_as' (tshark -d), 'prefs' "
-      "(tshark -o) for this process; NULL: the default",
-      "SELECT xtractr_config('workers', 2)"}},
+     {}},  // xtractr_help lists a name once, with its first entry's help (above)
     {nullptr, 0, 0, nullptr, nullptr, nullptr},
 };
 

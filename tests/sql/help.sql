@@ -17,5 +17,11 @@ SELECT count(*) > 100 AS "built-in names read" FROM temp.builtin;
 SELECT count(*) AS "registered but not listed"
   FROM (SELECT name FROM pragma_function_list UNION SELECT name FROM pragma_module_list)
  WHERE name NOT IN (SELECT name FROM temp.builtin) AND name NOT IN (SELECT name FROM xtractr_help);
+-- xtractr_config's line names every setting it takes (its error for an unknown one lists them)
+.shell sh "$TEST_DIR/config_settings.sh" > settings.txt
+CREATE TEMP TABLE settings AS SELECT value AS name FROM json_each('["' || replace(trim(readfile('settings.txt'), char(10)), char(10), '","') || '"]');
+SELECT count(*) AS "xtractr_config settings read" FROM temp.settings;
+SELECT name AS "a setting xtractr_config's help does not name" FROM temp.settings
+ WHERE (SELECT description FROM xtractr_help WHERE name = 'xtractr_config') NOT LIKE '%''' || name || '''%';
 -- each example runs as printed, from a checkout (a copy of examples/)
 .shell /usr/bin/python3 "$TEST_DIR/help_examples.py" "$TEST_DIR/../../examples"
