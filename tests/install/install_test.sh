@@ -2,10 +2,12 @@
 # install_test.sh — `cmake --install` gives a working, relocatable xtractr: installs the build into
 # a temporary prefix, moves the install elsewhere (the first copy deleted), then loads it by name
 # (`.load xtractr`, as a default install under /usr is found) in the sqlite3 shell and in Python,
-# and checks what the installed copy answers against tshark and plain SQL.
+# and checks what the installed copy answers against tshark and plain SQL; then runs every README
+# example from it (tests/readme/run_readme_examples.py) in the sqlite3 shell, Python and, when
+# $NODE is set and $NODE_PATH holds better-sqlite3, Node.
 #
 # Usage: bash tests/install/install_test.sh BUILD_DIR CAPTURE [PYTHON]    # ctest: install:relocated
-#        (cmake is $CMAKE, else the one on PATH)
+#        (cmake is $CMAKE, else the one on PATH; node is $NODE)
 #
 # How it works: the moved prefix's lib folder goes on LD_LIBRARY_PATH (a default install's is a
 # system library folder the loader searches anyway). Nothing installed may name the source or
@@ -87,4 +89,15 @@ print(frames, same)
 PY
 [ "$out" = "$frames 1" ] || fail "python answered '$out', expected '$frames 1'"
 echo "python load_extension('xtractr'): $frames frames, a JavaScript function agrees"
+
+# the README's examples, from the moved install, loaded by name in each host
+readme=(--readme "$source_dir/README.md" --extension xtractr --python "$python")
+"$python" "$source_dir/tests/readme/run_readme_examples.py" "${readme[@]}" --host sqlite3 || fail "the README's examples in sqlite3"
+"$python" "$source_dir/tests/readme/run_readme_examples.py" "${readme[@]}" --host python || fail "the README's examples in python"
+if [ -n "${NODE:-}" ] && [ -d "${NODE_PATH:-/nonexistent}/better-sqlite3" ]; then
+  "$python" "$source_dir/tests/readme/run_readme_examples.py" "${readme[@]}" --host node --node "$NODE" ||
+    fail "the README's examples in node"
+else
+  echo "node: not run (no \$NODE, or no better-sqlite3 in \$NODE_PATH)"
+fi
 echo "ok install"
