@@ -21,7 +21,9 @@
 # this machine, nodejs or not, must succeed. In the root, `apt-get install ./xtractr_*.deb
 # sqlite3` is the README's command; `.load xtractr` (no path) then counts the frames of
 # /usr/share/xtractr/examples/wikipedia_browse.pcap (xtractr.so and its indexer), a
-# mapreduce over them (xtractr-v8.so and the private libnode) and a chart (Vega in V8).
+# mapreduce over them (xtractr-v8.so and the private libnode) and a chart (Vega in V8); then
+# every README example runs there (tests/readme/run_readme_examples.py --package) in the sqlite3
+# shell and Debian's python3, loading xtractr by name.
 set -euo pipefail
 mirror=${XTRACTR_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
@@ -108,4 +110,21 @@ js=$(in_root sqlite3 :memory: '.load xtractr' "SELECT (SELECT sum(value) FROM js
   fail "JavaScript in the root: $(cat "$tmp/query.err")"
 [ "$js" = "1|1" ] || fail "in the root: mapreduce and xtractr_chart answered '$js', expected 1|1"
 echo "in the root: .load xtractr counts $frames frames (tshark: $frames); mapreduce agrees; a chart is drawn ($(elapsed))"
+
+# every README example, in the root, through the installed package (loaded by name, no
+# LD_LIBRARY_PATH): the sqlite3 shell and Debian's python3 (installed for this), on a copy of
+# the checkout's examples and test captures
+source_dir=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt")
+(cd "$root/tmp" && DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends \
+  python3) >"$tmp/python.log" 2>&1 || fail "apt-get install python3 in the root: $(tail -8 "$tmp/python.log")"
+echo "python3 installed in the root ($(elapsed))"
+mkdir "$root/tmp/src"
+tar -C "$source_dir" --exclude=./.git --exclude='./build*' --exclude=./third_party --exclude='*.xtractr' -cf - . |
+  tar -C "$root/tmp/src" -xf -
+for host in sqlite3 python; do
+  in_root python3 /tmp/src/tests/readme/run_readme_examples.py --readme /tmp/src/README.md --extension xtractr \
+    --package --host "$host" || fail "the README's examples in the root ($host): $(cat "$tmp/query.err")"
+  echo "($(elapsed))"
+done
+echo "in the root: the README's examples pass in sqlite3 and python3 ($(elapsed))"
 echo "ok package"
