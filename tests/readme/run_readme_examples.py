@@ -34,7 +34,7 @@ A line that is none of these fails the run: a new example needs a way to run.
 
 The examples name captures of the checkout (`examples/...`, `tests/data/...`, `tls/...` — the
 TLS section runs from tests/data) and a few placeholders, made in the work folder from bundled
-captures (PLACEHOLDERS). The work folder is a fresh temporary copy of examples/, sql/ and
+captures (PLACEHOLDERS, and the TLS section's as tests/sql/tls_settings.sql makes them). The work folder is a fresh temporary copy of examples/, sql/ and
 tests/data (with `build` a link to the extension's folder), so indexes are written there.
 """
 import argparse
@@ -48,15 +48,23 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# placeholder name in the README -> how the work folder makes it (a file of tests/data, or a step)
+# placeholder name in the README -> the file of tests/data the work folder copies it from; the TLS
+# section's (web.pcapng, mail.pcapng, sslkeys.log) are the copies tests/sql/tls_settings.sql makes
 PLACEHOLDERS = {
     "evidence/day1.pcapng": "readme/ftp_ipv4_login_retr__zeek.pcap",  # an FTP login (xtractr_credentials' row)
     "day1.pcapng": "readme/ftp_ipv4_login_retr__zeek.pcap",
     "day1.pcap": "readme/ftp_ipv4_login_retr__zeek.pcap",
-    "web.pcapng": "tls/tls12_http2__wireshark.pcapng",  # as tests/sql/tls_settings.sql
-    "sslkeys.log": "tls/tls12_http2__wireshark.pcapng.keylog",
-    "mail.pcapng": "tls/tls12_smtp2525_starttls__wireshark.pcapng",
 }
+TLS_SETTINGS_SQL = os.path.join("tests", "sql", "tls_settings.sql")
+
+
+def placeholders(source):
+    """PLACEHOLDERS and the `.shell cp tls/X NAME` copies of tls_settings.sql."""
+    names = dict(PLACEHOLDERS)
+    with open(os.path.join(source, TLS_SETTINGS_SQL), encoding="utf-8") as f:
+        for origin, name in re.findall(r"\bcp (tls/\S+) (\S+)", f.read()):
+            names.setdefault(name, origin)
+    return names
 
 # lines another test runs: (pattern of the README line, file of that test, marker the file holds, test)
 ELSEWHERE = [
@@ -484,7 +492,7 @@ def make_work(args, work):
     shutil.copytree(os.path.join(source, "tests", "data"), os.path.join(work, "tests", "data"))
     shutil.copytree(os.path.join(source, "tests", "data", "tls"), os.path.join(work, "tls"))
     data = os.path.join(source, "tests", "data")
-    for name, origin in PLACEHOLDERS.items():
+    for name, origin in placeholders(source).items():
         os.makedirs(os.path.dirname(os.path.join(work, name)), exist_ok=True)
         shutil.copyfile(os.path.join(data, origin), os.path.join(work, name))
     with open(os.path.join(work, "notes.txt"), "w") as f:
