@@ -48,4 +48,17 @@ bool is_signalling(const PartitionKey &key);
 // `encap` is the record's WTAP_ENCAP_* link type.
 PartitionKey partition_key(int encap, const uint8_t *data, size_t caplen);
 
+// The other groups whose dissection state a frame shares, besides its own key's: the pairs of
+// the packets it carries through a tunnel (IP in IP, GRE and ERSPAN, VXLAN, VXLAN-GPE, Geneve,
+// GTP-U, Teredo, L2TPv2 — each the key that packet would have on its own, nested tunnels too),
+// the connection IDs of a QUIC long-header packet and the session ID of an SMB2 message
+// (libwireshark finds a QUIC connection and an SMB2 session by ID, whatever the addresses).
+// Partitioned indexing keeps linked groups in one partition.
+struct PartitionLinks {
+  static constexpr int kMax = 8;
+  int count = 0;
+  PartitionKey key[kMax];  // a carried packet's key, or an ID's (known, hash only)
+};
+PartitionLinks partition_links(int encap, const uint8_t *data, size_t caplen);
+
 }  // namespace xtractr

@@ -3,7 +3,7 @@
 // Usage (started by the extension, build_process.h; by hand for debugging):
 //
 //   xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]    # report lines on fd 3 (build_process.h)
-//   xtractr-indexer --worker P N CAPTURE HOSTS [PARENT_PID]  # partition P of N: frames on fd 4
+//   xtractr-indexer --worker P N CAPTURE MAP [PARENT_PID]  # partition P of N: frames on fd 4
 //
 //   sqlite> SELECT xtractr_index('/cases/day1.pcapng');   -- the way users start it
 //
@@ -186,14 +186,14 @@ int run(const std::string &capture, const std::string &directory) {
   }
 }
 
-int run_worker(int partition, int partitions, const std::string &capture, const std::string &hosts) {
+int run_worker(int partition, int partitions, const std::string &capture, const std::string &map) {
   try {
     // a spooling worker reports progress (the merge, which does, has not begun); a live one not
     struct stat out {};
     const bool spools = fstat(kWorkerFramesFd, &out) == 0 && S_ISREG(out.st_mode);
     ReportProgress progress(/*reports=*/spools, /*dissects=*/true);
     apply_environment_settings(capture);
-    return run_partition_worker(capture, hosts, partition, partitions, kWorkerFramesFd, &progress);
+    return run_partition_worker(capture, map, partition, partitions, kWorkerFramesFd, &progress);
   } catch (...) {
     return report_failure();
   }
@@ -208,10 +208,9 @@ int main(int argc, char **argv) {
     return xtractr::run_worker(std::atoi(argv[2]), std::atoi(argv[3]), argv[4], argv[5]);
   }
   if (argc < 3 || argc > 4) {
-    std::fprintf(
-        stderr,
-        "usage: xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]   (reports on fd 3)\n"
-        "       xtractr-indexer --worker PARTITION PARTITIONS CAPTURE HOSTS [PARENT_PID]   (frames on fd 4)\n");
+    std::fprintf(stderr,
+                 "usage: xtractr-indexer CAPTURE DIRECTORY [PARENT_PID]   (reports on fd 3)\n"
+                 "       xtractr-indexer --worker PARTITION PARTITIONS CAPTURE MAP [PARENT_PID]   (frames on fd 4)\n");
     return 64;
   }
   xtractr::prepare_process(argc == 4 ? argv[3] : nullptr, xtractr::report::kFd);

@@ -14,10 +14,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <queue>
-#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -34,6 +32,7 @@
 #include "index/index_location.h"
 #include "index/index_meta.h"
 #include "index/index_pipeline.h"
+#include "index/partition_map.h"
 #include "index/payload_grams.h"
 
 extern char **environ;
@@ -67,7 +66,7 @@ struct Fd {
 class Worker {
  public:
   // Starts the worker of `partition`, its frames written to `out`.
-  Worker(const std::string &capture, const std::string &hosts, int partition, int partitions, int out);
+  Worker(const std::string &capture, const std::string &map, int partition, int partitions, int out);
   ~Worker();
   Worker(const Worker &) = delete;
   Worker &operator=(const Worker &) = delete;
@@ -85,7 +84,7 @@ std::string this_program() {
   return std::string(path, size_t(n));
 }
 
-Worker::Worker(const std::string &capture, const std::string &hosts, int partition, int partitions, int out) {
+Worker::Worker(const std::string &capture, const std::string &map, int partition, int partitions, int out) {
   static const std::string program = this_program();
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
@@ -96,7 +95,7 @@ Worker::Worker(const std::string &capture, const std::string &hosts, int partiti
   const std::string p = std::to_string(partition), n = std::to_string(partitions), parent = std::to_string(getpid());
   std::vector<char *> argv{const_cast<char *>(program.c_str()), const_cast<char *>("--worker"),
                            const_cast<char *>(p.c_str()),       const_cast<char *>(n.c_str()),
-                           const_cast<char *>(capture.c_str()), const_cast<char *>(hosts.c_str()),
+                           const_cast<char *>(capture.c_str()), const_cast<char *>(map.c_str()),
                            const_cast<char *>(parent.c_str()),  nullptr};
   int rc = posix_spawn(&pid_, program.c_str(), &files, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&files);
@@ -142,7 +141,7 @@ std::string spool_path(const std::string &directory, int partition) {
 }
 
 // Partitions beyond the first `workers` run first, `workers` at a time, into spool files.
-void spool_partitions(const std::string &capture, const std::string &directory, const std::string &hosts,
+void spool_partitions(const std::string &capture, const std::string &directory, const std::string &map,
                       const PartitionPlan &plan, int64_t &peak_rss_kb) {
   for (int first = plan.workers; first < plan.partitions; first += plan.workers) {
     std::vector<std::unique_ptr<Worker>> running;
@@ -150,7 +149,7 @@ void spool_partitions(const std::string &capture, const std::string &directory, 
       int fd = ::open(spool_path(directory, p).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       if (fd < 0) throw std::runtime_error(system_error("cannot create " + spool_path(directory, p)));
       Fd out(high_fd(fd));
-      running.push_back(std::make_unique<Worker>(capture, hosts, p, plan.partitions, out.fd));
+      running.push_back(std::make_unique<Worker>(capture, map, p, plan.partitions, out.fd));
     }
     for (auto &worker : running) worker->finish(peak_rss_kb);
   }
@@ -220,53 +219,6 @@ bool has_layer(const std::vector<std::string_view> &layers, std::string_view nam
   return std::find(layers.begin(), layers.end(), name) != layers.end();
 }
 
-// The address of one end of a key's pair, as bytes: a + length or b + length.
-std::string address_bytes(const PartitionKey &key, bool second) {
-  return std::string(reinterpret_cast<const char *>(second ? key.b : key.a), key.address_length);
-}
-
-// The pre-pass: every host that speaks call signalling (or another protocol that sets up
-// conversations of other pairs, is_signalling()) — one per line as hex, for the workers. A
-// host's frames all go to partition 0, so SIP, its SDP and the RTP it announces between such
-// hosts stay in one process; AnnouncedCheck verifies the announced media hosts are there.
-void write_signalling_hosts(const std::string &capture, const std::string &path) {
-  std::set<std::string> hosts;
-  {
-    std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-    CaptureReader reader(capture);
-    while (reader.next()) {
-      const wtap_rec &rec = reader.record();
-      if (rec.rec_type != REC_TYPE_PACKET) continue;  // the workers say why they cannot partition it
-      PartitionKey key =
-          partition_key(rec.rec_header.packet_header.pkt_encap, reader.data(), rec.rec_header.packet_header.caplen);
-      if (!key.address_length || !is_signalling(key)) continue;
-      hosts.insert(address_bytes(key, false));
-      hosts.insert(address_bytes(key, true));
-    }
-  }
-  std::string text;
-  static const char hex[] = "0123456789abcdef";
-  for (const std::string &host : hosts) {
-    for (unsigned char c : host) text += {hex[c >> 4], hex[c & 15]};
-    text += '\n';
-  }
-  Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (out.fd < 0 || ::write(out.fd, text.data(), text.size()) != ssize_t(text.size()))
-    throw std::runtime_error(system_error("cannot write " + path));
-}
-
-std::unordered_set<std::string> read_signalling_hosts(const std::string &path) {
-  std::unordered_set<std::string> hosts;
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  for (std::string line; std::getline(in, line);) {
-    std::string host;
-    for (size_t i = 0; i + 1 < line.size(); i += 2) host.push_back(char(std::stoi(line.substr(i, 2), nullptr, 16)));
-    hosts.insert(host);
-  }
-  return hosts;
-}
-
 // Where a frame announces a conversation of its own: the media hosts of SDP (RTP, RTCP, T.38,
 // MSRP ...) and the data connection of an FTP PORT/PASV/EPRT/EPSV naming a third host. Such
 // conversations are dissected as such only in the announcing frame's partition: an announced
@@ -278,6 +230,9 @@ class AnnouncedCheck {
  public:
   AnnouncedCheck() {
     sdp_ = field_id("sdp.connection_info.address");
+    const std::pair<const char *, int> ids[] = {{"quic.dcid", 0}, {"quic.scid", 0}, {"smb2.sesid", 1}};
+    for (auto [name, kind] : ids)
+      if (int id = field_id(name); id >= 0) ids_[id] = kind;
     for (const char *name :
          {"ftp.passive.ip", "ftp.active.cip", "ftp.eprt.ip", "ftp.eprt.ipv6", "ftp.epsv.ip", "ftp.epsv.ipv6"})
       if (int id = field_id(name); id >= 0) ftp_.insert(id);
@@ -287,13 +242,17 @@ class AnnouncedCheck {
   void check(const FrameRecord &frame, const std::string &pair, int partition) {
     for (const std::string *address : {&frame.net_src, &frame.net_dst})
       if (!address->empty()) hosts_.see(*address, partition);
-    // QUIC finds its connections by connection ID, whatever the addresses (migration)
-    for (const FieldValue &v : frame.fields)
-      if ((v.hf_id == quic_dcid_ || v.hf_id == quic_scid_) && v.length > 0) {
-        auto [it, added] = cids_.emplace(std::string(frame.text(v)), partition);
-        if (!added && it->second != partition)
-          throw CannotPartition("a QUIC connection ID is used in several partitions");
-      }
+    // QUIC finds its connections by connection ID, SMB2 its sessions by session ID, whatever
+    // the addresses (migration, multichannel): the pre-pass links those it reads
+    for (const FieldValue &v : frame.fields) {
+      auto id = ids_.find(v.hf_id);
+      if (id == ids_.end()) continue;
+      std::string value = v.kind == ValueKind::Integer ? std::to_string(v.integer) : std::string(frame.text(v));
+      if (value.empty() || value == "0") continue;
+      auto [it, added] = seen_ids_.emplace(std::to_string(id->second) + ":" + value, partition);
+      if (!added && it->second != partition)
+        throw CannotPartition(field_name(v.hf_id) + " " + value + " is used in several partitions");
+    }
     if (!pair.empty()) pairs_.see(pair, partition);
     for (const FieldValue &v : frame.fields) {
       if (v.hf_id == sdp_) hosts_.announce(std::string(frame.text(v)), partition);
@@ -324,10 +283,11 @@ class AnnouncedCheck {
       throw CannotPartition("a conversation announced for " + key + " may be in another partition");
     }
   };
-  int sdp_ = -1, quic_dcid_ = field_id("quic.dcid"), quic_scid_ = field_id("quic.scid");
+  int sdp_ = -1;
   std::unordered_set<int> ftp_;
   Ledger hosts_, pairs_;
-  std::unordered_map<std::string, int> cids_;
+  std::unordered_map<int, int> ids_;               // an ID field → its kind (both QUIC IDs: one)
+  std::unordered_map<std::string, int> seen_ids_;  // kind:value → partition
 };
 
 // Checks, across partitions, that no conversation's frames were split: a transport stream's
@@ -468,9 +428,9 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   summary.partitions = plan.partitions;
   make_directories(directory);
 
-  const std::string hosts = directory + "/signalling-hosts";
-  write_signalling_hosts(capture, hosts);
-  spool_partitions(capture, directory, hosts, plan, summary.peak_rss_kb);
+  const std::string map = directory + "/partition-map";
+  PartitionMap::scan(capture).write(map);
+  spool_partitions(capture, directory, map, plan, summary.peak_rss_kb);
   std::vector<Source> sources(size_t(plan.partitions));
   std::vector<std::unique_ptr<Worker>> live;
   for (int p = 0; p < plan.partitions; ++p) {
@@ -481,7 +441,7 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
       s.fd = Fd(ends[0]);
       fcntl(ends[1], F_SETPIPE_SZ, 1 << 20);  // fewer wake-ups; a smaller pipe works too
       Fd out(high_fd(ends[1]));
-      live.push_back(std::make_unique<Worker>(capture, hosts, p, plan.partitions, out.fd));
+      live.push_back(std::make_unique<Worker>(capture, map, p, plan.partitions, out.fd));
       s.worker = live.back().get();
     } else {
       s.fd = Fd(::open(spool_path(directory, p).c_str(), O_RDONLY | O_CLOEXEC));
@@ -502,10 +462,10 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   return summary;
 }
 
-int run_partition_worker(const std::string &capture, const std::string &hosts_path, int partition, int partitions,
+int run_partition_worker(const std::string &capture, const std::string &map_path, int partition, int partitions,
                          int out_fd, BuildObserver *observer) {
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-  const std::unordered_set<std::string> hosts = read_signalling_hosts(hosts_path);
+  const PartitionMap map = PartitionMap::read(map_path);
   CaptureReader reader(capture);
   FrameStreamWriter out(out_fd);
   uint32_t record = 0, skipped = 0;
@@ -517,9 +477,7 @@ int run_partition_worker(const std::string &capture, const std::string &hosts_pa
     const int encap = rec.rec_header.packet_header.pkt_encap;
     PartitionKey key = partition_key(encap, data, rec.rec_header.packet_header.caplen);
     if (!key.known) throw CannotPartition("link type " + encapsulation_name(encap) + " is not partitioned");
-    const bool signalling_host =
-        key.address_length && (hosts.count(address_bytes(key, false)) || hosts.count(address_bytes(key, true)));
-    const bool mine = (signalling_host ? 0 : int(key.hash % uint64_t(partitions))) == partition;
+    const bool mine = map.partition_of(key, partitions) == partition;
     if (mine) skipped = 0;
     return mine;
   });

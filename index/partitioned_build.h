@@ -4,7 +4,7 @@
 // Usage (C++, in xtractr-indexer; indexer_main.cc):
 //   PartitionPlan plan = plan_partitions(capture);           // XTRACTR_WORKERS, size, budget
 //   if (plan.partitions > 1) summary = build_partitioned(capture, dir, plan, &observer);
-//   // a worker:  xtractr-indexer --worker P N CAPTURE HOSTS PARENT_PID   (frames on fd 4)
+//   // a worker:  xtractr-indexer --worker P N CAPTURE MAP PARENT_PID   (frames on fd 4)
 //
 // From SQL nothing changes but the time it takes; the plan shows in the index's facts:
 //   SELECT xtractr_index('/cases/big.pcapng') ->> '$.partitions';
@@ -12,7 +12,8 @@
 //
 // How it works:
 // - Partitions: a frame's partition is partition_key() (the unordered IP pair; see
-//   dissect/partition_key.h) modulo the partition count. There are as many partitions as
+//   dissect/partition_key.h) modulo the partition count, but for the groups a pre-pass links
+//   (index/partition_map.h: signalling hosts, tunnels, QUIC IDs). There are as many partitions as
 //   workers, or more when the capture is bigger than workers × the per-worker budget
 //   (XTRACTR_PARTITION_BYTES of capture, default 128 MiB; then a multiple of the workers):
 //   libwireshark's memory grows with the frames a process dissects, so a worker's memory stays
@@ -29,17 +30,17 @@
 //   Counters libwireshark numbers in order of first appearance (tcp.stream, udp.stream,
 //   dccp.stream, bt-utp.stream, quic.connection.number) are renumbered the same way, by the
 //   first frame of each partition's value.
-// - Signalling: dissection state can cross address pairs (SIP/SDP announcing RTP between
-//   other hosts, MGCP, H.323, RTSP, Skinny, GTP, SCTP multihoming ...). A pre-pass (wiretap
-//   only) finds every host that speaks such a protocol, by ports (is_signalling()); all
-//   their frames go to partition 0, so signalling, its SDP and the media between those
-//   hosts stay together.
+// - Signalling and links: dissection state can cross address pairs (SIP/SDP announcing RTP
+//   between other hosts, MGCP, H.323, RTSP, Skinny, GTP, SCTP multihoming, a conversation
+//   carried in several tunnels, a QUIC connection by its IDs). The pre-pass (wiretap only,
+//   index/partition_map.h) sends every frame of a signalling host to partition 0 and keeps
+//   linked pairs together.
 // - One pass instead (CannotPartition; the caller rebuilds in one pass): when a frame cannot
 //   be partitioned (a link type or record partition_key() does not read), when such a
 //   protocol turns up outside partition 0 (an unusual port, MPTCP, WireGuard ...), when SDP
-//   or an FTP PORT/PASV announces a host seen in another partition, when one conversation's frames reached two
-//   partitions (a tunnel whose inner conversation changes outer pair), or when ARP frames reached two partitions. Never
-//   a silently different answer.
+//   or an FTP PORT/PASV announces a host seen in another partition, when one conversation's
+//   frames reached two partitions (a tunnel the pre-pass does not parse), when a QUIC ID did,
+//   or when ARP frames reached two partitions. Never a silently different answer.
 // - Faults: a worker that crashes or is killed has already told the host (its crash handler
 //   writes to the report pipe); the coordinator then dies of the same signal, or exits with
 //   the worker's status, and the host reports it as for a one-pass build.
@@ -83,8 +84,8 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
 // Returns the exit status: 0, or kWorkerCannotPartition after streaming the reason.
 constexpr int kWorkerCannotPartition = 3;
 constexpr int kWorkerFramesFd = 4;  // the worker's frame stream (report::kFd + 1)
-// `hosts`: the signalling hosts file the coordinator wrote (their frames: partition 0).
-int run_partition_worker(const std::string &capture, const std::string &hosts, int partition, int partitions,
-                         int out_fd, BuildObserver *observer);
+// `map`: the partition map file the coordinator wrote (index/partition_map.h).
+int run_partition_worker(const std::string &capture, const std::string &map, int partition, int partitions, int out_fd,
+                         BuildObserver *observer);
 
 }  // namespace xtractr
