@@ -13,8 +13,12 @@
 -- certificate is self-signed when its issuer and subject names are the same bytes (a root CA
 -- sent further down a chain is self-signed by nature and not listed for it); any certificate
 -- is expired or not yet valid when the frame's time is past its notAfter or before its notBefore
--- (UTCTime years 50-99 are 19xx, RFC 5280). One row per certificate and frame, with the server
--- name the client asked for (SNI) when the connection has one.
+-- (UTCTime years 50-99 are 19xx, RFC 5280). The subject's and the issuer's common names are the
+-- last commonName attribute of each Name (OID 2.5.4.3, the DER bytes 06 03 55 04 03 at an octet
+-- boundary, right after its AttributeTypeAndValue's SEQUENCE header): its string decoded as
+-- UTF8String, BMPString (UCS-2), UniversalString (UCS-4) or, for the others (PrintableString,
+-- IA5String, TeletexString), one character per octet; NULL when the Name has none. One row per
+-- certificate and frame, with the server name the client asked for (SNI) when the connection has one.
 WITH RECURSIVE
   certificates AS MATERIALIZED (
     SELECT p.id AS frame, p.time, p.flow, p.src AS server, p.sport AS port, p.dst AS client, c.key AS position,
@@ -64,8 +68,46 @@ WITH RECURSIVE
            CASE WHEN tag = '17' THEN CASE WHEN substr(digits, 1, 2) < '50' THEN '20' ELSE '19' END ELSE '' END || digits AS d
       FROM asn1_time a
      WHERE i = (SELECT max(i) FROM asn1_time b WHERE b.frame = a.frame AND b.position = a.position AND b.role = a.role)),
+  -- the last commonName of each issuer and subject: a scan for the OID's bytes (at: the next match,
+  -- 0 when none is left; last: the last match at an octet boundary after a SEQUENCE header)
+  cn_scan(frame, position, role, tlv, at, last) AS (
+    SELECT frame, position, role, tlv, instr(tlv, '0603550403'), 0 FROM elements WHERE role IN ('issuer', 'subject')
+    UNION ALL
+    SELECT frame, position, role, tlv,
+           CASE WHEN instr(substr(tlv, at + 1), '0603550403') > 0 THEN at + instr(substr(tlv, at + 1), '0603550403') ELSE 0 END,
+           CASE WHEN at % 2 = 1 AND substr(tlv, at - 4, 2) = '30' THEN at ELSE last END
+      FROM cn_scan WHERE at > 0),
+  -- its string: the tag, then a short-form length or a long one of 1 octet (81 LL), then the octets
+  cn_value(frame, position, role, tag, hex) AS (
+    SELECT frame, position, role, substr(tlv, last + 10, 2),
+           CASE WHEN l.v < 128 THEN substr(tlv, last + 14, 2 * l.v) WHEN l.v = 129 THEN substr(tlv, last + 16, 2 * l1.v) END
+      FROM cn_scan JOIN octet l ON l.h = substr(tlv, last + 12, 2) LEFT JOIN octet l1 ON l1.h = substr(tlv, last + 14, 2)
+     WHERE at = 0 AND last > 0),
+  -- decoded character by character (i: the hex offset of the next one)
+  cn_text(frame, position, role, tag, hex, i, text) AS (
+    SELECT frame, position, role, tag, hex, 1, '' FROM cn_value WHERE hex IS NOT NULL
+    UNION ALL
+    SELECT frame, position, role, tag, hex,
+           i + CASE WHEN tag = '1e' THEN 4 WHEN tag = '1c' THEN 8 WHEN tag <> '0c' OR b0.v < 192 THEN 2
+                    WHEN b0.v < 224 THEN 4 WHEN b0.v < 240 THEN 6 ELSE 8 END,
+           text || char(CASE WHEN tag = '1e' THEN b0.v * 256 + coalesce(b1.v, 0)
+                             WHEN tag = '1c' THEN ((b0.v * 256 + coalesce(b1.v, 0)) * 256 + coalesce(b2.v, 0)) * 256 + coalesce(b3.v, 0)
+                             WHEN tag <> '0c' OR b0.v < 192 THEN b0.v
+                             WHEN b0.v < 224 THEN (b0.v - 192) * 64 + coalesce(b1.v, 128) - 128
+                             WHEN b0.v < 240 THEN ((b0.v - 224) * 64 + coalesce(b1.v, 128) - 128) * 64 + coalesce(b2.v, 128) - 128
+                             ELSE (((b0.v - 240) * 64 + coalesce(b1.v, 128) - 128) * 64 + coalesce(b2.v, 128) - 128) * 64
+                                  + coalesce(b3.v, 128) - 128 END)
+      FROM cn_text
+      JOIN octet b0 ON b0.h = substr(hex, i, 2)
+      LEFT JOIN octet b1 ON b1.h = substr(hex, i + 2, 2)
+      LEFT JOIN octet b2 ON b2.h = substr(hex, i + 4, 2)
+      LEFT JOIN octet b3 ON b3.h = substr(hex, i + 6, 2)
+     WHERE i < length(hex)),
+  common_names AS MATERIALIZED (SELECT frame, position, role, text FROM cn_text WHERE i > length(hex)),
   checked AS (
     SELECT c.frame, c.time, c.flow, c.server, c.port, c.client, c.position,
+           (SELECT text FROM common_names n WHERE n.frame = c.frame AND n.position = c.position AND n.role = 'subject') AS subject_cn,
+           (SELECT text FROM common_names n WHERE n.frame = c.frame AND n.position = c.position AND n.role = 'issuer') AS issuer_cn,
            c.position = 0 AND i.tlv = s.tlv AS self_signed,
            (SELECT substr(d, 1, 4) || '-' || substr(d, 5, 2) || '-' || substr(d, 7, 2) || ' ' || substr(d, 9, 2) || ':' ||
                    substr(d, 11, 2) || ':' || substr(d, 13, 2)
@@ -76,7 +118,7 @@ WITH RECURSIVE
       FROM certificates c
       JOIN elements i ON i.frame = c.frame AND i.position = c.position AND i.role = 'issuer'
       JOIN elements s ON s.frame = c.frame AND s.position = c.position AND s.role = 'subject')
-SELECT frame, datetime(time, 'unixepoch') AS time, server, port, client, position, self_signed,
+SELECT frame, datetime(time, 'unixepoch') AS time, server, port, client, position, subject_cn, issuer_cn, self_signed,
        datetime(time, 'unixepoch') > not_after AS expired, datetime(time, 'unixepoch') < not_before AS not_yet_valid,
        not_before, not_after,
        (SELECT field(h.docref, 'tls.handshake.extensions_server_name') FROM packets(@capture, 'tls.handshake.type:1') h

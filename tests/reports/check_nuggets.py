@@ -158,10 +158,24 @@ def x509_time(shown):
     return datetime.datetime.strptime(' '.join(shown.split()[:4]).split('.')[0], '%b %d, %Y %H:%M:%S').strftime('%Y-%m-%d %H:%M:%S')
 
 
+def common_name(name):
+    """The last commonName (x509if.oid 2.5.4.3) of tshark's x509af.subject or x509af.issuer field: the
+    show of the string inside its DirectoryString (printableString, uTF8String ...), None without one."""
+    found = None
+    for item in name.iter('field'):
+        if item.get('name') != 'x509if.RelativeDistinguishedName_item_element':
+            continue
+        children = list(item)
+        if children and children[0].get('name') == 'x509if.oid' and children[0].get('show') == '2.5.4.3':
+            value = children[1]
+            found = next(iter(value)).get('show') if len(value) else value.get('show')
+    return found
+
+
 def tls_bad_certificates(capture):
     """From tshark's PDML (its x509af dissection of each certificate): [frame, position in the chain,
-    self-signed (the first certificate's issuer and subject, the same bytes), expired, not yet valid at the
-    frame's time] for the certificates that are any of them."""
+    subject CN, issuer CN, self-signed (the first certificate's issuer and subject, the same bytes),
+    expired, not yet valid at the frame's time] for the certificates that are any of them."""
     out = subprocess.run(['tshark', '-n', '-r', capture, '-Y', 'tls.handshake.certificate', '-T', 'pdml'], env=ENV,
                          check=True, capture_output=True).stdout
     found = []
@@ -175,7 +189,8 @@ def tls_bad_certificates(capture):
             self_signed = position == 0 and part['x509af.issuer'].get('value') == part['x509af.subject'].get('value')
             expired, not_yet = now > validity['x509af.notAfter'], now < validity['x509af.notBefore']
             if self_signed or expired or not_yet:
-                found.append([int(shown['frame.number']), position, int(self_signed), int(expired), int(not_yet)])
+                found.append([int(shown['frame.number']), position, common_name(part['x509af.subject']),
+                              common_name(part['x509af.issuer']), int(self_signed), int(expired), int(not_yet)])
     return found
 
 
@@ -249,12 +264,16 @@ PLAN = {
     'rare_user_agents': (lambda rows: sorted([r['user_agent'], r['client'], r['requests']] for r in rows), rare_user_agents,
                          [('mixed_dns_http_tls__pcpp_example.pcap', True), ('http_dns_wikipedia_browse__zeek.pcap', False),
                           ('rawip_mixed__pcpp.pcap', False)]),  # its rarest: 2 requests of 19 (10.5%)
-    # tests/data/hunts: Zeek's TLS test captures (self-signed and expired, a GeneralizedTime, an SSLv2 certificate)
-    'tls_bad_certificates': (lambda rows: [[r[k] for k in ('frame', 'position', 'self_signed', 'expired', 'not_yet_valid')]
+    # tests/data/hunts: Zeek's TLS test captures (self-signed and expired, a GeneralizedTime, an SSLv2 certificate);
+    # tests/data/tls: the project's own TLS 1.2 session, a self-signed certificate with a UTF8String CN
+    'tls_bad_certificates': (lambda rows: [[r[k] for k in ('frame', 'position', 'subject_cn', 'issuer_cn', 'self_signed',
+                                                           'expired', 'not_yet_valid')]
                                            for r in rows], tls_bad_certificates,
                              [('data/hunts/tls_expired_cert__zeek.pcap', True), ('data/hunts/tls_self_signed_generalizedtime__zeek.pcap', True),
                               ('data/hunts/sslv2_self_signed_expired__zeek.pcap', True),
-                              ('data/hunts/tls_expired_intermediate_root_in_chain__zeek.pcap', True), ('tls_many_sni__pcpp_tls2.pcap', False),
+                              ('data/hunts/tls_expired_intermediate_root_in_chain__zeek.pcap', True),
+                              ('data/tls/tls12_http11_objects__xtractr.pcapng', True),  # self-signed, a CN beyond ASCII
+                              ('tls_many_sni__pcpp_tls2.pcap', False),
                               ('tls12_ecdhe__zeek.pcap', False)]),
     # tests/data/hunts: crafted with scapy (make_tunnels.py), one domain / host pair per sign of a tunnel
     'dns_tunnelling': (lambda rows: sorted([r['client'], r['domain'], r['queries'], r['names'], r['null_txt']] for r in rows),

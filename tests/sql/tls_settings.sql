@@ -23,6 +23,9 @@ SELECT seq, dir, packet, length(data), CAST(substr(data, 1, instr(data, x'0d0a')
 .shell WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r tls/tls12_http11_objects__xtractr.pcapng -o tls.keylog_file:tls/tls12_http11_objects__xtractr.pcapng.keylog -q -z follow,tls,raw,0 2>/dev/null | grep -m1 -E '^[0-9a-f]+$' | tr -dc 0-9a-f > get.hex
 SELECT lower(hex(data)) = CAST(readfile('get.hex') AS TEXT) AS "the request's bytes = tshark's" FROM xtractr_stream('tls/tls12_http11_objects__xtractr.pcapng', 1, 'tls') WHERE seq = 1;
 SELECT count(*) AS "without a key log: no plaintext" FROM xtractr_stream('web.pcapng', 1, 'tls');
+-- the hunt for bad certificates names the session's self-signed one (its CN a UTF8String beyond ASCII), as tshark's x509 fields
+SELECT result ->> 'frame' AS frame, result ->> 'subject_cn' AS subject, result ->> 'issuer_cn' AS issuer, result ->> 'self_signed' AS self_signed FROM xtractr_nugget('tls-bad-certificates', 'tls/tls12_http11_objects__xtractr.pcapng');
+.shell WIRESHARK_CONFIG_DIR=/nonexistent tshark -n -r tls/tls12_http11_objects__xtractr.pcapng -Y tls.handshake.certificate -T fields -e frame.number -e x509sat.uTF8String 2>/dev/null
 
 -- a key log for every capture of this process: the index is rebuilt with it, then reused
 .shell sh "$TEST_DIR/tshark_count.sh" h2-none.count web.pcapng http2

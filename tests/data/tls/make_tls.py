@@ -16,7 +16,8 @@ remake them (TLS randoms, keys and times differ on every run, so a new run write
   Wireshark knows as SMTP only with `-d tcp.port==2525,smtp`), EHLO, STARTTLS to TLS 1.2, then a
   message sent inside TLS.
 
-The server certificate is self-signed (CN=www.xtractr.test), made by openssl for each run.
+The server certificate is self-signed (CN=xtractr Prüfzertifikat ✓, a UTF8String beyond ASCII;
+subjectAltName www.xtractr.test), made by openssl for each run.
 Needs root (dumpcap on lo, port 443), curl with HTTP/2 (nghttp2), openssl, dumpcap, editcap.
 
 Usage: sudo /usr/bin/python3 tests/data/tls/make_tls.py tests/data/tls
@@ -34,6 +35,9 @@ import threading
 import time
 
 HOST = 'www.xtractr.test'
+# the certificate's common name, not the host's: UTF-8 beyond ASCII (2- and 3-octet characters) for the
+# hunts that decode it (sql/tls_bad_certificates.sql); curl accepts it (-k, and the name is in subjectAltName)
+CERT_CN = 'xtractr Prüfzertifikat ✓'
 RESOLVE = ['--resolve', f'{HOST}:443:127.0.0.1', '--resolve', f'{HOST}:2525:127.0.0.1']
 
 
@@ -230,7 +234,7 @@ def main():
     outdir = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as workdir:
         subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-                        '-nodes', '-days', '3650', '-subj', f'/O=xtractr tests/CN={HOST}',
+                        '-nodes', '-days', '3650', '-utf8', '-subj', f'/O=xtractr tests/CN={CERT_CN}',
                         '-addext', f'subjectAltName=DNS:{HOST}', '-keyout', 'key.pem', '-out', 'cert.pem'],
                        check=True, cwd=workdir, stderr=subprocess.DEVNULL)
         with open(os.path.join(workdir, 'mail.eml'), 'wb') as f:
