@@ -23,7 +23,8 @@
 # /usr/share/xtractr/examples/wikipedia_browse.pcap (xtractr.so and its indexer), a
 # mapreduce over them (xtractr-v8.so and the private libnode) and a chart (Vega in V8); then
 # every README example runs there (tests/readme/run_readme_examples.py --package) in the sqlite3
-# shell and Debian's python3, loading xtractr by name.
+# shell and Debian's python3, loading xtractr by name. Last, the package removed, `cmake --install`
+# of the build (prefix /usr, DESTDIR the root) must load by name there too.
 set -euo pipefail
 mirror=${XTRACTR_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
@@ -127,4 +128,26 @@ for host in sqlite3 python; do
   echo "($(elapsed))"
 done
 echo "in the root: the README's examples pass in sqlite3 and python3 ($(elapsed))"
+
+# `cmake --install build` itself (the README's Install, default prefix /usr) into the same root:
+# the package removed (its dependencies stay), the build's install rules run with DESTDIR; then
+# `.load xtractr`, no path, in the sqlite3 shell and python3, JavaScript included
+prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
+if [ "$prefix" = /usr ]; then
+  chroot "$root" apt-get remove -y -qq xtractr >"$tmp/remove.log" 2>&1 || fail "apt-get remove: $(tail -5 "$tmp/remove.log")"
+  ! in_root sqlite3 :memory: '.load xtractr' 2>/dev/null || fail "xtractr still loads after apt-get remove"
+  DESTDIR="$root" "${CMAKE:-cmake}" --install "$build" >"$tmp/cmake-install.log" 2>&1 ||
+    fail "cmake --install: $(tail -5 "$tmp/cmake-install.log")"
+  query="SELECT count(*), sum(js_twice(1)) / 2 FROM packets('$example')"
+  js="SELECT js_create_function('js_twice', 'function (x) { return 2 * x; }')"
+  shell=$(in_root sqlite3 :memory: '.load xtractr' "$js" "$query" | tail -1) || fail "sqlite3 after cmake --install"
+  py=$(in_root python3 -c "import sqlite3; db = sqlite3.connect(':memory:'); db.enable_load_extension(True)
+db.load_extension('xtractr'); db.execute(\"$js\"); print('|'.join(map(str, db.execute(\"$query\").fetchone())))") ||
+    fail "python3 after cmake --install: $(cat "$tmp/query.err")"
+  [ "$shell" = "$frames|$frames" ] && [ "$py" = "$frames|$frames" ] ||
+    fail "after cmake --install: sqlite3 '$shell', python3 '$py', expected $frames|$frames"
+  echo "in the root, cmake --install (prefix /usr): .load xtractr in sqlite3 and python3 counts $frames frames ($(elapsed))"
+else
+  echo "cmake --install not tried in the root: the build's prefix is $prefix, not /usr"
+fi
 echo "ok package"
