@@ -1,6 +1,7 @@
 // partition_map.cc — see partition_map.h.
 #include "index/partition_map.h"
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
@@ -17,34 +18,57 @@ std::string address_bytes(const PartitionKey &key, bool second) {
   return std::string(reinterpret_cast<const char *>(second ? key.b : key.a), key.address_length);
 }
 
-// Union-find over key hashes, remembering each member pair's addresses (signalling decides
-// a group's partition only once the whole capture has been read).
+// Union-find over key hashes, with each key's cost (its frames and bytes) and its pair's
+// addresses (signalling decides a group's partition only once the whole capture is read).
 class Groups {
  public:
+  void count(const PartitionKey &key, uint32_t bytes) { cost_[note(key)] += 1 + bytes / kBytesPerFrameCost; }
   void unite(const PartitionKey &a, const PartitionKey &b) {
     uint64_t ra = find(note(a)), rb = find(note(b));
     if (ra != rb) parent_[ra] = rb;
   }
 
-  // Each member's group: the smallest member hash, or 0 when a member has a signalling host.
-  std::unordered_map<uint64_t, uint64_t> resolve(const std::unordered_set<std::string> &hosts) {
-    std::unordered_map<uint64_t, uint64_t> smallest;
-    std::unordered_set<uint64_t> to_partition_0;
+  // Each key's partition: the groups, largest first, each into the least loaded partition
+  // (partition 0 holds the signalling hosts' groups first), so the workers finish together.
+  std::unordered_map<uint64_t, uint32_t> assign(const std::unordered_set<std::string> &hosts, int partitions) {
+    struct Group {
+      uint64_t cost = 0, smallest = ~0ull;
+      bool signalling = false;
+    };
+    std::unordered_map<uint64_t, Group> groups;  // by root
     for (auto &[hash, addresses] : members_) {
-      const uint64_t root = find(hash);
-      auto [it, added] = smallest.emplace(root, hash);
-      if (!added && hash < it->second) it->second = hash;
-      if (hosts.count(addresses.first) || hosts.count(addresses.second)) to_partition_0.insert(root);
+      Group &g = groups[find(hash)];
+      g.cost += cost_[hash];
+      g.smallest = std::min(g.smallest, hash);
+      g.signalling |= hosts.count(addresses.first) || hosts.count(addresses.second);
     }
-    std::unordered_map<uint64_t, uint64_t> group;
-    for (auto &member : members_) {
-      const uint64_t root = find(member.first);
-      group.emplace(member.first, to_partition_0.count(root) ? 0 : smallest[root]);
+    std::vector<uint64_t> load(size_t(partitions), 0);
+    std::vector<std::pair<uint64_t, uint64_t>> order;  // (cost, smallest hash: a stable tie-break) by root
+    std::unordered_map<uint64_t, uint32_t> partition_of_root;
+    for (auto &[root, g] : groups) {
+      if (g.signalling) {
+        load[0] += g.cost;
+        partition_of_root[root] = 0;
+      } else {
+        order.emplace_back(g.cost, g.smallest);
+      }
     }
-    return group;
+    std::unordered_map<uint64_t, uint64_t> root_of_smallest;
+    for (auto &[root, g] : groups) root_of_smallest[g.smallest] = root;
+    std::sort(order.begin(), order.end(),
+              [](auto &a, auto &b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    for (auto [cost, smallest] : order) {
+      const size_t least = size_t(std::min_element(load.begin(), load.end()) - load.begin());
+      load[least] += cost;
+      partition_of_root[root_of_smallest[smallest]] = uint32_t(least);
+    }
+    std::unordered_map<uint64_t, uint32_t> partition;
+    for (auto &member : members_) partition.emplace(member.first, partition_of_root[find(member.first)]);
+    return partition;
   }
 
  private:
+  static constexpr uint32_t kBytesPerFrameCost = 1024;  // a frame costs about as much to dissect as 1 KB
   uint64_t note(const PartitionKey &key) {
     if (members_.emplace(key.hash, std::pair(address_bytes(key, false), address_bytes(key, true))).second)
       parent_.emplace(key.hash, key.hash);
@@ -57,7 +81,7 @@ class Groups {
     }
     return x;
   }
-  std::unordered_map<uint64_t, uint64_t> parent_;
+  std::unordered_map<uint64_t, uint64_t> parent_, cost_;
   std::unordered_map<uint64_t, std::pair<std::string, std::string>> members_;
 };
 
@@ -76,7 +100,7 @@ std::string hex(const std::string &bytes) {
 
 }  // namespace
 
-PartitionMap PartitionMap::scan(const std::string &capture) {
+PartitionMap PartitionMap::scan(const std::string &capture, int partitions) {
   PartitionMap map;
   Groups groups;
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
@@ -88,6 +112,7 @@ PartitionMap PartitionMap::scan(const std::string &capture) {
     const uint32_t caplen = rec.rec_header.packet_header.caplen;
     const PartitionKey key = partition_key(encap, reader.data(), caplen);
     if (!key.known) continue;
+    groups.count(key, caplen);
     add_signalling_hosts(key, map.signalling_hosts_);
     const PartitionLinks links = partition_links(encap, reader.data(), caplen);
     for (int i = 0; i < links.count; ++i) {
@@ -95,17 +120,16 @@ PartitionMap PartitionMap::scan(const std::string &capture) {
       groups.unite(key, links.key[i]);
     }
   }
-  map.group_ = groups.resolve(map.signalling_hosts_);
+  map.partition_ = groups.assign(map.signalling_hosts_, partitions);
   return map;
 }
 
-// One line per signalling host ("h" and its address in hex) and per linked key ("g", its hash
-// and its group's, in hex).
+// One line per signalling host ("h" and its address in hex) and per key ("p", its hash in hex
+// and its partition).
 void PartitionMap::write(const std::string &path) const {
   std::ofstream out(path, std::ios::out | std::ios::trunc);
   for (const std::string &host : signalling_hosts_) out << "h " << hex(host) << '\n';
-  out << std::hex;
-  for (auto [key, group] : group_) out << "g " << key << ' ' << group << '\n';
+  for (auto [key, partition] : partition_) out << "p " << std::hex << key << ' ' << std::dec << partition << '\n';
   out.flush();
   if (!out) throw std::runtime_error("cannot write " + path);
 }
@@ -119,11 +143,11 @@ PartitionMap PartitionMap::read(const std::string &path) {
       std::string host;
       for (size_t i = 2; i + 1 < line.size(); i += 2) host.push_back(char(std::stoi(line.substr(i, 2), nullptr, 16)));
       map.signalling_hosts_.insert(host);
-    } else if (line.size() > 2 && line[0] == 'g') {
+    } else if (line.size() > 2 && line[0] == 'p') {
       size_t space = line.find(' ', 2);
       if (space == std::string::npos) throw std::runtime_error("damaged partition map " + path);
-      map.group_[std::stoull(line.substr(2, space - 2), nullptr, 16)] =
-          std::stoull(line.substr(space + 1), nullptr, 16);
+      map.partition_[std::stoull(line.substr(2, space - 2), nullptr, 16)] =
+          uint32_t(std::stoul(line.substr(space + 1)));
     }
   }
   return map;
@@ -136,8 +160,9 @@ bool PartitionMap::signalling(const PartitionKey &key) const {
 
 int PartitionMap::partition_of(const PartitionKey &key, int partitions) const {
   if (signalling(key)) return 0;
-  auto it = group_.find(key.hash);
-  return int((it == group_.end() ? key.hash : it->second) % uint64_t(partitions));
+  auto it = partition_.find(key.hash);
+  if (it != partition_.end() && int(it->second) < partitions) return int(it->second);
+  return int(key.hash % uint64_t(partitions));
 }
 
 }  // namespace xtractr

@@ -3,7 +3,7 @@
 // shared with the workers as a small file.
 //
 // Usage (C++, index/partitioned_build.cc):
-//   PartitionMap map = PartitionMap::scan(capture);        // the coordinator's pre-pass
+//   PartitionMap map = PartitionMap::scan(capture, 4);     // the coordinator's pre-pass
 //   map.write(directory + "/partition-map");
 //   PartitionMap mine = PartitionMap::read(path);          // each worker
 //   if (mine.partition_of(partition_key(encap, data, caplen), partitions) == partition) ...
@@ -12,17 +12,19 @@
 // is indexed in partitions now rather than in one pass:
 //   SELECT xtractr_index('/cases/vxlan.pcap') ->> '$.files[0].partitions';
 //
-// How it works: a frame's partition is its key's hash (dissect/partition_key.h: the unordered
-// address pair) modulo the partition count, with two exceptions the pre-pass finds:
+// How it works: the pre-pass reads every record's key (dissect/partition_key.h: the unordered
+// address pair) and cost (one frame, plus one per KB), and groups keys:
 // - Signalling hosts (is_signalling(): SIP, MGCP, H.323, GTP, SCTP ...): every frame to or
 //   from such a host goes to partition 0, so signalling, its SDP and the media it announces
 //   between those hosts are dissected by one process.
-// - Linked groups: a tunnel's frames carry packets of other pairs (partition_links()), and
-//   libwireshark follows a carried conversation, or a QUIC connection by its IDs, whichever
-//   outer pair it travels in. The pre-pass unites each frame's key with its links (union-find)
-//   and gives every key of a group the group's smallest hash — or partition 0 when a member
-//   pair has a signalling host — so a conversation that moves between tunnels, or whose
+// - Linked keys: a tunnel's frames carry packets of other pairs (partition_links()), and
+//   libwireshark follows a carried conversation, a QUIC connection by its IDs and an SMB2
+//   session by its ID, whichever outer pair it travels in. The pre-pass unites each frame's
+//   key with its links (union-find), so a conversation that moves between tunnels, or whose
 //   packets also travel outside the tunnel, stays in one partition.
+// Then the groups, largest first, each go to the least loaded partition (those with a
+// signalling host to partition 0), so partitions cost about the same and their workers finish
+// together; the map lists every key's partition (a key it does not list, none: hash modulo).
 // What the pre-pass cannot see (a tunnel or QUIC version it does not parse, SDP or FTP naming
 // hosts) the merge still detects, and the capture is indexed in one pass instead.
 #pragma once
@@ -38,19 +40,19 @@ namespace xtractr {
 
 class PartitionMap {
  public:
-  // The pre-pass over `capture`'s records. Throws CaptureOpenError, std::runtime_error.
-  static PartitionMap scan(const std::string &capture);
+  // The pre-pass over `capture`'s records, for `partitions` partitions. Throws
+  // CaptureOpenError, std::runtime_error.
+  static PartitionMap scan(const std::string &capture, int partitions);
   void write(const std::string &path) const;  // throws std::runtime_error
   static PartitionMap read(const std::string &path);
 
   // The partition of a frame with this key, among `partitions`.
   int partition_of(const PartitionKey &key, int partitions) const;
-  size_t linked_keys() const { return group_.size(); }
 
  private:
   bool signalling(const PartitionKey &key) const;
   std::unordered_set<std::string> signalling_hosts_;  // addresses' bytes
-  std::unordered_map<uint64_t, uint64_t> group_;      // a linked key's hash → its group's hash (0: partition 0)
+  std::unordered_map<uint64_t, uint32_t> partition_;  // a key's hash → its partition
 };
 
 }  // namespace xtractr

@@ -429,7 +429,7 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   make_directories(directory);
 
   const std::string map = directory + "/partition-map";
-  PartitionMap::scan(capture).write(map);
+  PartitionMap::scan(capture, plan.partitions).write(map);
   spool_partitions(capture, directory, map, plan, summary.peak_rss_kb);
   std::vector<Source> sources(size_t(plan.partitions));
   std::vector<std::unique_ptr<Worker>> live;
@@ -455,6 +455,7 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   std::string read_error;
   merge(sources, pipeline, observer, read_error, summary.peak_rss_kb);
   for (auto &worker : live) worker->finish(summary.peak_rss_kb);
+  ::unlink(map.c_str());  // read by every worker when it started
   summary.frames = pipeline.frames();
   check_read_end(summary, read_error);
   pipeline.finish(summary, stamp, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
