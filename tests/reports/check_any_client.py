@@ -116,35 +116,6 @@ def same(a, b):
     return a == b
 
 
-def check_readme_nuggets(args, readme):
-    """Runs the examples of README's Nuggets section, from the checkout: each SELECT's first row
-    is the '-- ' line after it (up to a trailing '  ...')."""
-    text = open(readme).read()
-    section = text[text.index('## Nuggets'):]
-    block = section.split('```')[1].strip().split('\n')
-    db = sqlite3.connect(':memory:')
-    db.enable_load_extension(True)
-    db.load_extension(args.extension)
-    failures = 0
-    for i, line in enumerate(block):
-        if not line.startswith('SELECT'):
-            continue
-        statement = line.split('--')[0] if "'--" not in line else line
-        expected = block[i + 1][3:] if i + 1 < len(block) and block[i + 1].startswith('-- ') else None
-        cwd = os.getcwd()
-        os.chdir(os.path.dirname(os.path.abspath(readme)))
-        try:
-            rows = db.execute(statement).fetchall()
-        finally:
-            os.chdir(cwd)
-        first = '|'.join('' if v is None else str(v) for v in rows[0]) if rows else None
-        ok = first is not None and (expected is None or (first.startswith(expected[:-5]) if expected.endswith('  ...')
-                                                         else first == expected))
-        failures += not ok
-        print('%s README: %s -> %s' % ('ok  ' if ok else 'FAIL', statement.strip()[:70], first if not ok else 'as printed'))
-    return failures
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--extension', required=True)
@@ -152,7 +123,6 @@ def main():
     p.add_argument('--capture', required=True)
     p.add_argument('--work', required=True)
     p.add_argument('--node')
-    p.add_argument('--readme', help="README.md whose Nuggets examples to run")
     args = p.parse_args()
     args.extension = os.path.abspath(args.extension)
     ENV['XTRACTR_EXTENSION'] = args.extension
@@ -205,9 +175,6 @@ def main():
         else:
             print('ok   %s: %d sections, %d rows, the same from %d clients' % (
                 name, len(answers['shell']), sum(len(r) for _, r in answers['shell']), len(answers)))
-    if args.readme:
-        checks += 1
-        failures += check_readme_nuggets(args, args.readme)
     print('%d checks, %d failed' % (checks, failures))
     return 1 if failures else 0
 
