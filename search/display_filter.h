@@ -13,11 +13,12 @@
 //      and/or/not structure) asks the Xapian index for a superset of the matching frames
 //      (filter_candidates.h) — the frames carrying the fields a comparison needs, the value
 //      terms of `==`/`in` on integers, booleans, strings, IPv4 and MAC addresses, the value terms
-//      that pass `<`/`>` on integers or lie in an IPv4 CIDR block, document ids for
+//      that pass `<`/`>` on integers, lie in an IPv4 CIDR block, or, on strings, `contains` the
+//      literal or that `matches`' regex matches (PCRE2 as libwireshark compiles it), document ids for
 //      frame.number. Functions like count() and anything it does not understand widen the
 //      candidates to every frame, never narrow them wrongly. When every part of the filter was
-//      answered exactly (presence, equality on numbers and addresses, comparisons, CIDR,
-//      and/or/not of those), the candidates are the answer and step 2 is skipped;
+//      answered exactly (presence, equality on numbers, addresses and strings, comparisons, CIDR,
+//      contains/matches on strings, and/or/not of those), the candidates are the answer and step 2 is skipped;
 //   2. exact test (filter_check.h): for each candidate, the stored values of the fields the
 //      filter reads are put into a fresh protocol tree (tree_rebuild.h: proto_tree_add_<type> on
 //      the field's own header field, bit fields shifted back into place), and libwireshark's

@@ -16,6 +16,7 @@
 
 extern "C" {
 #include <epan/proto.h>
+#include <wsutil/regex.h>
 }
 
 namespace xtractr {
@@ -171,6 +172,39 @@ bool integer_type(const header_field_info *hf) {
   return !hf->same_name_next && hf->same_name_prev_id == -1 && integer_field_type(hf->type);
 }
 
+std::optional<std::string> literal_bytes(const Token &literal);
+
+// `field matches pattern` on a string field: its value terms that the pattern matches, compiled
+// as libwireshark 4.0's dfilter compiles it (semcheck.c: ws_regex_compile_ex(pattern, length,
+// WS_REGEX_CASELESS | WS_REGEX_NEVER_UTF)) and matched as its string ftype does (the whole
+// value, ws_regex_matches_length), so that the scan is exact. False when unsure.
+bool regex_plan(header_field_info *hf, const Token &op, const std::optional<std::string> &pattern, Plan &p) {
+  if (!is_word(op, {"matches", "~"}) || !pattern || hf->same_name_next || hf->same_name_prev_id != -1 ||
+      !string_type(hf))
+    return false;
+  char *error = nullptr;
+  ws_regex_t *re =
+      ws_regex_compile_ex(pattern->data(), ssize_t(pattern->size()), &error, WS_REGEX_CASELESS | WS_REGEX_NEVER_UTF);
+  g_free(error);
+  if (!re) return false;  // libwireshark refused it already; never reached
+  p.scan = Plan::Scan::Matches;
+  p.regex = std::shared_ptr<_ws_regex>(re, ws_regex_free);
+  return true;
+}
+
+// The pattern of a raw string literal (r"..." in tokens a, a+1: written without escapes), when
+// its text holds no backslash before a quote or another backslash (whose reading is left to
+// libwireshark).
+std::optional<std::string> raw_string(const Token &r, const Token &literal) {
+  if (r.kind != Token::Word || (r.text != "r" && r.text != "R") || literal.kind != Token::String ||
+      literal.at != r.at + 1)
+    return std::nullopt;
+  const std::string &t = literal.text;
+  for (size_t i = 0; i + 1 < t.size(); ++i)
+    if (t[i] == '\\' && (t[i + 1] == '"' || t[i + 1] == '\\')) return std::nullopt;
+  return t;
+}
+
 // `field op literal` answered from the value terms (Plan::scan), when sure.
 bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Plan &p) {
   const std::string &t = literal.text;
@@ -180,6 +214,7 @@ bool scan_plan(header_field_info *hf, const Token &op, const Token &literal, Pla
     p.needle = t;  // string values are spelled as they are: the scan is exact
     return true;
   }
+  if (literal.kind == Token::String && regex_plan(hf, op, literal_bytes(literal), p)) return true;
   if (hf->type == FT_IPv4 && is_equality(op) && literal.kind == Token::Word && !hf->same_name_next &&
       hf->same_name_prev_id == -1) {
     size_t slash = t.find('/');
@@ -270,6 +305,7 @@ void payload_plan(header_field_info *hf, const Token &op, const Token &literal, 
 
 bool scan_matches(const Plan &p, std::string_view value) {
   if (p.scan == Plan::Scan::Contains) return value.find(p.needle) != std::string_view::npos;
+  if (p.scan == Plan::Scan::Matches) return ws_regex_matches_length(p.regex.get(), value.data(), value.size());
   if (p.scan == Plan::Scan::Cidr) {
     unsigned char b[4];
     if (inet_pton(AF_INET, std::string(value).c_str(), b) != 1) return false;
@@ -427,6 +463,7 @@ class PlanParser {
       p->by_frame_number = std::strcmp(hf->abbrev, "frame.number") == 0;  // the document ids
       if (n == 3) payload_plan(hf, op, t_[a + 2], *p);
       if (n == 3 && scan_plan(hf, op, t_[a + 2], *p)) return p;
+      if (n == 4 && regex_plan(hf, op, raw_string(t_[a + 2], t_[a + 3]), *p)) return p;
       if (is_equality(op) && n == 3) {
         if (auto v = index_spelling(hf, t_[a + 2])) {
           p->values.push_back(*v);

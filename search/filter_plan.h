@@ -10,8 +10,10 @@
 // frames carrying the field, narrowed by value terms when the literal's index spelling
 // (search_terms.h) is sure — `==`/`in` on integers, booleans, strings, IPv4 and MAC addresses
 // (`!=` is the field's presence and not `==`, as Wireshark 4.0 reads it);
-// `<`/`>` on integers, an IPv4 CIDR block and `contains` on strings are answered by scanning the
-// field's value terms; frame.number by document ids. Anything not understood (functions,
+// `<`/`>` on integers, an IPv4 CIDR block, `contains` and `matches` on strings are answered by
+// scanning the field's value terms (`matches` with the regex engine and flags of libwireshark
+// 4.0's own `matches`: PCRE2 through wsutil's ws_regex, caseless, never UTF); frame.number by
+// document ids. Anything not understood (functions,
 // arithmetic, unknown shapes) becomes All: a plan may be too wide, never too narrow. The text
 // has already been compiled by libwireshark, so the lexer never has to reject anything.
 #pragma once
@@ -22,6 +24,8 @@
 #include <string_view>
 #include <unordered_set>
 #include <vector>
+
+struct _ws_regex;  // wsutil/regex.h
 
 namespace xtractr {
 
@@ -37,10 +41,11 @@ struct FilterPlan {
   // answered by scanning the field's value terms: an order comparison with an integer, or an
   // IPv4 CIDR block (`==`); exact, as Wireshark's ordering operators hold for any occurrence
   // Contains: a string field's value terms holding the literal (exact: string values are
-  // spelled as they are)
-  enum class Scan { None, Less, LessEqual, Greater, GreaterEqual, Cidr, Contains } scan = Scan::None;
+  // spelled as they are); Matches: those `regex` matches, as libwireshark's `matches` would
+  enum class Scan { None, Less, LessEqual, Greater, GreaterEqual, Cidr, Contains, Matches } scan = Scan::None;
   int64_t bound = 0;
   std::string needle;
+  std::shared_ptr<_ws_regex> regex;  // Matches
   // `frame`, `tcp.payload` or `udp.payload` contains these bytes (3 or more): narrowed by the
   // payload index (index/payload_grams.h) when the capture has one; never exact
   std::string payload_needle;

@@ -62,6 +62,13 @@ FIXED_FILTERS = [
     'http.host matches "^www"', 'http.user_agent matches "(?i)firefox"', "tcp.port === 80", "tcp.port != 443",
     "frame.number != 3", "tls.handshake.type == 1", "tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.flags.reset == 0",
     "tcp.flags.fin == 1 && tcp.flags.ack == 1", "tcp.flags.syn == 0 && tcp.flags.push == 1 && tcp.srcport == 80",
+    # matches on string fields, answered by running the regex over the distinct values: caseless
+    # unless (?-i), as libwireshark 4.0 compiles it; escapes, raw strings, alternation, empty values
+    'http.host matches "WIKI"', 'http.host matches "(?-i)WIKI"', 'http.host matches "^[a-z]+\\\\.wiki"',
+    'http.host matches r"\\.(org|com)$"', 'dns.qry.name matches "\\\\.(com|net)$"', 'dns.qry.name ~ "^[^.]*$"',
+    'http.request.uri matches "^/$"', 'http.user_agent matches "mozilla/[0-9]\\x2e"', 'http.request.uri matches ""',
+    'http.request.method matches "^(GET|POST)$" && tcp.srcport > 1024', '!(http.host matches "o")',
+    'smtp.req.parameter matches "^$"',
 ]
 STRING_TYPES = {"FT_STRING", "FT_STRINGZ", "FT_UINT_STRING", "FT_STRINGZPAD", "FT_STRINGZTRUNC"}
 
@@ -185,7 +192,7 @@ class Checker:
                 net = ipaddress.ip_network(f"{v}/16", strict=False)
                 atoms.append(f"{name} == {net}")
         rng.shuffle(atoms)
-        filters = []
+        filters = self.random_regexes(rng, fields)
         for i in range(self.args.random):
             a, b = rng.choice(atoms), rng.choice(atoms)
             shape = i % 5
@@ -200,6 +207,39 @@ class Checker:
             else:
                 filters.append(f"({a} || {b}) && !{rng.choice(fields)[0]}")
         return filters
+
+    def random_regexes(self, rng, fields):
+        """`matches` filters built from the values of a few string fields (one each): anchored
+        prefixes and suffixes in either case (Wireshark's regexes are caseless), case-sensitive
+        pieces, a wildcard, an alternation of two whole values; some as raw strings."""
+        out = []
+        strings = [name for name, ftype in fields if ftype in STRING_TYPES]
+        for name in rng.sample(strings, min(len(strings), self.args.random // 3 + 1)):
+            values = [str(r[0]) for r in self.rows("SELECT value FROM xtractr_terms(?, ?) LIMIT 50", self.capture, name)]
+            values = [v for v in values if v and len(v) <= 100 and not any(ord(c) < 32 or ord(c) > 126 for c in v)]
+            if not values:
+                continue
+            v = rng.choice(values)
+            cut = rng.randint(1, max(1, min(6, len(v))))
+            piece = v[len(v) // 3:len(v) // 3 + cut]
+            shape = rng.randrange(6)
+            if shape == 0:
+                regex = "^" + re.escape(rng.choice([v[:cut], v[:cut].swapcase()]))
+            elif shape == 1:
+                regex = "(?-i)" + re.escape(rng.choice([piece, piece.swapcase()]))
+            elif shape == 2:
+                regex = re.escape(v[-cut:]) + "$"
+            elif shape == 3:
+                regex = re.escape(piece[:1]) + "." + re.escape(piece[2:]) if len(piece) > 2 else "."
+            elif shape == 4:
+                regex = "^(" + re.escape(v) + "|" + re.escape(rng.choice(values)) + ")$"
+            else:
+                regex = "[0-9]{2,}|^" + re.escape(piece)
+            if '"' not in regex and rng.random() < 0.3:
+                out.append(f'{name} matches r"{regex}"')
+            else:
+                out.append(f'{name} matches "' + regex.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        return out
 
     # ---- query language vs SQL over doc ------------------------------------------------------
     def frame_flows(self):
