@@ -1,7 +1,10 @@
 // filter_candidates.cc — see filter_candidates.h.
 #include "search/filter_candidates.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <optional>
 
 #include "index/payload_grams.h"
 #include "search/search_index.h"
@@ -115,22 +118,84 @@ Candidates field_candidates(const Plan &plan, SearchIndex &index) {
   return c;
 }
 
+// A Field node answered by the postings of a few value terms (`==`/`in`, no scan, every value
+// spelled, no payload needle): those terms, how exact they are, and how many frames carry them.
+struct TermTest {
+  std::vector<std::string> terms;
+  bool exact;
+  uint64_t frames = 0;
+};
+
+std::optional<TermTest> term_test(const Plan &plan, SearchIndex &index) {
+  if (plan.kind != Plan::Kind::Field || !plan.by_value || plan.by_frame_number || plan.scan != Plan::Scan::None ||
+      !plan.payload_needle.empty())
+    return std::nullopt;
+  TermTest test{{}, plan.exact_values};
+  for (const std::string &name : spelled_as(plan)) {
+    auto id = index.field(name);
+    if (!id) continue;
+    if (!index.spelled(name)) return std::nullopt;  // frames with unspelled values are candidates too
+    const std::string prefix = value_prefix(*id);
+    for (const std::string &v : plan.values) {
+      if (v != kTrueValue) {
+        test.terms.push_back(prefix + v);
+        continue;
+      }
+      index.for_each_term(prefix, [&](const std::string &term, uint32_t) {  // as value_candidates
+        std::string_view value = std::string_view(term).substr(prefix.size());
+        if (value == "0") return;
+        if (value != "1") test.exact = false;
+        test.terms.push_back(term);
+      });
+    }
+  }
+  if (test.terms.empty()) return std::nullopt;
+  for (const std::string &term : test.terms) test.frames += index.term_frames(term);
+  return test;
+}
+
+// A term test is applied to the conjunction's candidates (keep_carrying) rather than read whole
+// when its terms are carried by this many times more frames than there are candidates.
+constexpr uint64_t kCheckRatio = 8;
+
+// And: the children answered by value terms first, least frequent first, so that a dense one
+// (tcp.flags.ack == 1: most TCP frames) only tests the few candidates the others left; then the
+// others. The same sets are intersected as in any order, so exactness is unchanged.
+Candidates and_candidates(const Plan &plan, SearchIndex &index) {
+  struct Step {
+    const Plan *child;
+    std::optional<TermTest> test;
+  };
+  std::vector<Step> order;
+  for (const auto &child : plan.children) order.push_back({child.get(), term_test(*child, index)});
+  auto frames = [](const Step &s) { return s.test ? s.test->frames : UINT64_MAX; };
+  std::stable_sort(order.begin(), order.end(), [&](const Step &a, const Step &b) { return frames(a) < frames(b); });
+  Candidates acc{{}, true};
+  bool first = true;
+  for (const Step &step : order) {
+    if (!first && acc.ids.empty()) break;
+    if (!first && step.test && step.test->frames > kCheckRatio * acc.ids.size()) {
+      acc.ids = index.keep_carrying(acc.ids, step.test->terms);
+      acc.exact = acc.exact && step.test->exact;
+      continue;
+    }
+    Candidates c = candidates(*step.child, index);
+    acc.ids = first ? std::move(c.ids) : intersect(acc.ids, c.ids);
+    acc.exact = acc.exact && c.exact;
+    first = false;
+  }
+  if (acc.ids.empty()) acc.exact = true;  // a superset that is empty: nothing matches
+  return acc;
+}
+
 }  // namespace
 
 Candidates candidates(const FilterPlan &plan, SearchIndex &index) {
   switch (plan.kind) {
     case Plan::Kind::All:
       return {everything(index.frames()), false};
-    case Plan::Kind::And: {
-      Candidates acc = candidates(*plan.children[0], index);
-      for (size_t i = 1; i < plan.children.size() && !acc.ids.empty(); ++i) {
-        Candidates c = candidates(*plan.children[i], index);
-        acc.ids = intersect(acc.ids, c.ids);
-        acc.exact = acc.exact && c.exact;
-      }
-      if (acc.ids.empty()) acc.exact = true;  // a superset that is empty: nothing matches
-      return acc;
-    }
+    case Plan::Kind::And:
+      return and_candidates(plan, index);
     case Plan::Kind::Or: {
       Candidates acc{{}, true};
       for (const auto &child : plan.children) {

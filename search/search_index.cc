@@ -109,6 +109,38 @@ IdSet SearchIndex::postings(const std::string &term) {
   return out;  // a posting list is in docid order already
 }
 
+uint32_t SearchIndex::term_frames(const std::string &term) {
+  try {
+    if (!complemented_.count(term)) return db_.get_termfreq(term);
+    return frames_ - std::min(frames_, uint32_t(db_.get_termfreq(complement_term(term))));
+  } catch (const Xapian::Error &e) {
+    damaged(e);
+  }
+}
+
+IdSet SearchIndex::keep_carrying(const IdSet &ids, const std::vector<std::string> &terms) {
+  std::vector<bool> carries(ids.size(), false);
+  try {
+    for (const std::string &term : terms) {
+      // a complemented term is carried by the frames its stored complement lacks
+      const bool complemented = complemented_.count(term) != 0;
+      const std::string stored = complemented ? complement_term(term) : term;
+      Xapian::PostingIterator it = db_.postlist_begin(stored), end = db_.postlist_end(stored);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (it != end) it.skip_to(ids[i]);
+        const bool listed = it != end && *it == ids[i];
+        if (listed != complemented) carries[i] = true;
+      }
+    }
+  } catch (const Xapian::Error &e) {
+    damaged(e);
+  }
+  IdSet out;
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (carries[i]) out.push_back(ids[i]);
+  return out;
+}
+
 void SearchIndex::for_each_term(const std::string &prefix,
                                 const std::function<void(const std::string &, uint32_t)> &visit) {
   try {

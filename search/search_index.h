@@ -54,6 +54,12 @@ class SearchIndex {
   // Frames carrying `term`, added to `out` (unsorted when called repeatedly: normalise()).
   void add_postings(const std::string &term, IdSet &out);
   IdSet postings(const std::string &term);
+  // How many frames carry `term` (a complemented term's count turned back).
+  uint32_t term_frames(const std::string &term);
+  // The frames of `ids` (sorted) that carry at least one of `terms`: a membership test that
+  // skips through each posting list (Xapian's skip_to) instead of reading it whole, for a term
+  // far more frequent than `ids` are many (tcp.flags.ack == 1 in a conjunction).
+  IdSet keep_carrying(const IdSet &ids, const std::vector<std::string> &terms);
   // Every term beginning with `prefix`, with its frame count.
   void for_each_term(const std::string &prefix, const std::function<void(const std::string &, uint32_t)> &visit);
 
