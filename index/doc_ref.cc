@@ -82,13 +82,24 @@ int64_t DocRefReader::select(std::string_view ref) {
 
 sqlite3_stmt *DocRefReader::row(int64_t local_id) {
   if (row_id_ == local_id) return rows_.get();
-  if (!rows_)
-    rows_ =
-        Statement(member_.index->db(), index_select_sql(flows_ ? flow_columns() : packet_columns()) + " WHERE id = ?1");
+  if (!rows_) {
+    // the stored columns (their positions as index_select_sql gives them), then id; rows from
+    // ?1 on, so that a scan in id order steps the cursor instead of seeking each row
+    std::string sql = index_select_sql(flows_ ? flow_columns() : packet_columns());
+    sql.insert(sql.rfind(" FROM "), ", id");
+    rows_ = Statement(member_.index->db(), sql + " WHERE id >= ?1 ORDER BY id");
+    id_column_ = sqlite3_column_count(rows_.get()) - 1;
+    row_id_ = -1;
+  }
+  const bool next = row_id_ >= 0 && local_id == row_id_ + 1;
+  row_id_ = -1;
+  if (next && rows_.step() && rows_.integer(id_column_) == local_id) {
+    row_id_ = local_id;
+    return rows_.get();
+  }
   rows_.reset();
   rows_.bind(1, local_id);
-  row_id_ = -1;
-  if (!rows_.step())
+  if (!rows_.step() || rows_.integer(id_column_) != local_id)
     throw UserError("a docref names row " + std::to_string(local_id) + " that the index of '" +
                     member_.index->capture() + "' lacks");
   row_id_ = local_id;

@@ -14,7 +14,8 @@
 // reference to a capture index and its collection bases; a docref is the registry's nonce,
 // the slot and the row's local id. The reader keeps the slot's index open and a DocBuilder
 // whose block caches make a scan in id order decode each block once per field read; a column
-// is read from the index row (one indexed lookup). A blob whose nonce or slot is not this
+// is read from the index row (a scan in id order steps one cursor along the table; any other
+// order seeks each row). A blob whose nonce or slot is not this
 // registry's, or whose index was closed since, is an error naming the problem.
 #pragma once
 
@@ -52,8 +53,9 @@ class DocRefReader {
   CollectionMember member_;
   bool flows_ = false;
   DocBuilder docs_;
-  Statement rows_;
-  int64_t row_id_ = -1;
+  Statement rows_;       // the table's rows from an id on (row())
+  int id_column_ = 0;    // where rows_ has the id
+  int64_t row_id_ = -1;  // the row rows_ is on, -1 when none
 };
 
 // The C reader xtractr-v8.so reads docrefs with (udf/js_module.h).

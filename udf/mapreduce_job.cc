@@ -5,14 +5,13 @@
 
 namespace xtractr {
 
-namespace {
-
-// The docref a value is (core/doc_ref.h), or empty.
 std::string_view doc_ref(sqlite3_value *value) {
   if (sqlite3_value_type(value) != SQLITE_BLOB) return {};
   std::string_view blob(static_cast<const char *>(sqlite3_value_blob(value)), size_t(sqlite3_value_bytes(value)));
   return looks_like_doc_ref(blob.data(), blob.size()) ? blob : std::string_view();
 }
+
+namespace {
 
 v8::Local<v8::Value> get(JsEngine &engine, v8::Local<v8::Object> object, const char *name) {
   v8::Local<v8::Context> ctx = engine.context();
@@ -159,7 +158,44 @@ void next_doc(const v8::FunctionCallbackInfo<v8::Value> &info) {
   }
 }
 
+// next() over docrefs laid end to end (feed_refs).
+struct RefFeed {
+  JsEngine *engine;
+  std::string_view refs;
+  size_t at = 0;
+};
+
+void next_ref(const v8::FunctionCallbackInfo<v8::Value> &info) {
+  auto &feed = *static_cast<RefFeed *>(info.Data().As<v8::External>()->Value());
+  DocFactory &docs = feed.engine->docs();
+  docs.release();
+  if (feed.at + XTRACTR_DOC_REF_SIZE > feed.refs.size()) return info.GetReturnValue().SetNull();
+  v8::Local<v8::Object> doc;
+  if (!docs.make_ref(feed.refs.substr(feed.at, XTRACTR_DOC_REF_SIZE)).ToLocal(&doc)) return;
+  feed.at += XTRACTR_DOC_REF_SIZE;
+  info.GetReturnValue().Set(doc);
+}
+
 }  // namespace
+
+void MapReduceJob::feed_refs(std::string_view refs) {
+  v8::Isolate *isolate = engine_->isolate();
+  v8::HandleScope handles(isolate);
+  v8::Local<v8::Context> ctx = engine_->context();
+  DocFactory &docs = engine_->docs();
+  RefFeed feed{engine_, refs};
+  struct Release {
+    DocFactory &docs;
+    ~Release() { docs.release(); }
+  } release{docs};
+  v8::Local<v8::Function> next;
+  if (!v8::FunctionTemplate::New(isolate, next_ref, v8::External::New(isolate, &feed))->GetFunction(ctx).ToLocal(&next))
+    throw UserError("cannot make the document reader (out of memory?)");
+  v8::Local<v8::Object> job = job_.Get(isolate);
+  v8::Local<v8::Function> drain = function_member(*engine_, job, "drain");
+  v8::Local<v8::Value> argv[] = {next};
+  engine_->call("map function", [&] { return drain->Call(ctx, job, 1, argv); });
+}
 
 void MapReduceJob::drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std::string> *names) {
   v8::Isolate *isolate = engine_->isolate();

@@ -33,6 +33,9 @@ struct NeedWholeDocs : std::runtime_error {
   std::string name;
 };
 
+// The docref a value is (core/doc_ref.h), or empty.
+std::string_view doc_ref(sqlite3_value *value);
+
 class MapReduceJob {
  public:
   // reduce: nullopt for none (each key gets the list of its values), "_sum"/"_count"/"_stats",
@@ -46,6 +49,10 @@ class MapReduceJob {
 
   void feed_json(std::string_view json);  // a document's JSON text, borrowed for the call
   void feed_value(sqlite3_value *value);  // any SQL value; JSON objects and docrefs become lazy docs
+  // Docrefs (core/doc_ref.h) laid end to end, each XTRACTR_DOC_REF_SIZE bytes, in one
+  // JavaScript loop (mapreduce() collects a batch of its rows' docrefs: a call into V8 per row
+  // cost more than the map itself).
+  void feed_refs(std::string_view refs);
   // Every remaining row of `rows` (a statement on `db`), in one JavaScript loop: row docs whose
   // members are the columns (names[i] = column i; NeedWholeDocs if the map reads anything
   // else), or, without names, column 0 as the doc's JSON or docref (core/doc_ref.h). SQL time
