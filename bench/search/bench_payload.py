@@ -6,7 +6,7 @@
 Usage:
 
     /usr/bin/python3 bench/search/bench_payload.py --extension build/xtractr.so --capture r2-bench.pcap
-        [--runs 3] [--scan] [--index-dir DIR]
+        [--runs 3] [--scan] [--index-dir DIR [--reuse]]
 
 It builds the index twice — without and with xtractr_config('payload_index', 1) — and prints
 each build's time, CPU time (the indexer and its workers) and size, then, for needles drawn from
@@ -92,6 +92,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scan", action="store_true", help="also time each filter without the payload index")
     ap.add_argument("--index-dir", help="keep the indexes under this folder")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep a valid index already in --index-dir (its build time is then not measured)")
     ap.add_argument("--phase", choices=["with", "without"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     os.environ.update(WIRESHARK_CONFIG_DIR="/nonexistent", TZ="UTC")
@@ -106,7 +108,8 @@ def main():
         if args.phase:  # one index, in a process of its own (xtractr_config is process-wide)
             on = args.phase == "with"
             folder = os.path.join(work, args.phase)
-            shutil.rmtree(folder, ignore_errors=True)
+            if not args.reuse:
+                shutil.rmtree(folder, ignore_errors=True)
             os.environ["XTRACTR_INDEX_DIR"] = folder
             db = connect(args.extension, on)
             wall, cpu = build(db, capture)
@@ -125,7 +128,7 @@ def main():
         for phase in (["without"] if args.scan else []) + ["with"]:
             p = subprocess.run([sys.executable, os.path.abspath(__file__), "--extension", args.extension, "--capture",
                                 capture, "--runs", str(args.runs if phase == "with" else 1), "--index-dir", work,
-                                "--phase", phase], capture_output=True, text=True)
+                                "--phase", phase] + (["--reuse"] if args.reuse else []), capture_output=True, text=True)
             for line in p.stdout.splitlines():
                 if line.startswith("T\t"):
                     _, what, count, took = line.split("\t")
