@@ -5,6 +5,9 @@
 -- docrefs mixed with JSON docs (a JSON doc feeds the batch before it); and an error the map
 -- throws past the first batch is the statement's error.
 .headers on
+-- the comparisons below run ~20 map/reduce jobs in one statement (one time budget): room for a
+-- loaded machine
+SELECT js_config('timeout_ms', 600000) AS timeout_ms;
 CREATE TEMP VIEW rows AS
   SELECT id, doc, docref FROM packets('[a-z]*.pcap')
   UNION ALL SELECT id, doc, docref FROM packets('http_1000_requests_gzipped__zeek.pcap.gz');
