@@ -5,7 +5,7 @@
 Usage:
 
     /usr/bin/python3 bench/search/bench_search.py --extension build/xtractr.so [--capture big.pcap]
-        [--rounds 4] [--no-verbose] [--only TEXT] [--index-dir DIR] [--runs 3]
+        [--rounds 4] [--no-verbose] [--only TEXT]... [--index-dir DIR [--reuse]] [--runs 3]
 
 Without --capture it builds one with /work/shared/tools/make-big-capture (ROUNDS rounds of the
 corpus; needs tcpreplay and wireshark-common). It prints the index build (time, size of the
@@ -18,6 +18,7 @@ extension is loaded and the index open (the first query of a process also pays f
 initialisation, ~1 s, printed separately).
 """
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -87,7 +88,11 @@ def main():
     ap.add_argument("--no-verbose", action="store_true", help="skip timing tshark -V (the build-time target)")
     ap.add_argument("--index-dir", help="keep the index in this folder (reused by the next run when valid)")
     ap.add_argument("--runs", type=int, default=3, help="our time is the best of this many runs (tshark runs once)")
-    ap.add_argument("--only", help="run only the queries whose filter contains this text")
+    ap.add_argument("--only", action="append",
+                    help="run only the queries whose filter contains this text (repeatable)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="open a valid index already in --index-dir instead of rebuilding it (xtractr_index always "
+                         "rebuilds); the build line then times the opening")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="xtractr-bench-search-")
     os.environ["XTRACTR_INDEX_DIR"] = args.index_dir or os.path.join(work, "idx")
@@ -102,10 +107,17 @@ def main():
         db = sqlite3.connect(":memory:")
         db.enable_load_extension(True)
         db.load_extension(os.path.abspath(args.extension))
-        rows, build = timed(db, "SELECT xtractr_index(?)", capture)
-        summary = json.loads(rows[0][0])["files"][0]
-        frames, flows, index_size, directory = (summary["frames"], summary["flows"], summary["index_size"],
-                                                summary["index"])
+        if args.reuse:  # open what is there (rebuilt only if not valid); the folder read from the cache
+            rows, build = timed(db, "SELECT count(*) FROM packets(?)", capture)
+            frames = rows[0][0]
+            flows = db.execute("SELECT count(*) FROM flows(?)", (capture,)).fetchone()[0]
+            directory = glob.glob(os.path.join(args.index_dir, os.path.basename(capture) + "-*.xtractr"))[0]
+            index_size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(directory) for f in fs)
+        else:
+            rows, build = timed(db, "SELECT xtractr_index(?)", capture)
+            summary = json.loads(rows[0][0])["files"][0]
+            frames, flows, index_size, directory = (summary["frames"], summary["flows"], summary["index_size"],
+                                                    summary["index"])
         search_size = sum(os.path.getsize(os.path.join(directory, "search", f))
                           for f in os.listdir(os.path.join(directory, "search")))
         print(f"capture {capture}: {size / 1e6:.1f} MB, {frames} frames, {flows} flows")
@@ -121,7 +133,7 @@ def main():
         print(f"first display filter of the process (libwireshark initialisation): {first:.2f} s")
         print(f"{'kind':7} {'query':48} {'ours':>8} {'tshark':>8} {'t_tshark':>9} {'t_ours':>9} {'ratio':>8}  class")
         for kind, flt, query in QUERIES:
-            if args.only and args.only not in flt:
+            if args.only and not any(o in flt for o in args.only):
                 continue
             theirs, t_tshark = tshark_frames(args.tshark, capture, flt)
             for k, text in (("filter", flt), ("query", query)):
