@@ -233,8 +233,11 @@ namespace {
 // that holds a few bytes.
 void decompress(std::string_view compressed, uint64_t size, std::string &out) {
   const auto damaged = [] { return std::runtime_error("damaged index block (zstd)"); };
-  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> context(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  // one context per thread, reset per frame: making one (and faulting in its window) cost about
+  // as much as decoding a block's column for a map that reads one field
+  thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> context(ZSTD_createDCtx(), ZSTD_freeDCtx);
   if (!context) throw std::bad_alloc();
+  if (ZSTD_isError(ZSTD_DCtx_reset(context.get(), ZSTD_reset_session_only))) throw damaged();
   out.resize(size_t(std::min<uint64_t>(size, compressed.size() * 8 + 65536)));
   ZSTD_inBuffer in{compressed.data(), compressed.size(), 0};
   size_t produced = 0;
@@ -333,6 +336,12 @@ void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const 
       tag = read_varint(p, end);
       if ((tag >> 1) >= dictionary.size()) throw std::runtime_error("damaged index block (field id)");
     }
+    // only the wanted fields' tags: the frames below then walk a few tags, not ~100 each (the
+    // columns are separate streams, so skipping a field's tags leaves the others' cursors right)
+    if (wanted)
+      shape.erase(std::remove_if(shape.begin(), shape.end(),
+                                 [&](uint64_t tag) { return (tag >> 1) >= wanted->size() || !(*wanted)[tag >> 1]; }),
+                  shape.end());
   }
   // columns, by dictionary id: a cursor into each one's values
   struct Cursor {
@@ -347,6 +356,7 @@ void BlockDecoder::decode(const std::vector<DictionaryEntry> &dictionary, const 
   for (uint64_t i = 0; i < column_count; ++i) {
     uint32_t id = uint32_t(read_varint(p, end));
     std::string_view values = take_bytes(p, end, read_varint(p, end), "column");
+    if (wanted && (id >= wanted->size() || !(*wanted)[id])) continue;  // never read
     cursors[id] = Cursor{values.data(), values.data() + values.size(), 0, {}};
   }
 

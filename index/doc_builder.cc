@@ -45,6 +45,7 @@ void DocBuilder::load_block(const CollectionMember &member, int64_t frame) {
     throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(block));
   decoder_.load(data);
   selections_.clear();
+  last_selection_ = nullptr;
   index_ = member.index.get();
   block_ = block;
 }
@@ -184,8 +185,10 @@ bool DocBuilder::packet_member(const CollectionMember &member, int64_t local_id,
 
 const std::vector<std::vector<StoredValue>> *DocBuilder::selected(const CollectionMember &member,
                                                                   std::string_view name) {
+  if (last_selection_ && names_of_ == member.index.get() && name == last_name_) return last_selection_;
   const std::vector<DictionaryEntry> &dictionary = member.index->dictionary();
   if (names_of_ != member.index.get()) {
+    last_selection_ = nullptr;
     field_ids_.clear();
     for (uint32_t id = 0; id < dictionary.size(); ++id) field_ids_[dictionary[id].name].push_back(id);
     names_of_ = member.index.get();
@@ -194,10 +197,14 @@ const std::vector<std::vector<StoredValue>> *DocBuilder::selected(const Collecti
   auto ids = field_ids_.find(key);
   if (ids == field_ids_.end()) return nullptr;
   auto done = selections_.find(key);
-  if (done != selections_.end()) return &done->second;
-  wanted_.assign(dictionary.size(), false);
-  for (uint32_t id : ids->second) wanted_[id] = true;
-  return &selections_.emplace(std::move(key), decoder_.select(dictionary, wanted_)).first->second;
+  if (done == selections_.end()) {
+    wanted_.assign(dictionary.size(), false);
+    for (uint32_t id : ids->second) wanted_[id] = true;
+    done = selections_.emplace(key, decoder_.select(dictionary, wanted_)).first;
+  }
+  last_name_ = std::move(key);
+  last_selection_ = &done->second;
+  return last_selection_;
 }
 
 bool DocBuilder::flow_member(const CollectionMember &member, sqlite3_stmt *row, std::string_view name,

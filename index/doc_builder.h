@@ -63,6 +63,9 @@ class DocBuilder {
   std::unordered_map<std::string, std::vector<uint32_t>> field_ids_;
   std::unordered_map<std::string, std::vector<std::vector<StoredValue>>> selections_;
   std::vector<bool> wanted_;
+  // the last selection asked for (a map reads the same member of doc after doc)
+  std::string last_name_;
+  const std::vector<std::vector<StoredValue>> *last_selection_ = nullptr;
 };
 
 // Appends a SQLite value as JSON (numbers as numbers, NULL as null, text as a string).
