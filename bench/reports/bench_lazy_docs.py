@@ -3,7 +3,7 @@
 whole JSON) against `docref` (core/doc_ref.h: only the fields read are decoded). Not a test.
 
 Usage: bench/reports/bench_lazy_docs.py [--extension build/xtractr] [--capture bench/data/big.pcap]
-                                        [--repeat 2]
+                                        [--repeat 2] [--only TEXT]...
 
 Prints, for each query, the best time of --repeat runs and packets/second. An extension built
 before docref existed is measured too (the docref lines are then skipped), so one script gives
@@ -41,6 +41,7 @@ def main():
     p.add_argument('--extension', default=os.path.join(root, 'build', 'xtractr'))
     p.add_argument('--capture', default=os.path.join(root, 'bench', 'data', 'big.pcap'))
     p.add_argument('--repeat', type=int, default=2)
+    p.add_argument('--only', action='append', help='run only the queries whose label holds this text (repeatable)')
     a = p.parse_args()
     db = sqlite3.connect(':memory:')
     db.enable_load_extension(True)
@@ -53,6 +54,8 @@ def main():
     has_docref = 'docref' in [r[1] for r in db.execute("PRAGMA table_xinfo(packets)")]
     answers = {}
     for what, sql in QUERIES:
+        if a.only and not any(o in what for o in a.only):
+            continue
         if 'docref' in sql and not has_docref:
             print('%-44s (no docref in this build)' % what, flush=True)
             continue
