@@ -29,5 +29,5 @@ SELECT count(*) AS maps,
   FROM maps;
 -- (last: the shell stops at an error)
 SELECT mapreduce(docref, '(function () { var n = 0; return function (d) {
-         if (++n === 700) throw new Error("stop at the 700th doc, frame " + d.id); emit(1, 1); }; })()', '_sum')
+         if (++n === 700) throw new Error("stop at the 700th doc"); emit(d.id, 1); }; })()', '_sum')
   FROM rows;
