@@ -24,8 +24,12 @@ Remake (the same bytes on every run):
       CORPUS/vxlan_http__zeek.pcap tests/data/vxlan_icmp_arp__zeek.pcap
   /usr/bin/python3 tests/data/make_rounds.py tests/data/smb2_rounds__zeek.pcap CORPUS/smb2_session__zeek.pcap@37
 """
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from xtractr_test import internet_checksum  # noqa: E402
 
 
 def read_pcap(path):
@@ -41,15 +45,6 @@ def read_pcap(path):
     return frames
 
 
-def checksum(data):
-    if len(data) % 2:
-        data += b'\0'
-    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return (~total) & 0xffff
-
-
 def rewrite_outer(frame):
     """The outer IPv4 header's addresses moved (second byte + 1), checksums recomputed."""
     f = bytearray(frame)
@@ -60,7 +55,7 @@ def rewrite_outer(frame):
     for a in (ip + 12, ip + 16):
         f[a + 1] = (f[a + 1] + 1) % 256
     f[ip + 10:ip + 12] = b'\0\0'
-    f[ip + 10:ip + 12] = struct.pack('!H', checksum(bytes(f[ip:ip + header])))
+    f[ip + 10:ip + 12] = struct.pack('!H', internet_checksum(bytes(f[ip:ip + header])))
     transport = ip + header
     if f[ip + 9] == 17:
         at, length = transport + 6, struct.unpack('!H', f[transport + 4:transport + 6])[0]
@@ -72,7 +67,7 @@ def rewrite_outer(frame):
         return bytes(f)
     f[at:at + 2] = b'\0\0'
     pseudo = bytes(f[ip + 12:ip + 20]) + struct.pack('!BBH', 0, f[ip + 9], length)
-    value = checksum(pseudo + bytes(f[transport:transport + length]))
+    value = internet_checksum(pseudo + bytes(f[transport:transport + length]))
     f[at:at + 2] = struct.pack('!H', value or (0xffff if f[ip + 9] == 17 else 0))
     return bytes(f)
 
