@@ -122,13 +122,20 @@ PartitionKey ipv6_key(const Bytes &p, size_t at, bool quoted) {
   return outer;
 }
 
-// The payload of an Ethernet-style type field at `at`.
-PartitionKey ethertype_key(const Bytes &p, unsigned type, size_t at, std::string_view mac_a, std::string_view mac_b) {
+// Skips up to four 802.1Q / 802.1ad tags after an Ethernet-style type field: `type` becomes the
+// tagged payload's type and `at` its offset. False when the frame ends inside a tag.
+bool skip_vlan_tags(const Bytes &p, unsigned &type, size_t &at) {
   for (int tags = 0; tags < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100); ++tags) {
-    if (!p.has(at, 4)) return pair_key(mac_a, mac_b, kMac);
+    if (!p.has(at, 4)) return false;
     type = p.u16(at + 2);
     at += 4;
   }
+  return true;
+}
+
+// The payload of an Ethernet-style type field at `at`.
+PartitionKey ethertype_key(const Bytes &p, unsigned type, size_t at, std::string_view mac_a, std::string_view mac_b) {
+  if (!skip_vlan_tags(p, type, at)) return pair_key(mac_a, mac_b, kMac);
   switch (type) {
     case 0x0800:
     case 0x86dd: {
@@ -243,11 +250,7 @@ class LinkWalk {
     add(ethernet_key(p_, at));
     unsigned type = p_.u16(at + 12);
     at += 14;
-    for (int tags = 0; tags < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100) && p_.has(at, 4); ++tags) {
-      type = p_.u16(at + 2);
-      at += 4;
-    }
-    if (type == 0x0800 || type == 0x86dd) ip(at, depth + 1);
+    if (skip_vlan_tags(p_, type, at) && (type == 0x0800 || type == 0x86dd)) ip(at, depth + 1);
   }
 
  private:
@@ -399,11 +402,7 @@ bool outer_ip(int encap, const Bytes &p, size_t &at) {
       if (!p.has(0, 14)) return false;
       type = p.u16(12);
       at = 14;
-      for (int tags = 0; tags < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100) && p.has(at, 4); ++tags) {
-        type = p.u16(at + 2);
-        at += 4;
-      }
-      return type == 0x0800 || type == 0x86dd;
+      return skip_vlan_tags(p, type, at) && (type == 0x0800 || type == 0x86dd);
     case WTAP_ENCAP_RAW_IP:
     case WTAP_ENCAP_RAW_IP4:
     case WTAP_ENCAP_RAW_IP6:

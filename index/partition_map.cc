@@ -43,24 +43,26 @@ class Groups {
       g.signalling |= hosts.count(addresses.first) || hosts.count(addresses.second);
     }
     std::vector<uint64_t> load(size_t(partitions), 0);
-    std::vector<std::pair<uint64_t, uint64_t>> order;  // (cost, smallest hash: a stable tie-break) by root
+    struct Pending {
+      uint64_t cost, smallest, root;  // the smallest member hash: a stable tie-break
+    };
+    std::vector<Pending> order;
     std::unordered_map<uint64_t, uint32_t> partition_of_root;
     for (auto &[root, g] : groups) {
       if (g.signalling) {
         load[0] += g.cost;
         partition_of_root[root] = 0;
       } else {
-        order.emplace_back(g.cost, g.smallest);
+        order.push_back(Pending{g.cost, g.smallest, root});
       }
     }
-    std::unordered_map<uint64_t, uint64_t> root_of_smallest;
-    for (auto &[root, g] : groups) root_of_smallest[g.smallest] = root;
-    std::sort(order.begin(), order.end(),
-              [](auto &a, auto &b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-    for (auto [cost, smallest] : order) {
+    std::sort(order.begin(), order.end(), [](const Pending &a, const Pending &b) {
+      return a.cost != b.cost ? a.cost > b.cost : a.smallest < b.smallest;
+    });
+    for (const Pending &g : order) {
       const size_t least = size_t(std::min_element(load.begin(), load.end()) - load.begin());
-      load[least] += cost;
-      partition_of_root[root_of_smallest[smallest]] = uint32_t(least);
+      load[least] += g.cost;
+      partition_of_root[g.root] = uint32_t(least);
     }
     std::unordered_map<uint64_t, uint32_t> partition;
     for (auto &member : members_) partition.emplace(member.first, partition_of_root[find(member.first)]);
