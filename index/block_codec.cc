@@ -22,9 +22,6 @@ uint64_t read_varint(const char *&p, const char *end) {
   return v;
 }
 
-uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
-int64_t unzigzag(uint64_t v) { return int64_t(v >> 1) ^ -int64_t(v & 1); }
-
 bool has_payload_bytes(ValueKind kind) {
   return kind == ValueKind::Text || kind == ValueKind::Bytes || kind == ValueKind::NumberText;
 }
@@ -208,7 +205,9 @@ std::string BlockEncoder::take() {
   std::memcpy(&out[0], &raw_size, 8);
   // level 9: 10 % smaller blocks than zstd's default 3 on the benchmark capture for ~1 s more
   // of the writers' thread (it waits for the dissecting thread anyway); reading is as fast
-  size_t n = ZSTD_compress(&out[8], out.size() - 8, raw.data(), raw.size(), 9);
+  // one context per thread, kept: a fresh one per block costs the writers' thread page faults
+  thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  size_t n = ZSTD_compressCCtx(context.get(), &out[8], out.size() - 8, raw.data(), raw.size(), 9);
   if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
   out.resize(8 + n);
 

@@ -9,12 +9,13 @@
 #include <type_traits>
 
 #include "dissect/wireshark_runtime.h"
+#include "index/varint.h"
 
 namespace xtractr {
 
 namespace {
 
-constexpr char kMagic[8] = {'X', 'T', 'R', 'F', 'R', 'M', '0', '1'};
+constexpr char kMagic[8] = {'X', 'T', 'R', 'F', 'R', 'M', '0', '2'};
 constexpr size_t kFlushAt = 1 << 20;
 static_assert(std::is_trivially_copyable<FieldValue>::value && std::is_trivially_copyable<Piece>::value,
               "FieldValue and Piece travel as bytes");
@@ -36,6 +37,100 @@ void put_string(std::string &out, const std::string &s) { put_bytes(out, s.data(
 template <typename T>
 void put_vector(std::string &out, const std::vector<T> &v) {
   put_bytes(out, v.data(), v.size() * sizeof(T));
+}
+
+// A frame's fields, about 4 bytes each instead of sizeof(FieldValue) = 32 (a frame carries
+// ~115, most of what crossed the pipes and spool files): per field a tag byte — the kind and
+// which members differ from what the previous fields predict — then the zigzag delta of the hf
+// id and the members that differ. Predicted: integer 0, length 0, source -1, and offset 0
+// except for a value in the arena, which starts where the previous one ended. Lossless for
+// any FieldValue: the reader makes the same predictions.
+enum FieldTag : uint8_t { kKindMask = 7, kInteger = 8, kOffset = 16, kLength = 32, kSource = 64 };
+
+bool in_arena(ValueKind kind, bool has_source) {
+  return !has_source && kind != ValueKind::Integer && kind != ValueKind::Present;
+}
+
+void put_fields(std::string &out, const std::vector<FieldValue> &fields) {
+  put_varint(out, fields.size());
+  int previous_hf = 0;
+  uint32_t arena_end = 0;
+  for (const FieldValue &v : fields) {
+    const bool arena = in_arena(v.kind, v.source != -1);
+    const uint8_t tag =
+        uint8_t(uint8_t(v.kind) | (v.integer ? kInteger : 0) | (v.offset != (arena ? arena_end : 0) ? kOffset : 0) |
+                (v.length ? kLength : 0) | (v.source != -1 ? kSource : 0));
+    out.push_back(char(tag));
+    put_varint(out, zigzag(int64_t(v.hf_id) - previous_hf));
+    if (tag & kInteger) put_varint(out, zigzag(v.integer));
+    if (tag & kOffset) put_varint(out, v.offset);
+    if (tag & kLength) put_varint(out, v.length);
+    if (tag & kSource) put_varint(out, zigzag(v.source));
+    previous_hf = v.hf_id;
+    if (arena) arena_end = v.offset + v.length;
+  }
+}
+
+// Reads a frame's bytes, already in memory; throws on any overrun.
+class FrameCursor {
+ public:
+  explicit FrameCursor(const std::string &body) : p_(body.data()), end_(body.data() + body.size()) {}
+  template <typename T>
+  T get() {
+    T value;
+    raw(&value, sizeof value);
+    return value;
+  }
+  uint64_t varint() {
+    uint64_t v;
+    if (!get_varint(p_, end_, v)) throw damaged();
+    return v;
+  }
+  void raw(void *to, size_t n) {
+    if (size_t(end_ - p_) < n) throw damaged();
+    if (n) std::memcpy(to, p_, n);
+    p_ += n;
+  }
+  void string(std::string &to) {
+    to.resize(get<uint32_t>());
+    raw(to.data(), to.size());
+  }
+  template <typename T>
+  void vector(std::vector<T> &to) {
+    const uint32_t bytes = get<uint32_t>();
+    if (bytes % sizeof(T)) throw damaged();
+    to.resize(bytes / sizeof(T));
+    raw(to.data(), bytes);
+  }
+  bool at_end() const { return p_ == end_; }
+  static std::runtime_error damaged() { return std::runtime_error("frame stream: damaged frame"); }
+
+ private:
+  const char *p_, *end_;
+};
+
+// The fields put_fields() wrote, with the worker's hf ids mapped to ours by `local_id`.
+void get_fields(FrameCursor &in, const std::vector<int> &local_id, std::vector<FieldValue> &fields) {
+  const uint64_t n = in.varint();
+  if (n > (uint64_t(1) << 26)) throw FrameCursor::damaged();
+  fields.resize(size_t(n));
+  int64_t hf = 0;
+  uint32_t arena_end = 0;
+  for (FieldValue &v : fields) {
+    const uint8_t tag = in.get<uint8_t>();
+    hf += unzigzag(in.varint());
+    if (hf < 0 || uint64_t(hf) >= local_id.size() || local_id[size_t(hf)] < 0)
+      throw std::runtime_error("frame stream: a field without its identity");
+    v.hf_id = local_id[size_t(hf)];
+    if ((tag & kKindMask) > uint8_t(ValueKind::Present)) throw FrameCursor::damaged();
+    v.kind = ValueKind(tag & kKindMask);
+    v.integer = tag & kInteger ? unzigzag(in.varint()) : 0;
+    const bool arena = in_arena(v.kind, tag & kSource);
+    v.offset = tag & kOffset ? uint32_t(in.varint()) : arena ? arena_end : 0;
+    v.length = tag & kLength ? uint32_t(in.varint()) : 0;
+    v.source = tag & kSource ? int32_t(unzigzag(in.varint())) : -1;
+    if (arena) arena_end = v.offset + v.length;
+  }
 }
 
 void write_all(int fd, const char *p, size_t n) {
@@ -108,6 +203,8 @@ void FrameStreamWriter::frame(const FrameRecord &r) {
   announce_fields(r);
   std::string &b = buffer_;
   b.push_back('F');
+  const size_t size_at = b.size();
+  put(b, uint32_t(0));  // the frame's size, known at the end
   auto put_member = [&b](const auto &member) {
     if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::string>)
       put_string(b, member);
@@ -118,7 +215,7 @@ void FrameStreamWriter::frame(const FrameRecord &r) {
   put_vector(b, r.fragment_frames);
   put(b, uint32_t(r.tunnels.size()));
   for (const TunnelLayer &t : r.tunnels) tunnel_members(t, put_member);
-  put_vector(b, r.fields);
+  put_fields(b, r.fields);
   put(b, uint32_t(r.sources.size()));
   for (const DataSource &source : r.sources) {
     put(b, source.length);
@@ -127,6 +224,10 @@ void FrameStreamWriter::frame(const FrameRecord &r) {
     // only referenced bytes are read (FrameRecord::text); the rest stays in the worker
     if (source.referenced) put_bytes(b, source.data, source.data ? source.length : 0);
   }
+  const size_t size = b.size() - size_at - sizeof(uint32_t);
+  if (size > UINT32_MAX) throw std::runtime_error("frame stream: a frame of more than 4 GB");
+  const uint32_t size32 = uint32_t(size);
+  std::memcpy(&b[size_at], &size32, sizeof size32);
   if (b.size() >= kFlushAt) flush();
 }
 
@@ -217,41 +318,38 @@ FrameStreamReader::Item FrameStreamReader::next(FrameRecord &r) {
     return kind == 'E' ? End : Fallback;
   }
   if (kind != 'F') throw std::runtime_error("frame stream: damaged");
-  auto get_member = [this](auto &member) {
+  // the whole frame into memory, then decoded from there (most of it is varints)
+  frame_.resize(get<uint32_t>());
+  read_exactly(frame_.data(), frame_.size());
+  FrameCursor in(frame_);
+  auto get_member = [&in](auto &member) {
     if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::string>)
-      get_string(member);
+      in.string(member);
     else
-      member = get<std::decay_t<decltype(member)>>();
+      member = in.get<std::decay_t<decltype(member)>>();
   };
   summary_members(r, get_member);
-  r.fragment_frames.resize(get<uint32_t>() / sizeof(uint32_t));
-  read_exactly(r.fragment_frames.data(), r.fragment_frames.size() * sizeof(uint32_t));
-  r.tunnels.resize(get<uint32_t>());
+  in.vector(r.fragment_frames);
+  r.tunnels.resize(in.get<uint32_t>());
   for (TunnelLayer &t : r.tunnels) tunnel_members(t, get_member);
-  r.fields.resize(get<uint32_t>() / sizeof(FieldValue));
-  read_exactly(r.fields.data(), r.fields.size() * sizeof(FieldValue));
-  for (FieldValue &v : r.fields) {
-    if (size_t(v.hf_id) >= local_id_.size() || local_id_[size_t(v.hf_id)] < 0)
-      throw std::runtime_error("frame stream: a field without its identity");
-    v.hf_id = local_id_[size_t(v.hf_id)];
-  }
-  r.sources.resize(get<uint32_t>());
+  get_fields(in, local_id_, r.fields);
+  r.sources.resize(in.get<uint32_t>());
   if (source_bytes_.size() < r.sources.size()) source_bytes_.resize(r.sources.size());
   for (size_t k = 0; k < r.sources.size(); ++k) {
     DataSource &source = r.sources[k];
-    source.length = get<uint32_t>();
-    uint8_t flags = get<uint8_t>();
+    source.length = in.get<uint32_t>();
+    uint8_t flags = in.get<uint8_t>();
     source.is_frame = flags & 1;
     source.referenced = flags & 2;
-    source.pieces.resize(get<uint32_t>() / sizeof(Piece));
-    read_exactly(source.pieces.data(), source.pieces.size() * sizeof(Piece));
+    in.vector(source.pieces);
     source.data = nullptr;
     if (source.referenced) {
-      get_string(source_bytes_[k]);
+      in.string(source_bytes_[k]);
       if (source_bytes_[k].size() < source.length) source_bytes_[k].resize(source.length);  // had no bytes
       source.data = reinterpret_cast<const uint8_t *>(source_bytes_[k].data());
     }
   }
+  if (!in.at_end()) throw FrameCursor::damaged();
   return Frame;
 }
 

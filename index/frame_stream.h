@@ -13,8 +13,8 @@
 //   'N' a field's identity: the worker's hf id, type and name — sent before the first frame
 //       that uses it. Two processes of one program can number fields differently (see
 //       FieldIdentity), so the reader maps the worker's ids to its own by name and type;
-//   'F' a frame: its summary numbers and strings, the fields (FieldValue array as in memory,
-//       both ends are the same program), the arena, fragment frames, and each data source's
+//   'F' a frame: its size, its summary numbers and strings, fragment frames, tunnels, the
+//       fields (a tag byte and varints each, see put_fields()), and each data source's
 //       length, flags, pieces and — when some field refers to it — its bytes;
 //   'W' a watermark: the worker has read the capture up to that frame number and none of the
 //       frames since its last one are its own (sent, flushed, after many skipped records, so
@@ -81,6 +81,7 @@ class FrameStreamReader {
   std::vector<char> buffer_;
   size_t begin_ = 0, end_ = 0;
   std::vector<std::string> source_bytes_;
+  std::string frame_;  // the current frame's bytes
   std::string message_;
   uint32_t watermark_ = 0;
 };

@@ -1,6 +1,7 @@
 // varint.h — unsigned LEB128 integers (7 bits a byte, low bits first), the index's compact
 // integer coding: column blocks (block_codec.h), the frame lists of flows (flow_frames.h) and of
-// payload index parts (payload_grams.h).
+// payload index parts (payload_grams.h), the fields of frames passed between processes
+// (frame_stream.h).
 //
 // Usage (C++):
 //   std::string out;  put_varint(out, 300);                 // "\xac\x02"
@@ -34,5 +35,10 @@ inline bool get_varint(const char *&p, const char *end, uint64_t &v) {
   }
   return false;
 }
+
+// Signed integers for put_varint: small magnitudes, either sign, take few bytes
+// (0 → 0, -1 → 1, 1 → 2, -2 → 3 ...).
+inline uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
+inline int64_t unzigzag(uint64_t v) { return int64_t(v >> 1) ^ -int64_t(v & 1); }
 
 }  // namespace xtractr
