@@ -91,6 +91,7 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   14 time_sorted in meta: no packets_by_time index when the frames are in time order
 //   15 flow_frames (flow_frames.h) instead of the packets_by_flow index; packets.caplen NULL
 //      when equal to length
-constexpr int kIndexSchemaVersion = 15;
+//   16 payload_grams: trigrams of ASCII-folded bytes (bare words search payloads in any case)
+constexpr int kIndexSchemaVersion = 16;
 
 }  // namespace xtractr

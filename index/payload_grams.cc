@@ -22,7 +22,13 @@ constexpr size_t kDirectAfter = 1u << 17;
 constexpr uint32_t kIncomplete = 1;  // some frame's bytes were not at hand: always a candidate
 constexpr uint32_t kIrregular = 2;   // segment boundaries not all seen: always a stream candidate
 
-uint32_t gram_at(const uint8_t *p) { return uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2]; }
+// ASCII letters count in lower case: one index serves both the case-sensitive needles of
+// `contains` and stream: (a superset, checked exactly) and the query language's bare words,
+// which match in any case. Folding costs those a little precision on text; a Bloom filter of
+// exact trigrams would have to be probed with up to 8 spellings of each trigram instead.
+uint8_t fold(uint8_t c) { return c >= 'A' && c <= 'Z' ? uint8_t(c | 0x20) : c; }
+
+uint32_t gram_at(const uint8_t *p) { return uint32_t(fold(p[0])) << 16 | uint32_t(fold(p[1])) << 8 | fold(p[2]); }
 
 // murmur3's finaliser: spreads the 24-bit trigram over 32 bits.
 uint32_t gram_hash(uint32_t g) {

@@ -9,21 +9,24 @@
 //   SELECT id FROM packets('day1.pcap', NULL, 'frame contains "User-Agent: curl"');
 //   SELECT id FROM packets('day1.pcap', NULL, 'tcp.payload contains "PASS "');
 //   SELECT id, service FROM flows('day1.pcap', 'stream:"secret phrase"');   -- across segments
+//   SELECT id FROM packets('day1.pcap', 'password');   -- bare words: stream bytes too, any case
 //
 // How it works: while the index is built, each frame's bytes (the whole record, as `frame
 // contains` sees them) go into the part of its flow and direction: the set of the distinct
-// trigrams they hold (3 bytes → a 24-bit number), plus the trigrams that straddle the boundary
-// between one TCP segment's payload and the next in sequence order (or one UDP datagram and
-// the next), and the list of its frames. When the index is complete each part is stored as a
-// row of `payload_grams` in index.db: its frames (delta varints) and a one-hash Bloom filter of
-// its trigrams, kBitsPerGram bits per distinct trigram, so the table stays a few per cent of
-// the index. A needle of 3 bytes or more becomes its trigrams; a part whose filter has all of
-// them gives its frames as candidates (a superset: the caller checks each exactly); shorter
-// needles cannot be answered (nullopt: the caller scans as before). A part some of whose
-// frames' bytes were not at hand is always a candidate (flag kIncomplete), and a TCP direction
-// whose segments did not follow each other in sequence (an overlap, out of order) is always a
-// stream candidate (kIrregular): its boundaries were not all seen. Bytes missing from the
-// capture only start a new run: Wireshark's follower never joins the bytes on both sides.
+// trigrams they hold (3 bytes, ASCII letters in lower case → a 24-bit number), plus the
+// trigrams that straddle the boundary between one TCP segment's payload and the next in
+// sequence order (or one UDP datagram and the next), and the list of its frames. When the
+// index is complete each part is stored as a row of `payload_grams` in index.db: its frames
+// (delta varints) and a one-hash Bloom filter of its trigrams, kBitsPerGram bits per distinct
+// trigram, so the table stays a few per cent of the index. A needle of 3 bytes or more becomes
+// its trigrams; a part whose filter has all of them gives its frames as candidates (a
+// superset: the caller checks each exactly); shorter needles cannot be answered (nullopt: the
+// caller scans as before). The needle is folded too: its candidates are those of all its
+// spellings in upper and lower case. A part some of whose frames' bytes were not at hand is
+// always a candidate (flag kIncomplete), and a TCP direction whose segments did not follow
+// each other in sequence (an overlap, out of order) is always a stream candidate (kIrregular):
+// its boundaries were not all seen. Bytes missing from the capture only start a new run:
+// Wireshark's follower never joins the bytes on both sides.
 #pragma once
 
 #include <cstdint>

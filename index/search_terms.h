@@ -11,7 +11,7 @@
 //   F<id>:<value>   ... a string value with upper-case letters, lower-cased e.g. "F1k:get"
 //   P<id>           the frame carries the field with a value not spelled   e.g. "P1k"
 //                   as a V term (protocols, FT_NONE, floats, long values)
-//   W<word>         a word of a string field or of the Info column       e.g. "Wmozilla"
+//   W<word>         a word of a string field                              e.g. "Wmozilla"
 //
 // So the frames carrying a field are those of its P term and of all its V terms. To keep the
 // index small (and fast to write: Xapian costs about a microsecond per posting):

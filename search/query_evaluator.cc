@@ -417,6 +417,8 @@ class Evaluator {
       if (words.empty()) fail(w.column, "'" + w.pieces[0] + "' has no word of 2 to 64 letters or digits to search for");
       IdSet acc = s_.postings(word_term(words[0]));
       for (size_t i = 1; i < words.size() && !acc.empty(); ++i) acc = intersect(acc, s_.postings(word_term(words[i])));
+      // or the text in the frames' stream bytes (with the payload index only: stream_search.h)
+      if (std::optional<IdSet> in_streams = frames_with_stream_words(s_, w.pieces[0])) acc = unite(acc, *in_streams);
       return acc;
     }
     std::vector<std::string> pieces;

@@ -14,7 +14,8 @@
 //     tested on the stored field values of the frames carrying them; pkt.time, pkt.flow and
 //     pkt.id are scanned from value slots / document ids;
 //   - flow.* columns: tested on every row of the flows table (flows are few);
-//   - bare words: the W terms (words of string fields and of the Info column);
+//   - bare words: the W terms (words of string fields), or, with the payload index, the
+//     frames carrying the text in their reassembled TCP/UDP stream (stream_search.h);
 //   - stream:"bytes": flows whose reassembled stream holds them (stream_search.h).
 // Lifting: in flows() a frame-level leaf is the set of flows of the frames that match it; in
 // packets() a flow-level leaf is the set of frames of the flows that match it.

@@ -14,7 +14,8 @@
 //   wildcards * in values             flow.service:http*   http.host:*.example.com
 //   ranges and comparisons            pkt.length:[100 200]  pkt.length:>1000  x:>=5 x:<3 x:<=3
 //   CIDR on address fields            ip.src:10.0.0.0/8  ipv6.addr:2001:db8::/32 (quote or escape ':')
-//   bare words                        free text: the words of string fields and of the Info column
+//   bare words                        free text: the words of string fields, or (payload index)
+//                                     the text in TCP/UDP stream bytes, any case (stream_search.h)
 //   stream:"bytes"                    flows whose reassembled TCP/UDP stream holds them (stream_search.h)
 //   a lone *                          every row
 //   backslash escapes                 \: \( \) \| \- \\ \< \> \= \, \* \" and \space

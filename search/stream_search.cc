@@ -78,25 +78,19 @@ std::vector<CandidateFlow> candidate_flows(sqlite3 *db, const std::optional<std:
   return out;
 }
 
-}  // namespace
-
-IdSet flows_with_stream_bytes(SearchIndex &search, const std::string &needle) {
-  IdSet out;
-  if (needle.empty()) return out;
-  const CaptureIndex &index = *search.member().index;
-  const std::vector<CandidateFlow> flows = candidate_flows(index.db(), payload_candidates(index.db(), needle, true));
-  if (flows.empty()) return out;
-
+// Follows each candidate flow (TCP conversations a few at a time in one replay: one child
+// process each batch, which cannot be interrupted, so the batches keep each short) and hands
+// it to `visit(flow, followed)`.
+template <typename Visit>
+void follow_flows(const CaptureIndex &index, const std::vector<CandidateFlow> &flows, Visit visit) {
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-  // the TCP conversations a few at a time in one replay (one child process each batch, which
-  // cannot be interrupted: the batches keep each short), found by their first frame
   std::vector<FrameRef> batch;
-  std::map<uint32_t, uint32_t> flow_by_first;
+  std::map<uint32_t, uint32_t> flow_by_first;  // TCP conversations are found by their first frame
   auto follow_batch = [&] {
     std::sort(batch.begin(), batch.end(), [](const FrameRef &a, const FrameRef &b) { return a.number < b.number; });
     for (const auto &[first, followed] : follow_tcp_streams(index.capture(), batch)) {
       auto flow = flow_by_first.find(first);
-      if (flow != flow_by_first.end() && holds(followed, needle)) out.push_back(flow->second);
+      if (flow != flow_by_first.end()) visit(flow->second, followed);
     }
     batch.clear();
     flow_by_first.clear();
@@ -112,8 +106,78 @@ IdSet flows_with_stream_bytes(SearchIndex &search, const std::string &needle) {
   for (const CandidateFlow &c : flows) {
     if (c.proto != 17) continue;
     check_interrupted("stream search on '" + index.capture() + "' was interrupted");
-    if (holds(follow_stream(index.capture(), c.frames, StreamKind::Udp), needle)) out.push_back(c.id);
+    visit(c.id, follow_stream(index.capture(), c.frames, StreamKind::Udp));
   }
+}
+
+bool is_word_byte(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string folded(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    if (c >= 'A' && c <= 'Z') c = char(c | 0x20);
+  return out;
+}
+
+// One direction's bytes between two gaps, folded, and where each frame's bytes start in it.
+struct Run {
+  std::string bytes;
+  std::vector<std::pair<size_t, uint32_t>> starts;  // (offset, frame), in stream order
+
+  // The frames that carry a byte of an occurrence of `word` (folded) at word boundaries.
+  void find_word(const std::string &word, IdSet &out) const {
+    const bool open_front = is_word_byte(uint8_t(word.front())), open_back = is_word_byte(uint8_t(word.back()));
+    for (size_t at = bytes.find(word); at != std::string::npos; at = bytes.find(word, at + 1)) {
+      const size_t end = at + word.size();
+      if (open_front && at > 0 && is_word_byte(uint8_t(bytes[at - 1]))) continue;
+      if (open_back && end < bytes.size() && is_word_byte(uint8_t(bytes[end]))) continue;
+      auto chunk = std::upper_bound(starts.begin(), starts.end(), std::make_pair(at, UINT32_MAX));
+      for (--chunk; chunk != starts.end() && chunk->first < end; ++chunk) out.push_back(chunk->second);
+    }
+  }
+};
+
+}  // namespace
+
+IdSet flows_with_stream_bytes(SearchIndex &search, const std::string &needle) {
+  IdSet out;
+  if (needle.empty()) return out;
+  const CaptureIndex &index = *search.member().index;
+  const std::vector<CandidateFlow> flows = candidate_flows(index.db(), payload_candidates(index.db(), needle, true));
+  follow_flows(index, flows, [&](uint32_t flow, const FollowResult &followed) {
+    if (holds(followed, needle)) out.push_back(flow);
+  });
+  normalise(out);
+  return out;
+}
+
+std::optional<IdSet> frames_with_stream_words(SearchIndex &search, const std::string &text) {
+  const CaptureIndex &index = *search.member().index;
+  std::optional<std::vector<uint32_t>> candidates = payload_candidates(index.db(), text, true);
+  if (!candidates) return std::nullopt;
+  IdSet out;
+  const std::string word = folded(text);
+  follow_flows(index, candidate_flows(index.db(), candidates), [&](uint32_t, const FollowResult &followed) {
+    Run run[2];
+    auto search_run = [&](int side) {
+      run[side].find_word(word, out);
+      run[side] = Run();
+    };
+    for (const StreamChunk &c : followed.chunks) {
+      const int side = c.from_server ? 1 : 0;
+      if (c.gap) {
+        search_run(side);
+        continue;
+      }
+      if (c.data.empty()) continue;
+      run[side].starts.emplace_back(run[side].bytes.size(), c.packet);
+      run[side].bytes += folded(c.data);
+    }
+    search_run(0);
+    search_run(1);
+  });
   normalise(out);
   return out;
 }

@@ -24,12 +24,22 @@ index has no payload_grams table, so it always tests the index, not the scan wit
   reassembled bytes hold the needle (every stream followed by tshark when the capture has at most
   --max-streams of them; else the flows returned are checked and the needle's own flow must be
   among them).
+* bare words of the query language: words and phrases drawn from the payloads (in changed case,
+  whole and cut inside a word, across two segments) and an absent one. `packets(F, 'WORD')` must be
+  the frames whose string fields hold each of its words (SQL over `doc`: split like the index's W
+  terms) plus the frames tshark's `-z follow,tcp,yaml` / `follow,udp,yaml` shows carrying a byte of
+  an occurrence of WORD in one direction's bytes (any ASCII case, not inside a longer run of letters
+  and digits, no occurrence across a gap) — checked when the capture has at most --max-streams
+  streams; `flows(F, 'WORD')` the flows of those frames.
 
 Prints `MISMATCH ...` lines and exits 1 when there is any; `--tamper` spoils our answers (drops
 a frame, toggles flow 1) to prove the comparison can fail (it must then exit 1).
 """
 import argparse
+import base64
+import json
 import os
+import re
 import random
 import shutil
 import subprocess
@@ -37,7 +47,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from xtractr_test import connect, filter_frames, index_db, scratch_copy, tshark_env  # noqa: E402
+from xtractr_test import connect, filter_frames, index_db, scratch_copy, tshark, tshark_env  # noqa: E402
 
 FIELDS = ("frame", "tcp.payload", "udp.payload")
 ABSENT = b"xtractr: no capture holds this \x01"
@@ -107,13 +117,105 @@ def followed(capture, kind, streams):
     return out
 
 
+MISSING = re.compile(rb"^\[\d+ bytes missing in capture file\]\.?$")
+WORD_TYPES = {"FT_STRING", "FT_STRINGZ", "FT_UINT_STRING", "FT_STRINGZPAD", "FT_STRINGZTRUNC"}
+
+
+def stream_sets(capture):
+    """{kind: {frame: {tcp.stream or udp.stream numbers it carries}}} from tshark (a tunnel's frame
+    can carry two)."""
+    out = {"tcp": {}, "udp": {}}
+    for line in tshark("-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-e", "frame.number",
+                       "-e", "tcp.stream", "-e", "udp.stream").decode().splitlines():
+        cols = (line.split("\t") + ["", ""])[:3]
+        if cols[0].isdigit():
+            for kind, streams in zip(("tcp", "udp"), cols[1:]):
+                out[kind][int(cols[0])] = {int(x) for x in streams.split(",") if x.isdigit()}
+    return out
+
+
+def followed_runs(capture, kind, streams, flow_of_frame, stream_of):
+    """{stream: [(peer, bytes, [(offset, frame)])]}: each direction's bytes between gaps, with the
+    frames that carried them, from tshark -z follow,KIND,yaml,N (100 streams per pass; tshark does
+    not print them in the order asked and YAML names no stream: the packets' own streams tell).
+    `streams` maps each stream to its flow: only that flow's own frames count (a tunnel's flow is
+    searched in the bytes of its own frames, not in those of the flows it carries)."""
+    out = {}
+    ordered = sorted(streams)
+    for start in range(0, len(ordered), 100):
+        chunk = ordered[start:start + 100]
+        args = ["-q", "-r", capture]
+        for s in chunk:
+            args += ["-z", "follow,%s,yaml,%d" % (kind, s)]
+        text = tshark(*args).decode()
+        for doc in text.split("peers:")[1:]:  # one YAML document per stream
+            packets = []
+            for entry in doc.split("\n  - packet: ")[1:]:
+                lines = entry.split("\n")
+                frame = int(lines[0])
+                peer = int(lines[1].split(":")[1])
+                data = base64.b64decode("".join(l.strip() for l in lines[4:] if l.startswith("      ")))
+                packets.append((frame, peer, data))
+            if not packets:
+                continue
+            common = set.intersection(*(stream_of.get(f, set()) for f, _, _ in packets)) & set(chunk)
+            if len(common) != 1:
+                raise RuntimeError("cannot tell which %s stream tshark followed (frames %s)" % (
+                    kind, [f for f, _, _ in packets][:5]))
+            s = common.pop()
+            runs, current = [], {}
+            for frame, peer, data in packets:
+                if MISSING.match(data):
+                    if peer in current:
+                        runs.append(current.pop(peer))
+                    continue
+                if flow_of_frame.get(frame) != streams[s]:
+                    continue
+                run = current.setdefault(peer, (peer, bytearray(), []))
+                run[2].append((len(run[1]), frame))
+                run[1].extend(data)
+            runs.extend(current.values())
+            out[s] = [(p, bytes(b), starts) for p, b, starts in runs]
+    return out
+
+
+def word_byte(b):
+    return (48 <= b <= 57) or (65 <= b <= 90) or (97 <= b <= 122)
+
+
+def frames_with_word(runs, word):
+    """The frames carrying a byte of an occurrence of `word` (any ASCII case, at word boundaries)."""
+    w = word.lower()
+    found = set()
+    for stream_runs in runs.values():
+        for _, data, starts in stream_runs:
+            low = data.lower()
+            at = low.find(w)
+            while at >= 0:
+                end = at + len(w)
+                ok = not (word_byte(w[0]) and at > 0 and word_byte(low[at - 1]))
+                ok = ok and not (word_byte(w[-1]) and end < len(low) and word_byte(low[end]))
+                if ok:
+                    found |= {f for i, (o, f) in enumerate(starts)
+                              if o < end and (starts[i + 1][0] if i + 1 < len(starts) else len(low)) > at}
+                at = low.find(w, at + 1)
+    return found
+
+
+def split_words(text):
+    """The index's W terms of a string (search_terms.cc split_words): runs of ASCII letters and
+    digits, 2 to 64 long, with a letter, lower-cased."""
+    return [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)
+            if 2 <= len(w) <= 64 and re.search(r"[A-Za-z]", w)]
+
+
 class Checker:
     def __init__(self, args, capture):
         self.args, self.capture = args, capture
         self.rng = random.Random("%s:%s" % (args.seed, os.path.basename(capture)))
         self.db = connect(args.extension)
         self.db.execute("SELECT xtractr_config('payload_index', 1)")
-        self.mismatches = self.checked = 0
+        self.mismatches = self.checked = self.stream_words = 0
 
     def report(self, what):
         self.mismatches += 1
@@ -218,6 +320,85 @@ class Checker:
                     if needle not in d[0] and needle not in d[1]:
                         self.report("%s: flow %d does not hold it" % (q, tcp[s]))
 
+    def word_needles(self, rows):
+        """Bare words drawn from the payloads: whole words (case changed), a word cut inside, a
+        phrase with punctuation, a word across two TCP segments, and an absent word."""
+        texts = [r[3] for r in rows if r[3]] + [r[4] for r in rows if r[4]]
+        words = sorted({w for t in texts for w in re.findall(rb"[A-Za-z][A-Za-z0-9]{2,15}", t)})
+        out = []
+        for _ in range(min(len(words), 4)):
+            w = self.rng.choice(words).decode()
+            out.append("".join(c.upper() if self.rng.random() < 0.5 else c for c in w))
+        long_words = [w for w in words if len(w) >= 6]
+        if long_words:
+            out.append(self.rng.choice(long_words)[1:-1].decode())  # inside a longer word: no stream match
+        phrases = sorted({p for t in texts for p in re.findall(rb"[A-Za-z]{3,10}[-:/ ][A-Za-z]{3,10}", t)})
+        for p in self.rng.sample(phrases, min(1, len(phrases))):
+            out.append(p.decode())
+        for needle, _ in self.straddling(rows)[:2]:
+            m = re.search(rb"[A-Za-z0-9]{3,}", needle)
+            if m:
+                out.append(m.group(0).decode())
+        out.append("xtractrabsentword")
+        return [w for w in dict.fromkeys(out) if split_words(w)]
+
+    def check_words(self, rows):
+        idx = index_db(self.db, self.capture)
+        tcp = {s: f for f, s in idx.execute("SELECT id, tcp_stream FROM flows WHERE proto = 6 AND tcp_stream >= 0")}
+        udp = {s: f for f, s in idx.execute("SELECT id, udp_stream FROM flows WHERE proto = 17 AND udp_stream >= 0")}
+        if len(tcp) + len(udp) > self.args.max_streams:
+            return
+        flow_of_frame = dict(idx.execute("SELECT id, flow FROM packets"))
+        stream_of = stream_sets(self.capture)
+        runs = followed_runs(self.capture, "tcp", tcp, flow_of_frame, stream_of["tcp"])
+        runs.update({("udp", s): r for s, r in followed_runs(self.capture, "udp", udp, flow_of_frame,
+                                                              stream_of["udp"]).items()})
+        string_fields = {n for n, t in self.db.execute("SELECT name, type FROM xtractr_fields(?)", (self.capture,))
+                         if t in WORD_TYPES and n != "frame.protocols"}
+        # the flows flows() counts a frame in: its own and the tunnels it travels in, transitively
+        tunnel_of = dict(self.db.execute("SELECT id, tunnel FROM flows(?) WHERE tunnel IS NOT NULL", (self.capture,)))
+        flows_of = {}
+        for frame, flow, tunnel in self.db.execute("SELECT id, flow, tunnel FROM packets(?)", (self.capture,)):
+            pending, flows = [f for f in (flow, tunnel) if f], set()
+            while pending:
+                f = pending.pop()
+                if f not in flows:
+                    flows.add(f)
+                    pending.extend([tunnel_of[f]] if f in tunnel_of else [])
+            flows_of[frame] = flows
+        docs = []
+        for frame, flow, doc in self.db.execute("SELECT id, flow, doc FROM packets(?)", (self.capture,)):
+            words = set()
+            for name, value in json.loads(doc).items():
+                if name in string_fields:
+                    for v in value if isinstance(value, list) else [value]:
+                        words.update(split_words(str(v)))
+            docs.append((frame, flow, words))
+        for i, word in enumerate(self.word_needles(rows)):
+            wanted = split_words(word)
+            expected = {f for f, _, ws in docs if all(w in ws for w in wanted)}
+            if len(word) >= 3:
+                in_streams = frames_with_word(runs, word.encode())
+                self.stream_words += bool(in_streams - expected)  # words the payload search adds frames to
+                expected |= in_streams
+            q = query_literal(word.encode()) if re.search(r"[^A-Za-z0-9]", word) else word
+            got = {r[0] for r in self.db.execute("SELECT id FROM packets(?, ?)", (self.capture, q))}
+            if self.args.tamper and got:
+                got.discard(max(got))
+            self.checked += 1
+            if got != expected:
+                self.report("packets(%r): ours %d, expected %d: extra %s missing %s" % (
+                    q, len(got), len(expected), sorted(got - expected)[:10], sorted(expected - got)[:10]))
+            if i % 2:
+                continue  # flows() for every other word (each query replays its candidate flows)
+            got_flows = {r[0] for r in self.db.execute("SELECT id FROM flows(?, ?)", (self.capture, q))}
+            expected_flows = {fl for f in expected for fl in flows_of.get(f, ())}
+            if self.args.tamper and got_flows:
+                got_flows.discard(max(got_flows))
+            self.checked += 1
+            if got_flows != expected_flows:
+                self.report("flows(%r): ours %s, expected %s" % (q, sorted(got_flows)[:20], sorted(expected_flows)[:20]))
+
     def run(self):
         rows = frame_payloads(self.capture)
         count = self.db.execute("SELECT count(*) FROM packets(?)", (self.capture,)).fetchone()[0]
@@ -228,6 +409,7 @@ class Checker:
             return
         self.check_filters(rows)
         self.check_streams(rows)
+        self.check_words(rows)
 
 
 def sqlite3_error():
@@ -252,7 +434,8 @@ def main():
             capture = scratch_copy(original, scratch)
             c = Checker(args, capture)
             c.run()
-            print("%s: %d checks, %d mismatches" % (os.path.basename(original), c.checked, c.mismatches))
+            print("%s: %d checks (%d bare words found frames only in stream bytes), %d mismatches" % (
+                os.path.basename(original), c.checked, c.stream_words, c.mismatches))
             total += c.mismatches
             checked += c.checked
     finally:
