@@ -103,12 +103,12 @@ void BlockEncoder::add(const FrameRecord &frame) {
     const uint32_t id = dictionary_id(v.hf_id, v.kind);
     const bool is_ref = v.source >= 0;
     put_varint(shape_, uint64_t(id) << 1 | (is_ref ? 1 : 0));
-    auto found = columns_.find(id);
-    if (found == columns_.end()) {
-      found = columns_.emplace(id, Column{}).first;
+    if (id >= columns_.size()) columns_.resize(size_t(id) + 1);
+    Column &column = columns_[id];
+    if (!column.in_block) {
+      column.in_block = true;
       column_order_.push_back(id);
     }
-    Column &column = found->second;
     if (v.kind == ValueKind::Integer) {
       put_varint(column.values, zigzag(int64_t(uint64_t(v.integer) - uint64_t(column.last))));
       column.last = v.integer;
@@ -173,7 +173,8 @@ void BlockEncoder::add(const FrameRecord &frame) {
 }
 
 std::string BlockEncoder::take() {
-  std::string raw;
+  std::string &raw = raw_;
+  raw.clear();
   put_varint(raw, frames_);
   put_varint(raw, shapes_.size());
   for (const std::string &shape : shapes_) {
@@ -203,11 +204,12 @@ std::string BlockEncoder::take() {
   // the raw size first, so the reader can allocate once
   uint64_t raw_size = raw.size();
   std::memcpy(&out[0], &raw_size, 8);
-  // level 9: 10 % smaller blocks than zstd's default 3 on the benchmark capture for ~1 s more
-  // of the writers' thread (it waits for the dissecting thread anyway); reading is as fast
-  // one context per thread, kept: a fresh one per block costs the writers' thread page faults
+  // zstd's default level 3. Level 9 makes r16's blocks 10 % smaller (the index 4 %) but costs
+  // five times the CPU (6.7 s of r16's 2-worker build), in the merging process that is now the
+  // bottleneck of partitioned builds; reading is as fast either way. One context per thread,
+  // kept: a fresh one per block costs the writers' thread page faults.
   thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
-  size_t n = ZSTD_compressCCtx(context.get(), &out[8], out.size() - 8, raw.data(), raw.size(), 9);
+  size_t n = ZSTD_compressCCtx(context.get(), &out[8], out.size() - 8, raw.data(), raw.size(), 3);
   if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
   out.resize(8 + n);
 
@@ -219,7 +221,13 @@ std::string BlockEncoder::take() {
   dsts_.clear();
   frame_shapes_.clear();
   sources_.clear();
-  columns_.clear();
+  for (uint32_t id : column_order_) {
+    Column &column = columns_[id];
+    column.values.clear();
+    column.last = 0;
+    column.last_text.clear();
+    column.in_block = false;
+  }
   column_order_.clear();
   return out;
 }

@@ -80,14 +80,16 @@ class BlockEncoder {
     std::string values;
     int64_t last = 0;       // previous integer, for deltas
     std::string last_text;  // previous text, for shared prefixes
+    bool in_block = false;  // in column_order_
   };
   uint32_t frames_ = 0;
   std::unordered_map<std::string, uint32_t> shape_ids_;
   std::vector<std::string> shapes_;  // varint tags, per shape
   std::string titles_, srcs_, dsts_, frame_shapes_, sources_;
-  std::unordered_map<uint32_t, Column> columns_;  // by dictionary id
-  std::vector<uint32_t> column_order_;
-  std::string shape_;  // scratch
+  // by dictionary id; kept from block to block (cleared, not freed: their buffers are reused)
+  std::vector<Column> columns_;
+  std::vector<uint32_t> column_order_;  // the columns of this block, in order of appearance
+  std::string shape_, raw_;             // scratch
 };
 
 // One decoded value of a stored field.

@@ -113,16 +113,18 @@ class FrameCursor {
 void get_fields(FrameCursor &in, const std::vector<int> &local_id, std::vector<FieldValue> &fields) {
   const uint64_t n = in.varint();
   if (n > (uint64_t(1) << 26)) throw FrameCursor::damaged();
-  fields.resize(size_t(n));
+  fields.clear();  // then each value is built once (resize() would construct them all first)
+  fields.reserve(size_t(n));
   int64_t hf = 0;
   uint32_t arena_end = 0;
-  for (FieldValue &v : fields) {
+  for (uint64_t i = 0; i < n; ++i) {
     const uint8_t tag = in.get<uint8_t>();
     hf += unzigzag(in.varint());
     if (hf < 0 || uint64_t(hf) >= local_id.size() || local_id[size_t(hf)] < 0)
       throw std::runtime_error("frame stream: a field without its identity");
-    v.hf_id = local_id[size_t(hf)];
     if ((tag & kKindMask) > uint8_t(ValueKind::Present)) throw FrameCursor::damaged();
+    FieldValue &v = fields.emplace_back();
+    v.hf_id = local_id[size_t(hf)];
     v.kind = ValueKind(tag & kKindMask);
     v.integer = tag & kInteger ? unzigzag(in.varint()) : 0;
     const bool arena = in_arena(v.kind, tag & kSource);
