@@ -4,9 +4,11 @@
 // How it works: xFilter decodes the plan (scan_plan.h), opens the collection (indexing any
 // file that has no valid index yet), and prepares, file by file, one statement over the
 // index with the pushed-down id/flow/time bounds translated to that file's local numbers.
-// Columns read straight from that statement; `doc` is built only when asked for. A search
-// whose rows need nothing but their id (`SELECT count(*)`, `SELECT id`) reads no statement:
-// its rows are the ids the search found (kPlanIdsOnly).
+// Columns read straight from that statement; `doc` is built only when asked for. A scan whose
+// rows need nothing but their id (`SELECT count(*)`, `SELECT id`, `mapreduce(docref, …)`)
+// reads no statement (kPlanIdsOnly): its rows are the ids the search found, or every id of
+// the range — the index numbers frames and flows 1, 2, … without gaps, so stepping a
+// statement that materialises every column of every row would only cost time.
 #include "extension/capture_tables.h"
 
 #include <algorithm>
@@ -31,6 +33,7 @@ struct IndexCursor : TableCursor {
   bool eof() const override { return eof_; }
   void column(sqlite3_context *ctx, int column) override;
   int64_t rowid() const override;
+  void result_doc_ref(sqlite3_context *ctx);
 
   const TableSpec *spec;
   ScanArguments args;
@@ -46,9 +49,12 @@ struct IndexCursor : TableCursor {
   bool by_ids = false;  // the current member's rows are `ids`: a search's, or a flow's frames
   std::vector<int64_t> ids;
   size_t next_id = 0;
-  bool dense = false;     // many ids close together: one range scan that skips the others
-  bool ids_only = false;  // kPlanIdsOnly with a search: the rows are the ids, no statement
-  int64_t current_id() const { return ids[next_id - 1]; }
+  bool dense = false;                   // many ids close together: one range scan that skips the others
+  bool ids_only = false;                // kPlanIdsOnly: the rows are the ids, no statement
+  int64_t range_id = 0, range_hi = -1;  // kPlanIdsOnly without a search: the rows are these ids
+  int64_t current_id() const { return by_ids ? ids[next_id - 1] : range_id; }
+  // the current row's id in its member's index
+  int64_t local_id() const { return ids_only ? current_id() : sqlite3_column_int64(rows.get(), 0); }
 };
 
 // Steps to the next row whose id is one of `ids` (a search's, a flow's); false when none is left. Sparse ids are looked
@@ -136,6 +142,13 @@ void start_member(IndexCursor &c) {
     if (!c.spec->rows_are_flows && summary.time_sorted && (c.args.time_min || c.args.time_max) && lo <= hi)
       narrow_to_times(m.index->db(), c.args, summary.time_exceptions, lo, hi);
     if (lo > hi || (c.args.flow && (flow < 1 || flow > summary.flows))) continue;
+    if (c.ids_only && !c.search) {  // every id of [lo, hi] (kPlanIdsOnly has no flow or time bound)
+      c.by_ids = false;
+      c.range_id = lo;
+      c.range_hi = hi;
+      c.eof_ = false;
+      return;
+    }
 
     // the frames of one flow: its frame list (flow_frames.h), narrowed by a search's ids
     const bool flow_frames = c.args.flow && !c.spec->rows_are_flows;
@@ -202,21 +215,22 @@ void IndexCursor::filter(const TableCall &call) {
   if (!args.capture)
     throw UserError(std::string(name) + "(): name a capture, e.g. SELECT * FROM " + name + "('day1.pcapng')");
   search = compile_search(args.query, args.filter);  // syntax errors before any indexing
-  ids_only = search && (call.plan_number & kPlanIdsOnly);
+  ids_only = call.plan_number & kPlanIdsOnly;
   collection = open_collection(*args.capture);
   if (!args.empty) start_member(*this);
 }
 
 void IndexCursor::next() {
-  if (by_ids ? step_search(*this) : rows.step()) return;
+  if (by_ids ? step_search(*this) : ids_only ? ++range_id <= range_hi : rows.step()) return;
   ++member;
   start_member(*this);  // its display filter may re-check many frames
 }
 
 void IndexCursor::column(sqlite3_context *ctx, int column) {
   IndexCursor &c = *this;
-  if (c.ids_only) {  // only the id is read (kPlanIdsOnly); the arguments are echoed by table_function.cc
+  if (c.ids_only) {  // only the id and docref are read (kPlanIdsOnly); the arguments are echoed by table_function.cc
     if (column == c.spec->id_column) sqlite3_result_int64(ctx, rowid());
+    if (column == c.spec->doc_ref_column) result_doc_ref(ctx);
     return;
   }
   {
@@ -243,16 +257,9 @@ void IndexCursor::column(sqlite3_context *ctx, int column) {
         sqlite3_result_subtype(ctx, 'J');  // JSON, for json_*() functions
         break;
       }
-      case ColumnSource::DocRef: {
-        if (c.ref_member != c.member) {
-          c.ref_slot = doc_ref_slot(m, c.spec->rows_are_flows);
-          c.ref_member = c.member;
-        }
-        char ref[XTRACTR_DOC_REF_SIZE];
-        write_doc_ref(c.ref_slot, sqlite3_column_int64(row, 0), ref);
-        sqlite3_result_blob(ctx, ref, sizeof ref, SQLITE_TRANSIENT);
+      case ColumnSource::DocRef:
+        result_doc_ref(ctx);
         break;
-      }
       case ColumnSource::BlockText: {
         std::string_view text = c.docs.block_text(m, sqlite3_column_int64(row, 0), spec.statement_column);
         sqlite3_result_text(ctx, text.data(), int(text.size()), SQLITE_TRANSIENT);
@@ -266,10 +273,19 @@ void IndexCursor::column(sqlite3_context *ctx, int column) {
   }
 }
 
+void IndexCursor::result_doc_ref(sqlite3_context *ctx) {
+  if (ref_member != member) {
+    ref_slot = doc_ref_slot(collection.members[member], spec->rows_are_flows);
+    ref_member = member;
+  }
+  char ref[XTRACTR_DOC_REF_SIZE];
+  write_doc_ref(ref_slot, local_id(), ref);
+  sqlite3_result_blob(ctx, ref, sizeof ref, SQLITE_TRANSIENT);
+}
+
 int64_t IndexCursor::rowid() const {
   const CollectionMember &m = collection.members[member];
-  return (spec->rows_are_flows ? m.flow_base : m.id_base) +
-         (ids_only ? current_id() : sqlite3_column_int64(rows.get(), 0));
+  return (spec->rows_are_flows ? m.flow_base : m.id_base) + local_id();
 }
 
 class CaptureFunction : public TableFunction {
@@ -290,8 +306,8 @@ class CaptureFunction : public TableFunction {
 
  private:
   ScanColumns columns() const {
-    return {spec_.id_column,     spec_.capture_column, spec_.query_column,
-            spec_.filter_column, spec_.flow_column,    spec_.time_column};
+    return {spec_.id_column,   spec_.capture_column, spec_.query_column,  spec_.filter_column,
+            spec_.flow_column, spec_.time_column,    spec_.doc_ref_column};
   }
   const TableSpec &spec_;
   std::string missing_;
@@ -312,8 +328,8 @@ const TableFunction &flows_table() {
 
 TableSpec make_table_spec(const char *name, const TableColumns &columns, bool rows_are_flows,
                           std::string (*doc)(DocBuilder &, const CollectionMember &, sqlite3_stmt *), SqlHelp help) {
-  TableSpec spec{name, vtab_schema(columns), index_select_sql(columns), {}, -1, -1, -1, -1, -1, -1, rows_are_flows, doc,
-                 help};
+  TableSpec spec{
+      name, vtab_schema(columns), index_select_sql(columns), {}, -1, -1, -1, -1, -1, -1, -1, rows_are_flows, doc, help};
   for (size_t c = 0; c < columns.count; ++c) {
     const ColumnDef &def = columns.defs[c];
     const int stored = stored_column(columns, int(c));
@@ -349,6 +365,7 @@ TableSpec make_table_spec(const char *name, const TableColumns &columns, bool ro
   for (ColumnSource hidden : {ColumnSource::CaptureArg, ColumnSource::QueryArg, ColumnSource::FilterArg,
                               ColumnSource::Doc, ColumnSource::DocRef})
     spec.columns.push_back({hidden, -1});
+  spec.doc_ref_column = int(spec.columns.size()) - 1;
   return spec;
 }
 

@@ -45,7 +45,7 @@ struct TableSpec {
   std::string schema;  // CREATE TABLE x(...) (vtab_schema of the registry)
   std::string select;  // SELECT ... FROM <index table> (no WHERE)
   std::vector<ColumnSpec> columns;
-  int id_column, capture_column, query_column, filter_column;
+  int id_column, capture_column, query_column, filter_column, doc_ref_column;
   int flow_column = -1, time_column = -1;  // pushdowns only packets has
   bool rows_are_flows;                     // ids count flows rather than frames
   // builds the doc of the current row

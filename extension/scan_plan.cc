@@ -54,11 +54,13 @@ void scan_cost(sqlite3_index_info *info, const std::string &plan, const ScanColu
     info->orderByConsumed = 1;
     info->idxNum |= kPlanOrdered;
   }
-  // a search's rows are its ids; the flow and time bounds are applied by the statement over
-  // index.db: not without it
-  sqlite3_uint64 ids_and_arguments = sqlite3_uint64(1) << columns.id | sqlite3_uint64(1) << columns.capture |
-                                     sqlite3_uint64(1) << columns.query | sqlite3_uint64(1) << columns.filter;
-  if ((info->colUsed & ~ids_and_arguments) == 0 && has("qf") && !has("FtT")) info->idxNum |= kPlanIdsOnly;
+  // the rows are a search's ids or the id range; the flow and time bounds are applied by the
+  // statement over index.db: not without it. (colUsed's last bit stands for every column from
+  // 63 on: the tables have fewer.)
+  auto bit = [](int column) { return column < 0 ? 0 : sqlite3_uint64(1) << (column < 63 ? column : 63); };
+  const sqlite3_uint64 ids_and_arguments =
+      bit(columns.id) | bit(columns.capture) | bit(columns.query) | bit(columns.filter) | bit(columns.doc_ref);
+  if ((info->colUsed & ~ids_and_arguments) == 0 && !has("FtT")) info->idxNum |= kPlanIdsOnly;
 }
 
 namespace {

@@ -19,8 +19,10 @@
 //    T   | time < ? or time <= ?  | (packets) upper bound on time, by index; SQLite re-checks
 //
 // idxNum bit 1 (kPlanOrdered): the rows come out in id order and ORDER BY id was consumed;
-// bit 2 (kPlanIdsOnly): no column but the id and the arguments is read (colUsed), so a search's
-// rows are its ids alone — `SELECT count(*)`, `SELECT id` — and no row of index.db is read.
+// bit 2 (kPlanIdsOnly): no column but the id, the docref and the arguments is read (colUsed), and
+// no flow or time bound applies: the rows are ids alone — a search's ids, or every id of the
+// id range (an index's frames and flows are numbered 1, 2, … without gaps) — and no row of
+// index.db is read: `SELECT count(*)`, `SELECT id`, `mapreduce(docref, …)`.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +41,7 @@ constexpr int kPlanIdsOnly = 2;
 struct ScanColumns {
   int id, capture, query, filter;
   int flow = -1, time = -1;  // -1 when the table has no such pushdown
+  int doc_ref = -1;          // the docref column, which needs only the id
 };
 
 // xBestIndex: the code of a usable constraint that is not an argument (0: not pushed down).

@@ -12,6 +12,9 @@ EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.
 EXPLAIN QUERY PLAN SELECT * FROM flows('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 2;
 EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE +id = 5;
 EXPLAIN QUERY PLAN SELECT * FROM packets('http_1000_requests_gzipped__zeek.pcap.gz');
+-- rows that need only their id or docref read no statement over index.db (idxNum 2, kPlanIdsOnly)
+EXPLAIN QUERY PLAN SELECT mapreduce(docref, 'function (d) { emit(d.service, 1); }', '_sum') FROM packets('http_get_simple__zeek.pcap');
+EXPLAIN QUERY PLAN SELECT count(*) FROM flows('http_get_simple__zeek.pcap') WHERE id > 1;
 -- a join: the capture argument comes from the outer table
 EXPLAIN QUERY PLAN WITH c(f) AS MATERIALIZED (SELECT 'http_get_simple__zeek.pcap') SELECT count(*) FROM c, packets(c.f) AS p WHERE p.id = 3;
 
@@ -30,6 +33,14 @@ SELECT (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz')
        (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id = 1e30) AS "id = 1e30",
        (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id > 9223372036854775807) AS "id > max",
        (SELECT count(*) FROM packets('http_1000_requests_gzipped__zeek.pcap.gz') WHERE id > 20 AND id < 10) AS "empty range";
+-- ids alone (kPlanIdsOnly): the same rows, ids and docrefs as a scan, over several captures
+SELECT (SELECT group_concat(id || ':' || field(docref, 'frame.number') || ':' || field(docref, 'length'))
+          FROM packets('http_[gi]*.pcap') WHERE id > 3 AND id <= 60)
+     = (SELECT group_concat(id || ':' || field(doc, 'frame.number') || ':' || length)
+          FROM packets('http_[gi]*.pcap') WHERE id > 3 AND id <= 60) AS "packets: ids alone = scan",
+       (SELECT count(*) FROM packets('http_[gi]*.pcap')) = (SELECT count(length) FROM packets('http_[gi]*.pcap')) AS "count(*)",
+       (SELECT group_concat(id || ':' || field(docref, 'bytes')) FROM flows('http_[gi]*.pcap'))
+     = (SELECT group_concat(id || ':' || bytes) FROM flows('http_[gi]*.pcap')) AS "flows: ids alone = scan";
 -- http_ipv6_4streams__pcpp.pcap holds four TCP streams, so four flows
 SELECT (SELECT group_concat(id) FROM packets('http_ipv6_4streams__pcpp.pcap') WHERE flow = 3)
      = (SELECT group_concat(id) FROM packets('http_ipv6_4streams__pcpp.pcap') WHERE +flow = 3) AS "flow = 3",
