@@ -5,6 +5,7 @@
 #include <mutex>
 #include <new>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "core/sql_error.h"
@@ -115,6 +116,26 @@ bool DocRefReader::member(std::string_view ref, std::string_view name, std::stri
   return docs_.packet_member(member_, local_id, name, out, [&] { return row(local_id); });
 }
 
+size_t DocRefReader::members(std::string_view refs, std::string_view name, std::string &out,
+                             std::vector<size_t> &sizes) {
+  // where a docref's slot and row id are (write_doc_ref)
+  auto slot_and_block = [&](size_t at) {
+    DocRefSlot slot;
+    int64_t local_id;
+    std::memcpy(&slot, refs.data() + at + 12, 4);
+    std::memcpy(&local_id, refs.data() + at + 16, 8);
+    return std::make_pair(slot, (local_id - 1) / int64_t(kFramesPerBlock));
+  };
+  size_t at = 0;
+  for (; at + XTRACTR_DOC_REF_SIZE <= refs.size(); at += XTRACTR_DOC_REF_SIZE) {
+    const std::string_view ref = refs.substr(at, XTRACTR_DOC_REF_SIZE);
+    if (at > 0 && looks_like_doc_ref(ref.data(), ref.size()) && slot_and_block(at) != slot_and_block(0)) break;
+    const size_t before = out.size();
+    sizes.push_back(member(ref, name, out) ? out.size() - before : XTRACTR_DOC_REF_ABSENT);
+  }
+  return at / XTRACTR_DOC_REF_SIZE;
+}
+
 std::string DocRefReader::whole(std::string_view ref) {
   const int64_t local_id = select(ref);
   return flows_ ? DocBuilder::flow_doc(member_, row(local_id)) : docs_.packet_doc(member_, row(local_id));
@@ -122,10 +143,11 @@ std::string DocRefReader::whole(std::string_view ref) {
 
 namespace {
 
-// The C reader: a DocRefReader and the text of its last answer.
+// The C reader: a DocRefReader and the text of its last answer (and members()' sizes).
 struct ReaderState {
   DocRefReader reader;
   std::string text;
+  std::vector<size_t> sizes;
 };
 
 template <typename Read>
@@ -154,6 +176,19 @@ const XtractrDocReader reader_table = {
         return s.reader.member(std::string_view(static_cast<const char *>(ref), ref_size),
                                std::string_view(name, name_size), s.text);
       });
+    },
+    [](void *state, const void *refs, size_t count, const char *name, size_t name_size, const char **json,
+       const size_t **sizes) {
+      auto &s = *static_cast<ReaderState *>(state);
+      s.sizes.clear();
+      size_t size, done = 0;
+      const int found = answer(state, json, &size, [&](ReaderState &s) {
+        done = s.reader.members(std::string_view(static_cast<const char *>(refs), count * XTRACTR_DOC_REF_SIZE),
+                                std::string_view(name, name_size), s.text, s.sizes);
+        return true;
+      });
+      *sizes = s.sizes.data();
+      return found < 0 ? -1L : long(done);
     },
     [](void *state, const void *ref, size_t ref_size, const char **json, size_t *json_size) {
       return answer(state, json, json_size, [&](ReaderState &s) {

@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/doc_ref.h"
 #include "core/sqlite_handles.h"
@@ -43,6 +44,10 @@ class DocRefReader {
   // Appends member `name` of the referenced doc as JSON; false when the doc has none. Throws
   // UserError when `ref` is not a live docref.
   bool member(std::string_view ref, std::string_view name, std::string &out);
+  // member() of the docrefs of `refs` (laid end to end) from the first, up to the first of
+  // another capture or block (kFramesPerBlock frames): the JSON appended to `out`, and each doc's
+  // size (XTRACTR_DOC_REF_ABSENT when it has none) to `sizes`; how many docs it read.
+  size_t members(std::string_view refs, std::string_view name, std::string &out, std::vector<size_t> &sizes);
   // The whole doc, as the `doc` column holds it.
   std::string whole(std::string_view ref);
 

@@ -9,6 +9,24 @@
 
 namespace xtractr {
 
+// At most this many names are read in batches per statement (a map reads a few); others are
+// read doc by doc.
+constexpr size_t kBatchMembers = 32;
+
+struct DocFactory::BatchMember {
+  v8::Global<v8::Name> property;  // the name as the map spells it (identity: names are internalized)
+  std::string name;
+  bool prototype = false;       // values, toJSON…: never a member
+  uint64_t batch = 0;           // the batch the answer is of (serials start at 1)
+  size_t first = 0;             // the batch index of the answer's first doc
+  bool failed = false;          // the reader could not read the batch: read its docs alone
+  std::string text;             // the answer: each doc's raw JSON, one after another
+  std::vector<size_t> offsets;  // doc first + k's JSON starts at offsets[k]; sizes[k] long
+  std::vector<size_t> sizes;    // (XTRACTR_DOC_REF_ABSENT: no such member)
+  std::string last_raw;         // the last primitive value made, and its JSON
+  v8::Global<v8::Value> last_value;
+};
+
 namespace {
 
 DocFactory &factory_of(const v8::Local<v8::Value> &data) {
@@ -119,6 +137,21 @@ void throw_stale(v8::Isolate *isolate) {
       v8::String::NewFromUtf8Literal(isolate, "a document can only be read during the map call that received it")));
 }
 
+// Reads `member` of the current batch doc into `info`; false when the doc must be read alone.
+bool batch_get(DocFactory &f, DocFactory::BatchMember &member, const v8::PropertyCallbackInfo<v8::Value> &info) {
+  if (member.prototype) return true;
+  if (!f.current(info.Holder())) {
+    throw_stale(info.GetIsolate());
+    return true;
+  }
+  std::string_view raw;
+  const int found = f.batch_raw(member, raw);
+  if (found < 0) return false;
+  v8::Local<v8::Value> value;
+  if (found > 0 && f.batch_value(member, raw).ToLocal(&value)) info.GetReturnValue().Set(value);
+  return true;
+}
+
 void doc_get(v8::Local<v8::Name> property, const v8::PropertyCallbackInfo<v8::Value> &info) {
   DocFactory &f = factory_of(info.Data());
   v8::Isolate *isolate = info.GetIsolate();
@@ -131,8 +164,13 @@ void doc_get(v8::Local<v8::Name> property, const v8::PropertyCallbackInfo<v8::Va
       return;
     }
   }
+  DocFactory::BatchMember *member = f.batch_member(property);  // fast path: a name read in batches
+  if (member && batch_get(f, *member, info)) return;
   thread_local std::string name;
-  if (!property_name(isolate, property, name) || prototype_name(name)) return;
+  if (!property_name(isolate, property, name)) return;
+  const bool prototype = prototype_name(name);
+  if (!member && (member = f.add_batch_member(property, name, prototype)) && batch_get(f, *member, info)) return;
+  if (prototype) return;
   if (!f.current(info.Holder())) return throw_stale(isolate);
   if (f.row_mode()) {
     int col = f.column(name);
@@ -197,26 +235,42 @@ void doc_values(const v8::FunctionCallbackInfo<v8::Value> &info) {
   }
   if (!info.This()->IsObject() || !f.current(info.This())) return throw_stale(isolate);
   v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
-  v8::String::Utf8Value utf8(isolate, info[0]);
-  std::string name = *utf8 ? std::string(*utf8, size_t(utf8.length())) : std::string();
   v8::Local<v8::Function> callback = info[1].As<v8::Function>();
+  // a batch doc's member named by this string before: no UTF-8 copy of the name
+  DocFactory::BatchMember *member = info[0]->IsString() ? f.batch_member(info[0].As<v8::Name>()) : nullptr;
+  std::string name;
+  if (!member) {
+    v8::String::Utf8Value utf8(isolate, info[0]);
+    if (*utf8) name.assign(*utf8, size_t(utf8.length()));
+    member = f.add_batch_member(info[0]->IsString() ? info[0].As<v8::Name>() : v8::Local<v8::Name>(), name, false);
+  }
   if (f.row_mode()) {  // a column has one value
     v8::Local<v8::Value> value;
     bool failed;
-    if (!read(f, isolate, name, value, failed)) return;
+    if (!read(f, isolate, name, value, failed)) return;  // (never a batch doc: `name` is set)
     v8::Local<v8::Value> argv[] = {value};
     if (callback->Call(ctx, v8::Undefined(isolate), 1, argv).IsEmpty()) return;  // exception propagates
     return;
   }
-  bool failed;
-  auto raw = lookup(isolate, f, name, failed);
-  if (!raw) return;
-  std::string copy;  // a referenced doc's text lasts until its next read: the callback may read
-  if (!f.ref().empty()) raw = copy.assign(*raw);
-  std::vector<std::string_view> elements = json_elements(*raw);
+  // a batch member's text lasts until the batch's end (the callback reads the same doc); a
+  // referenced doc's until its next read, and the callback may read: copied
+  std::string_view raw;
+  std::string copy;
+  const int found = member && !member->prototype ? f.batch_raw(*member, raw) : -1;
+  if (found == 0) return;
+  if (found < 0) {
+    if (member) name = member->name;
+    bool failed;
+    auto looked = lookup(isolate, f, name, failed);
+    if (!looked) return;
+    raw = f.ref().empty() ? *looked : copy.assign(*looked);
+  }
+  std::vector<std::string_view> elements = json_elements(raw);
   for (std::string_view element : elements) {
     v8::Local<v8::Value> value;
-    if (!json_to_js(isolate, ctx, element).ToLocal(&value)) return;
+    if (elements.size() == 1 && found > 0 ? !f.batch_value(*member, element).ToLocal(&value)
+                                          : !json_to_js(isolate, ctx, element).ToLocal(&value))
+      return;
     v8::Local<v8::Value> argv[] = {value};
     if (callback->Call(ctx, v8::Undefined(isolate), 1, argv).IsEmpty()) return;  // exception propagates
   }
@@ -298,6 +352,90 @@ DocFactory::~DocFactory() {
   if (reader_state_) the_reader->close(reader_state_);
 }
 
+// ---- batches of docrefs ----
+
+void DocFactory::begin_batch(std::string_view refs) {
+  batch_refs_ = refs;
+  ++batch_serial_;
+}
+
+void DocFactory::end_batch() {
+  release();
+  batch_refs_ = {};
+}
+
+v8::MaybeLocal<v8::Object> DocFactory::make_batch_ref(size_t i) {
+  v8::MaybeLocal<v8::Object> doc = make_ref(batch_refs_.substr(i * XTRACTR_DOC_REF_SIZE, XTRACTR_DOC_REF_SIZE));
+  if (!doc.IsEmpty()) batch_index_ = i;
+  return doc;
+}
+
+DocFactory::BatchMember *DocFactory::batch_member(v8::Local<v8::Name> property) {
+  if (batch_index_ == SIZE_MAX) return nullptr;
+  for (const auto &member : batch_members_)
+    if (member->property == property) return member.get();
+  return nullptr;
+}
+
+DocFactory::BatchMember *DocFactory::add_batch_member(v8::Local<v8::Name> property, std::string_view name,
+                                                      bool prototype) {
+  // pkt.X / flow.X are read as column X, else as the member itself: doc by doc
+  if (batch_index_ == SIZE_MAX || column_name(name).size() != name.size()) return nullptr;
+  for (const auto &member : batch_members_)
+    if (member->name == name) {
+      if (member->property.IsEmpty() && !property.IsEmpty()) member->property.Reset(isolate_, property);
+      return member.get();
+    }
+  if (batch_members_.size() >= kBatchMembers) return nullptr;
+  auto member = std::make_unique<BatchMember>();
+  if (!property.IsEmpty()) member->property.Reset(isolate_, property);
+  member->name = std::string(name);
+  member->prototype = prototype;
+  batch_members_.push_back(std::move(member));
+  return batch_members_.back().get();
+}
+
+int DocFactory::batch_raw(BatchMember &m, std::string_view &raw) {
+  if (batch_index_ == SIZE_MAX) return -1;
+  if (m.batch != batch_serial_ || batch_index_ < m.first || (!m.failed && batch_index_ - m.first >= m.sizes.size())) {
+    // the member's first read in this batch, or in this block of it (members() stops at a block's end)
+    m.batch = batch_serial_;
+    m.first = batch_index_;
+    m.offsets.clear();
+    m.sizes.clear();
+    const char *json;
+    const size_t *sizes;
+    const long count = the_reader->members(reader_state_, batch_refs_.data() + m.first * XTRACTR_DOC_REF_SIZE,
+                                           batch_refs_.size() / XTRACTR_DOC_REF_SIZE - m.first, m.name.data(),
+                                           m.name.size(), &json, &sizes);
+    m.failed = count <= 0;
+    if (m.failed) return -1;
+    size_t at = 0;
+    for (size_t k = 0; k < size_t(count); ++k) {
+      m.offsets.push_back(at);
+      m.sizes.push_back(sizes[k]);
+      if (sizes[k] != XTRACTR_DOC_REF_ABSENT) at += sizes[k];
+    }
+    m.text.assign(json, at);
+  }
+  if (m.failed) return -1;
+  const size_t k = batch_index_ - m.first;
+  if (m.sizes[k] == XTRACTR_DOC_REF_ABSENT) return 0;
+  raw = std::string_view(m.text).substr(m.offsets[k], m.sizes[k]);
+  return 1;
+}
+
+v8::MaybeLocal<v8::Value> DocFactory::batch_value(BatchMember &m, std::string_view raw) {
+  if (!m.last_value.IsEmpty() && raw == m.last_raw) return m.last_value.Get(isolate_);
+  v8::Local<v8::Value> value;
+  if (!json_to_js(isolate_, isolate_->GetCurrentContext(), raw).ToLocal(&value)) return {};
+  if (!value->IsObject()) {  // a primitive: the map cannot change it
+    m.last_raw.assign(raw);
+    m.last_value.Reset(isolate_, value);
+  }
+  return value;
+}
+
 void set_doc_reader(const XtractrDocReader *reader) { the_reader = reader; }
 
 v8::Local<v8::Function> DocFactory::constructor() { return constructor_.Get(isolate_); }
@@ -306,6 +444,7 @@ v8::MaybeLocal<v8::Object> DocFactory::make(std::string_view json) {
   json_ = json;
   ref_ = {};
   row_ = nullptr;
+  batch_index_ = SIZE_MAX;
   ++generation_;
   v8::Local<v8::Object> doc;
   if (!constructor()->NewInstance(isolate_->GetCurrentContext()).ToLocal(&doc)) return {};
@@ -350,6 +489,7 @@ void DocFactory::release() {
   json_ = {};
   ref_ = {};
   row_ = nullptr;
+  batch_index_ = SIZE_MAX;
   ++generation_;
 }
 

@@ -17,7 +17,12 @@
 //
 // Referenced docs: a doc can also be a `docref` of packets()/flows() (core/doc_ref.h): each
 // member read asks the extension's reader for just that member's JSON, so no doc JSON is
-// built at all.
+// built at all. Docrefs fed in a batch (begin_batch, mapreduce()'s 512 rows at a time) are
+// read member by member for the whole batch: the first read of a name asks the reader once
+// for that member of the batch's docs left in the same block of 1,024 frames (one decoded
+// column: XtractrDocReader::members), and later docs take theirs from that answer. A value converted for one doc is
+// reused for the next while the docs repeat it (consecutive frames of a flow mostly do), when
+// it is a string, number or literal — never an object or array, which the map may change.
 //
 // Row docs: a doc can also be read straight from the columns of a statement row (no JSON
 // built at all). A row doc knows only those names; reading any other (or the whole doc)
@@ -28,6 +33,7 @@
 #include <v8.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +53,11 @@ class DocFactory {
   // A doc object over a docref (a BLOB that looks_like_doc_ref), readable until the next
   // make*() or release(); empty, with a JavaScript error thrown, when there is no reader.
   v8::MaybeLocal<v8::Object> make_ref(std::string_view ref);
+  // Docrefs laid end to end (XTRACTR_DOC_REF_SIZE bytes each), borrowed until end_batch():
+  // make_batch_ref(i) makes the i-th one's doc, readable until the next make*() or release().
+  void begin_batch(std::string_view refs);
+  v8::MaybeLocal<v8::Object> make_batch_ref(size_t i);
+  void end_batch();
   // A doc object over the current row of `row`, whose column i is named names[i].
   v8::MaybeLocal<v8::Object> make_row(sqlite3_stmt *row, const std::vector<std::string> *names);
   // Whether a row doc was asked for something its row lacks (until reset_missed()), and
@@ -74,6 +85,17 @@ class DocFactory {
   int cached_column(v8::Local<v8::Name> property) const;
   void remember(v8::Local<v8::Name> property, int column);
   void miss(std::string_view name);  // sets missed() and throws a JavaScript error
+  // A member name read in batches (begin_batch): its answer for the current batch.
+  struct BatchMember;
+  // The batch member `property` names when the current doc is a batch's, or nullptr; added
+  // (as `name`; `prototype` for names that are never members) when new, table space allowing.
+  BatchMember *batch_member(v8::Local<v8::Name> property);
+  BatchMember *add_batch_member(v8::Local<v8::Name> property, std::string_view name, bool prototype);
+  // The member's raw JSON for the current doc: 1 found, 0 absent, -1 when the batch could not
+  // be read (the doc is then read alone, which reports its own error).
+  int batch_raw(BatchMember &member, std::string_view &raw);
+  // The value of `raw` (the member's JSON for the current doc), reusing the last one when equal.
+  v8::MaybeLocal<v8::Value> batch_value(BatchMember &member, std::string_view raw);
 
  private:
   v8::Isolate *isolate_;
@@ -85,6 +107,10 @@ class DocFactory {
   const std::vector<std::string> *names_ = nullptr;
   size_t layout_size_ = 0;
   std::vector<std::pair<v8::Global<v8::Name>, int>> name_cache_;
+  std::string_view batch_refs_;    // begin_batch()'s
+  size_t batch_index_ = SIZE_MAX;  // the current doc's place in it, SIZE_MAX when not a batch's
+  uint64_t batch_serial_ = 0;      // which batch (a member's answer belongs to one)
+  std::vector<std::unique_ptr<BatchMember>> batch_members_;
   bool missed_ = false;
   std::string missed_name_;
   uint32_t generation_ = 0;

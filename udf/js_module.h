@@ -23,7 +23,7 @@
 
 extern "C" {
 
-#define XTRACTR_JS_ABI 2
+#define XTRACTR_JS_ABI 3
 #define XTRACTR_JS_ENTRY "xtractr_js_module"
 #define XTRACTR_JS_LIBRARY "xtractr-v8.so"
 

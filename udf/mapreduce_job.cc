@@ -158,10 +158,10 @@ void next_doc(const v8::FunctionCallbackInfo<v8::Value> &info) {
   }
 }
 
-// next() over docrefs laid end to end (feed_refs).
+// next() over the docrefs of a batch (feed_refs, DocFactory::begin_batch).
 struct RefFeed {
   JsEngine *engine;
-  std::string_view refs;
+  size_t count;
   size_t at = 0;
 };
 
@@ -169,10 +169,10 @@ void next_ref(const v8::FunctionCallbackInfo<v8::Value> &info) {
   auto &feed = *static_cast<RefFeed *>(info.Data().As<v8::External>()->Value());
   DocFactory &docs = feed.engine->docs();
   docs.release();
-  if (feed.at + XTRACTR_DOC_REF_SIZE > feed.refs.size()) return info.GetReturnValue().SetNull();
+  if (feed.at >= feed.count) return info.GetReturnValue().SetNull();
   v8::Local<v8::Object> doc;
-  if (!docs.make_ref(feed.refs.substr(feed.at, XTRACTR_DOC_REF_SIZE)).ToLocal(&doc)) return;
-  feed.at += XTRACTR_DOC_REF_SIZE;
+  if (!docs.make_batch_ref(feed.at).ToLocal(&doc)) return;
+  ++feed.at;
   info.GetReturnValue().Set(doc);
 }
 
@@ -183,10 +183,11 @@ void MapReduceJob::feed_refs(std::string_view refs) {
   v8::HandleScope handles(isolate);
   v8::Local<v8::Context> ctx = engine_->context();
   DocFactory &docs = engine_->docs();
-  RefFeed feed{engine_, refs};
+  RefFeed feed{engine_, refs.size() / XTRACTR_DOC_REF_SIZE};
+  docs.begin_batch(refs);
   struct Release {
     DocFactory &docs;
-    ~Release() { docs.release(); }
+    ~Release() { docs.end_batch(); }
   } release{docs};
   v8::Local<v8::Function> next;
   if (!v8::FunctionTemplate::New(isolate, next_ref, v8::External::New(isolate, &feed))->GetFunction(ctx).ToLocal(&next))
