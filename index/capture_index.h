@@ -92,6 +92,9 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   15 flow_frames (flow_frames.h) instead of the packets_by_flow index; packets.caplen NULL
 //      when equal to length
 //   16 payload_grams: trigrams of ASCII-folded bytes (bare words search payloads in any case)
-constexpr int kIndexSchemaVersion = 16;
+//   17 implied packet columns (search_terms.h, kImpliedColumns): pkt.src/dst/sport/dport and
+//      pkt.caplen spelled only where their sources do not imply them, marked by E terms;
+//      tcp.options without value terms
+constexpr int kIndexSchemaVersion = 17;
 
 }  // namespace xtractr

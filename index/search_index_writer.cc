@@ -69,7 +69,27 @@ struct SearchIndexWriter::Impl {
   std::vector<HfInfo> by_hf;
   std::vector<std::string> words;
   std::vector<uint32_t> last_frame;  // per field id: the last frame that carried it
-  std::vector<std::string> column_prefix;
+  std::vector<std::string> column_prefix, column_marker;
+  // Implied columns (search_terms.h): per field id, the kImpliedColumns entry it is a source of
+  // (-1: none); per packet column, its own entry (-1: always spelled); and per entry, what the
+  // current frame's sources spell.
+  std::vector<int8_t> source_of;
+  int8_t implied_column[kPacketColumnFieldCount];
+  struct SourceValues {
+    enum : uint8_t { None, One, Several } state = None;  // distinct (field, value) pairs seen
+    uint32_t field = 0;
+    std::string value;
+    void note(uint32_t from, const std::string &spelled) {
+      if (state == None) {
+        state = One;
+        field = from;
+        value = spelled;
+      } else if (state == One && (field != from || value != spelled)) {
+        state = Several;
+      }
+    }
+  };
+  SourceValues sources[kImpliedColumnCount];
 
   // the Xapian thread
   std::mutex mutex;
@@ -85,6 +105,13 @@ struct SearchIndexWriter::Impl {
     for (int i = 0; i < kPacketColumnFieldCount; ++i) {
       field_id(kPacketColumnFields[i]);
       column_prefix.push_back(value_prefix(uint32_t(i)));
+      column_marker.push_back(explicit_term(uint32_t(i)));
+      implied_column[i] = -1;
+    }
+    for (int c = 0; c < kImpliedColumnCount; ++c) {
+      implied_column[field_id(kImpliedColumns[c].column)] = int8_t(c);
+      for (const char *source : kImpliedColumns[c].sources)
+        if (source) source_of[field_id(source)] = int8_t(c);
     }
     // opened here so that an unwritable place fails the build at once
     auto db = std::make_shared<Xapian::WritableDatabase>(directory + ".tmp",
@@ -231,6 +258,7 @@ struct SearchIndexWriter::Impl {
     uint32_t id = uint32_t(fields.size());
     fields.push_back(SearchField{name, 0, 0, {}});
     last_frame.push_back(0);
+    source_of.push_back(-1);
     by_name.emplace(name, id);
     return id;
   }
@@ -291,6 +319,7 @@ struct SearchIndexWriter::Impl {
       terms.push_back('\0');
     };
     words.clear();
+    for (SourceValues &s : sources) s.state = SourceValues::None;
     std::string value, folded;
     for (const FieldValue &v : frame.fields) {
       const HfInfo &h = info(v.hf_id);
@@ -300,6 +329,9 @@ struct SearchIndexWriter::Impl {
         last_frame[size_t(h.field)] = frame.number;
         ++f.frames;
       }
+      const int8_t source = source_of[size_t(h.field)];
+      // a source value no V term spells: the column cannot be implied
+      if (source >= 0 && h.policy != Policy::Values) sources[source].state = SourceValues::Several;
       switch (h.policy) {
         case Policy::Skip:
         case Policy::Derived:
@@ -331,26 +363,35 @@ struct SearchIndexWriter::Impl {
         }
       }
       if (value.empty()) {  // too long to spell, or empty: the frame still carries the field
+        if (source >= 0) sources[source].state = SourceValues::Several;
         f.flags |= kFieldIncomplete;
         term(presence_term(uint32_t(h.field)), "");
         continue;
       }
       term(value_prefix(uint32_t(h.field)), value);
+      if (source >= 0) sources[source].note(uint32_t(h.field), value);
       if (!folded.empty()) term(folded_prefix(uint32_t(h.field)), folded);
     }
     for (const std::string &w : words) term("W", w);
 
     auto column = [&](int index, std::string_view v) {
-      if (v.empty()) return;
-      ++fields[size_t(index)].frames;
-      term(column_prefix[size_t(index)], lower_ascii(v));
+      const std::string spelled = lower_ascii(v);
+      if (!v.empty()) {
+        ++fields[size_t(index)].frames;
+        if (source_of[size_t(index)] >= 0) sources[source_of[size_t(index)]].note(uint32_t(index), spelled);
+      }
+      if (implied_column[index] >= 0) {
+        const SourceValues &s = sources[implied_column[index]];
+        if (s.state == SourceValues::One && !v.empty() && s.value == spelled) return;  // implied
+        if (s.state != SourceValues::None) term(column_marker[size_t(index)], "");
+      }
+      if (!v.empty()) term(column_prefix[size_t(index)], spelled);
     };
     column(0, frame.src);
     column(1, frame.dst);
-    if (frame.has_ports) {
-      column(2, std::to_string(frame.sport));
-      column(3, std::to_string(frame.dport));
-    }
+    // without ports too: a frame with udp.srcport but no pkt.sport needs its marker
+    column(2, frame.has_ports ? std::to_string(frame.sport) : std::string());
+    column(3, frame.has_ports ? std::to_string(frame.dport) : std::string());
     if (frame.ip_proto >= 0) column(4, std::to_string(frame.ip_proto));
     column(5, frame.service);
     column(6, std::to_string(frame.length));

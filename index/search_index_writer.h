@@ -9,7 +9,7 @@
 // How it works: one Xapian document per frame (docid = frame.number) with boolean terms only
 // (no positions, no wdf), spelled as search_terms.h describes: a presence term per field, a
 // value term per indexed value, words of string fields and of the Info column, and the packet
-// columns as `pkt.*` pseudo-fields plus a value slot for the time. Which
+// columns as `pkt.*` pseudo-fields where the frame's own fields do not imply them. Which
 // fields get value terms is decided per header field once (by type and name) and cached by
 // hf id; finish() stores the field table as metadata and commits.
 #pragma once

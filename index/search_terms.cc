@@ -9,6 +9,12 @@ namespace xtractr {
 const char *const kPacketColumnFields[] = {"pkt.src",   "pkt.dst",     "pkt.sport",  "pkt.dport",
                                            "pkt.proto", "pkt.service", "pkt.length", "pkt.caplen"};
 
+const ImpliedColumn kImpliedColumns[kImpliedColumnCount] = {{"pkt.src", {"ip.src", "ipv6.src"}},
+                                                            {"pkt.dst", {"ip.dst", "ipv6.dst"}},
+                                                            {"pkt.sport", {"tcp.srcport", "udp.srcport"}},
+                                                            {"pkt.dport", {"tcp.dstport", "udp.dstport"}},
+                                                            {"pkt.caplen", {"pkt.length", nullptr}}};
+
 namespace {
 const FieldAlias kFieldAliases[] = {
     {"ip.addr", {"ip.src", "ip.dst"}, true},
@@ -87,6 +93,7 @@ bool implied_field(const std::string &name) {
                                       "tcp.urgent_pointer",
                                       "tcp.option_kind",
                                       "tcp.option_len",
+                                      "tcp.options",  // raw bytes; its options are implied fields too
                                       "tcp.flags.res",
                                       "tcp.flags.ae",
                                       "tcp.flags.ns",

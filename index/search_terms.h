@@ -45,7 +45,18 @@
 // "complemented". Readers (search_index.h) turn them back: the frames of a complemented term
 // are all frames minus those of "!<term>". Exact whatever the rest of the capture looks like;
 // only the saving depends on the sample being typical.
-// Packet columns are pseudo-fields named `pkt.*`. Documents have no value slots: times, flow
+// Packet columns are pseudo-fields named `pkt.*`. Most of their values restate a field of the
+// same frame (pkt.src is ip.src or ipv6.src, pkt.sport tcp.srcport or udp.srcport, pkt.caplen
+// pkt.length): together about a fifth of all postings, saying nothing new. So a column listed
+// in kImpliedColumns gets its V term only where its value is not spelled by its sources: in a
+// frame whose V terms of the sources spell exactly one value, in one source field, and that
+// value is the column's, the column has no term (implied); in a frame with source values that
+// do not imply it (tunnels and ICMP errors carry two ip.src, a value differs ...) the column's
+// V term is written with the frame's marker term E<id> ("spelled explicitly"); in a frame
+// without source values, its V term alone. Readers (search_index.h) turn them back: the frames
+// of "V<pkt.src>:x" are those of the term plus those of the sources' "V<ip.src>:x" and
+// "V<ipv6.src>:x" without the marker, so no caller sees the difference.
+// Packet columns Documents have no value slots: times, flow
 // ids and directions are read from the packets table of index.db (the builder renumbers flows
 // after the last frame; a time slot would repeat a column the table has anyway).
 #pragma once
@@ -120,5 +131,15 @@ std::vector<std::string> decode_terms(const std::string &text);
 // The pseudo-fields of the packet columns (ids 0..n-1 in this order).
 extern const char *const kPacketColumnFields[];
 constexpr int kPacketColumnFieldCount = 8;
+
+// Packet columns whose V terms are implied by the V terms of their sources (see above).
+struct ImpliedColumn {
+  const char *column;
+  const char *sources[2];  // second may be nullptr
+};
+constexpr int kImpliedColumnCount = 5;
+extern const ImpliedColumn kImpliedColumns[kImpliedColumnCount];
+// The marker of the frames where column `id`'s value is spelled by its own V term, not implied.
+inline std::string explicit_term(uint32_t id) { return "E" + field_code(id); }
 
 }  // namespace xtractr

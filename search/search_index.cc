@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/sql_error.h"
 #include "core/sqlite_handles.h"
@@ -27,6 +28,16 @@ SearchIndex::SearchIndex(const CollectionMember &member)
     damaged(e);
   }
   for (uint32_t i = 0; i < fields_.size(); ++i) by_name_.emplace(fields_[i].name, i);
+  for (const ImpliedColumn &c : kImpliedColumns) {
+    auto id = field(c.column);
+    if (!id) continue;
+    ImpliedTerms column;
+    column.prefix = value_prefix(*id);
+    column.marker = explicit_term(*id);
+    for (const char *source : c.sources)
+      if (auto from = source ? field(source) : std::nullopt) column.sources.push_back(value_prefix(*from));
+    implied_.push_back(std::move(column));
+  }
 }
 
 std::optional<uint32_t> SearchIndex::field(const std::string &name) const {
@@ -85,7 +96,53 @@ void SearchIndex::damaged(const Xapian::Error &e) const {
                   "); the next query verifies and rebuilds it");
 }
 
+SearchIndex::ImpliedTerms *SearchIndex::implied_of(const std::string &term) {
+  if (term.empty() || term[0] != 'V') return nullptr;
+  for (ImpliedTerms &c : implied_)
+    if (term.compare(0, c.prefix.size(), c.prefix) == 0) return &c;
+  return nullptr;
+}
+
+const std::vector<bool> &SearchIndex::marked(ImpliedTerms &column) {
+  if (!column.marked) {
+    IdSet ids;
+    add_stored_postings(column.marker, ids);
+    column.marked.emplace(size_t(frames_) + 1, false);
+    for (uint32_t id : ids)
+      if (id <= frames_) (*column.marked)[id] = true;
+    column.marked_ids = std::move(ids);
+  }
+  return *column.marked;
+}
+
+uint32_t SearchIndex::marked_among(ImpliedTerms &column, const std::string &term) {
+  const std::vector<bool> &is_marked = marked(column);
+  if (column.marked_ids.empty()) return 0;
+  // walk the shorter list: the few marked frames (skipping through the term's postings), or
+  // the term's frames (looked up in the marks)
+  if (column.marked_ids.size() < stored_frames(term))
+    return uint32_t(keep_carrying_stored(column.marked_ids, {term}).size());
+  IdSet ids;
+  add_stored_postings(term, ids);
+  return uint32_t(std::count_if(ids.begin(), ids.end(), [&](uint32_t id) { return id <= frames_ && is_marked[id]; }));
+}
+
 void SearchIndex::add_postings(const std::string &term, IdSet &out) {
+  add_stored_postings(term, out);
+  ImpliedTerms *column = implied_of(term);
+  if (!column) return;
+  const std::string value = term.substr(column->prefix.size());
+  const std::vector<bool> &is_marked = marked(*column);
+  IdSet from;
+  for (const std::string &source : column->sources) {
+    from.clear();
+    add_stored_postings(source + value, from);
+    for (uint32_t id : from)
+      if (id > frames_ || !is_marked[id]) out.push_back(id);
+  }
+}
+
+void SearchIndex::add_stored_postings(const std::string &term, IdSet &out) {
   try {
     if (!complemented_.count(term)) {
       for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) out.push_back(*it);
@@ -106,10 +163,22 @@ void SearchIndex::add_postings(const std::string &term, IdSet &out) {
 IdSet SearchIndex::postings(const std::string &term) {
   IdSet out;
   add_postings(term, out);
-  return out;  // a posting list is in docid order already
+  if (implied_of(term)) normalise(out);  // else a posting list is in docid order already
+  return out;
 }
 
 uint32_t SearchIndex::term_frames(const std::string &term) {
+  uint32_t frames = stored_frames(term);
+  ImpliedTerms *column = implied_of(term);
+  if (!column) return frames;
+  // the sources' frames without the marker: disjoint from the stored term's, and from each other
+  const std::string value = term.substr(column->prefix.size());
+  for (const std::string &source : column->sources)
+    frames += stored_frames(source + value) - marked_among(*column, source + value);
+  return frames;
+}
+
+uint32_t SearchIndex::stored_frames(const std::string &term) {
   try {
     if (!complemented_.count(term)) return db_.get_termfreq(term);
     return frames_ - std::min(frames_, uint32_t(db_.get_termfreq(complement_term(term))));
@@ -119,6 +188,23 @@ uint32_t SearchIndex::term_frames(const std::string &term) {
 }
 
 IdSet SearchIndex::keep_carrying(const IdSet &ids, const std::vector<std::string> &terms) {
+  IdSet out;
+  for (const std::string &term : terms) {
+    ImpliedTerms *column = implied_of(term);
+    if (!column || column->sources.empty()) continue;
+    // the unmarked frames carrying a source's term
+    const std::vector<bool> &is_marked = marked(*column);
+    IdSet unmarked;
+    for (uint32_t id : ids)
+      if (id > frames_ || !is_marked[id]) unmarked.push_back(id);
+    std::vector<std::string> from;
+    for (const std::string &source : column->sources) from.push_back(source + term.substr(column->prefix.size()));
+    out = unite(out, keep_carrying_stored(unmarked, from));
+  }
+  return unite(out, keep_carrying_stored(ids, terms));
+}
+
+IdSet SearchIndex::keep_carrying_stored(const IdSet &ids, const std::vector<std::string> &terms) {
   std::vector<bool> carries(ids.size(), false);
   try {
     for (const std::string &term : terms) {
@@ -143,6 +229,36 @@ IdSet SearchIndex::keep_carrying(const IdSet &ids, const std::vector<std::string
 
 void SearchIndex::for_each_term(const std::string &prefix,
                                 const std::function<void(const std::string &, uint32_t)> &visit) {
+  // the terms of the implied columns within `prefix`: their own values and their sources'
+  std::map<std::string, uint32_t> implied;
+  for (ImpliedTerms &c : implied_) {
+    std::string from;  // the values wanted begin with this
+    if (prefix.compare(0, c.prefix.size(), c.prefix) == 0)
+      from = prefix.substr(c.prefix.size());
+    else if (c.prefix.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    std::set<std::string> values;
+    auto collect = [&](const std::string &value_prefix) {
+      for_each_stored_term(value_prefix + from,
+                           [&](const std::string &term, uint32_t) { values.insert(term.substr(value_prefix.size())); });
+    };
+    collect(c.prefix);
+    for (const std::string &source : c.sources) collect(source);
+    for (const std::string &value : values)
+      if (uint32_t frames = term_frames(c.prefix + value)) implied.emplace(c.prefix + value, frames);
+  }
+  if (implied.empty()) return for_each_stored_term(prefix, visit);
+  auto next = implied.begin();
+  for_each_stored_term(prefix, [&](const std::string &term, uint32_t frames) {
+    if (implied_of(term)) return;  // visited from `implied`
+    for (; next != implied.end() && next->first < term; ++next) visit(next->first, next->second);
+    visit(term, frames);
+  });
+  for (; next != implied.end(); ++next) visit(next->first, next->second);
+}
+
+void SearchIndex::for_each_stored_term(const std::string &prefix,
+                                       const std::function<void(const std::string &, uint32_t)> &visit) {
   try {
     // the stored terms and the complemented ones, merged in term order
     auto dense = complemented_.lower_bound(prefix);

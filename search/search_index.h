@@ -11,7 +11,11 @@
 // prefix, a scan of a packets-table column, and the mapping between frames and flows (from index.db).
 // Dense terms stored as their complement (search_terms.h) are turned back here, so no caller
 // ever sees a "!" term: their postings are all frames minus the complement's, their frame
-// count is frames() minus the complement's.
+// count is frames() minus the complement's. So are the implied packet columns (search_terms.h,
+// kImpliedColumns): the frames of "V<pkt.src>:x" are those of the stored term plus those of
+// its sources' terms ("V<ip.src>:x", "V<ipv6.src>:x") that lack the column's marker, and the
+// listing of a column's terms is the union of its own and its sources' values; the
+// primitives below answer for the terms as if every frame spelled its columns.
 #pragma once
 
 #include <xapian.h>
@@ -60,7 +64,7 @@ class SearchIndex {
   // skips through each posting list (Xapian's skip_to) instead of reading it whole, for a term
   // far more frequent than `ids` are many (tcp.flags.ack == 1 in a conjunction).
   IdSet keep_carrying(const IdSet &ids, const std::vector<std::string> &terms);
-  // Every term beginning with `prefix`, with its frame count.
+  // Every term beginning with `prefix`, with its frame count, in term order.
   void for_each_term(const std::string &prefix, const std::function<void(const std::string &, uint32_t)> &visit);
 
   // Frames → the flows they belong to (their own and the tunnels they travel in); flows →
@@ -76,6 +80,27 @@ class SearchIndex {
   // flows.tunnel by flow id (0: none), loaded once; empty when the capture has no tunnels.
   const std::vector<uint32_t> &tunnel_of();
 
+  // The terms as stored: complements turned back, implied columns not (the public primitives
+  // above are these plus the implied columns).
+  void add_stored_postings(const std::string &term, IdSet &out);
+  uint32_t stored_frames(const std::string &term);
+  IdSet keep_carrying_stored(const IdSet &ids, const std::vector<std::string> &terms);
+  void for_each_stored_term(const std::string &prefix, const std::function<void(const std::string &, uint32_t)> &visit);
+
+  // An implied packet column of this capture (search_terms.h).
+  struct ImpliedTerms {
+    std::string prefix;                       // the column's value prefix, "V<id>:"
+    std::vector<std::string> sources;         // the value prefixes of its sources this capture has
+    std::string marker;                       // explicit_term(): the frames that spell the column
+    std::optional<std::vector<bool>> marked;  // by frame number, read on first use
+    IdSet marked_ids;
+  };
+  // The implied column whose value term `term` is, or nullptr.
+  ImpliedTerms *implied_of(const std::string &term);
+  const std::vector<bool> &marked(ImpliedTerms &column);
+  // How many frames carrying the stored `term` have `column`'s marker.
+  uint32_t marked_among(ImpliedTerms &column, const std::string &term);
+
   const CollectionMember &member_;
   uint32_t frames_;
   Xapian::Database db_;
@@ -83,6 +108,7 @@ class SearchIndex {
   std::unordered_map<std::string, uint32_t> by_name_;
   std::optional<std::vector<uint32_t>> tunnel_of_;
   std::set<std::string> complemented_;  // terms stored as "!<term>" (search_terms.h)
+  std::vector<ImpliedTerms> implied_;
 };
 
 }  // namespace xtractr

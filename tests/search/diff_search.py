@@ -69,6 +69,11 @@ FIXED_FILTERS = [
     'http.request.uri matches "^/$"', 'http.user_agent matches "mozilla/[0-9]\\x2e"', 'http.request.uri matches ""',
     'http.request.method matches "^(GET|POST)$" && tcp.srcport > 1024', '!(http.host matches "o")',
     'smtp.req.parameter matches "^$"',
+    # frame.cap_len is the pkt.caplen column, whose terms are implied by pkt.length's where equal;
+    # tcp.options has no value terms (checked on the stored values)
+    "frame.cap_len < frame.len", "frame.cap_len == 60", "frame.cap_len in {42, 60, 74, 1514}", "frame.cap_len > 1000",
+    "frame.cap_len != 60 && tcp", "!(frame.cap_len <= 100)", "tcp.options", "!tcp.options && tcp",
+    "tcp.options contains 01:01", "tcp.options[0] == 02", "tcp.options == 01:01:08:0a", "len(tcp.options) > 12",
 ]
 STRING_TYPES = {"FT_STRING", "FT_STRINGZ", "FT_UINT_STRING", "FT_STRINGZPAD", "FT_STRINGZTRUNC"}
 
@@ -320,10 +325,43 @@ class Checker:
                     return False
                 self.check_query(f'{name}:"{v}"', ids(match))
                 self.check_query(f'{name}:"{v}"', flow_ids(match), flows=True)
+        self.column_checks(rng, flows_of)
         services = [r[0] for r in self.rows("SELECT DISTINCT service FROM flows(?) WHERE service IS NOT NULL", self.capture)]
         for service in services[:5]:
             flows = {r[0] for r in self.rows("SELECT id FROM flows(?) WHERE lower(service) = lower(?)", self.capture, service)}
             self.check_query(f'flow.service:"{service.lower()}"', sorted(i for i, (fs, _) in docs.items() if fs & flows))
+
+    def column_checks(self, rng, flows_of):
+        """The packet columns as pkt.* pseudo-fields (mostly answered from the terms of ip.src,
+        tcp.srcport, pkt.length ... that imply them, search_terms.h) against the packets table."""
+        names = ["src", "dst", "sport", "dport", "proto", "service", "length", "caplen"]
+        # an empty column (the src of a frame cut before its addresses) is no value
+        rows = [tuple(None if x == "" else x for x in r)
+                for r in self.rows(f"SELECT id, {', '.join(names)} FROM packets(?)", self.capture)]
+        for k, column in enumerate(names, start=1):
+            name = "pkt." + column
+
+            def ids(pred, flows=False):
+                if flows:
+                    return sorted({f for r in rows if r[k] is not None and pred(r[k]) for f in flows_of[r[0]]})
+                return [r[0] for r in rows if r[k] is not None and pred(r[k])]
+            self.check_query(f"{name}:*", ids(lambda x: True))
+            values = sorted({r[k] for r in rows if r[k] is not None}, key=str)
+            for v in rng.sample(values, min(3, len(values))):
+                if isinstance(v, int):
+                    self.check_query(f"{name}:{v}", ids(lambda x: x == v))
+                    self.check_query(f"-{name}:{v}", [r[0] for r in rows if r[k] != v])
+                    self.check_query(f"{name}:>{v}", ids(lambda x: x > v))
+                    lo, hi = sorted([v, rng.choice(values)])
+                    self.check_query(f"{name}:[{lo} {hi}]", ids(lambda x: lo <= x <= hi))
+                    self.check_query(f"{name}:{v}", ids(lambda x: x == v, flows=True), flows=True)
+                elif re.fullmatch(r"[\x21-\x7e]+", v) and '"' not in v and "\\" not in v:
+                    self.check_query(f'{name}:"{v}"', ids(lambda x: x.lower() == v.lower()))
+                    self.check_query(f'-{name}:"{v}"', [r[0] for r in rows if r[k] is None or r[k].lower() != v.lower()])
+                    self.check_query(f'{name}:"{v}"', ids(lambda x: x.lower() == v.lower(), flows=True), flows=True)
+                    piece = v[:len(v) // 2]
+                    if re.fullmatch(r"[A-Za-z0-9.]+", piece):
+                        self.check_query(f"{name}:{piece}*", ids(lambda x: x.lower().startswith(piece.lower())))
 
     def run(self):
         try:
