@@ -4,7 +4,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
+#include <system_error>
+#include <thread>
 
 namespace xtractr {
 
@@ -36,18 +40,103 @@ void json_append_sql_value(std::string &out, sqlite3_value *value) {
   }
 }
 
+// One block decoded ahead, on a thread that waits for the next: start() hands it a block's
+// data, take() waits for it and swaps the decoded block in. A block it could not decode (damage)
+// is decoded again by the caller, whose error then names it.
+struct DocBuilder::ReadAhead {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool stop = false;
+  bool busy = false;   // decoding `block`
+  bool ready = false;  // `decoder` holds `block` (or failed to)
+  bool failed = false;
+  const CaptureIndex *index = nullptr;  // compared, never followed
+  int64_t block = -1;
+  std::string data;
+  std::unique_ptr<BlockDecoder> decoder = std::make_unique<BlockDecoder>();
+  std::thread thread;  // last: starts once the rest is made
+
+  ReadAhead() : thread([this] { run(); }) {}
+  ~ReadAhead() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    thread.join();
+  }
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      changed.wait(lock, [&] { return stop || busy; });
+      if (stop) return;
+      std::string compressed = std::move(data);
+      lock.unlock();
+      bool ok = true;
+      try {
+        decoder->load(compressed);
+      } catch (...) {
+        ok = false;
+      }
+      lock.lock();
+      busy = false;
+      ready = true;
+      failed = !ok;
+      changed.notify_all();
+    }
+  }
+  void start(const CaptureIndex *of, int64_t number, std::string compressed) {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return !busy; });
+    index = of;
+    block = number;
+    data = std::move(compressed);
+    busy = true;
+    ready = false;
+    changed.notify_all();
+  }
+  // Block `number` of `of` into `into` when it is the one started; false when not (or failed).
+  bool take(const CaptureIndex *of, int64_t number, std::unique_ptr<BlockDecoder> &into) {
+    std::unique_lock<std::mutex> lock(mutex);
+    if (index != of || block != number || !(busy || ready)) return false;
+    changed.wait(lock, [&] { return !busy; });
+    ready = false;
+    if (failed) return false;
+    std::swap(into, decoder);
+    return true;
+  }
+};
+
+DocBuilder::DocBuilder() : decoder_(std::make_unique<BlockDecoder>()) {}
+DocBuilder::~DocBuilder() = default;
+
 void DocBuilder::load_block(const CollectionMember &member, int64_t frame) {
   int64_t block = (frame - 1) / kFramesPerBlock;
-  if (index_ == member.index.get() && block_ == block) return;
+  const CaptureIndex *index = member.index.get();
+  if (index_ == index && block_ == block) return;
+  const bool in_order = (index_ == index && block_ + 1 == block) || block == 0;
   index_ = nullptr;
-  std::string data = member.index->block(block);
-  if (data.empty())
-    throw std::runtime_error("index of '" + member.index->capture() + "' lacks block " + std::to_string(block));
-  decoder_.load(data);
+  if (!ahead_ || !ahead_->take(index, block, decoder_)) {
+    std::string data = index->block(block);
+    if (data.empty())
+      throw std::runtime_error("index of '" + index->capture() + "' lacks block " + std::to_string(block));
+    decoder_->load(data);
+  }
   selections_.clear();
   last_selection_ = nullptr;
-  index_ = member.index.get();
+  index_ = index;
   block_ = block;
+  if (!read_ahead_ || !in_order) return;
+  if (!ahead_) {
+    try {
+      ahead_ = std::make_unique<ReadAhead>();
+    } catch (const std::system_error &) {  // no thread: blocks are decoded in turn
+      read_ahead_ = false;
+      return;
+    }
+  }
+  std::string next = index->block(block + 1);
+  if (!next.empty()) ahead_->start(index, block + 1, std::move(next));
 }
 
 std::string_view DocBuilder::block_text(const CollectionMember &member, int64_t frame, int which) {
@@ -55,17 +144,17 @@ std::string_view DocBuilder::block_text(const CollectionMember &member, int64_t 
   const uint32_t n = uint32_t((frame - 1) % kFramesPerBlock);
   switch (which) {
     case kBlockSrc:
-      return decoder_.src(n);
+      return decoder_->src(n);
     case kBlockDst:
-      return decoder_.dst(n);
+      return decoder_->dst(n);
     default:
-      return decoder_.title(n);
+      return decoder_->title(n);
   }
 }
 
 const std::vector<StoredValue> &DocBuilder::fields(const CollectionMember &member, int64_t frame) {
   load_block(member, frame);
-  decoder_.frame(uint32_t((frame - 1) % kFramesPerBlock), member.index->dictionary(), values_, sources_);
+  decoder_->frame(uint32_t((frame - 1) % kFramesPerBlock), member.index->dictionary(), values_, sources_);
   auto read = [](void *context, uint32_t n) { return static_cast<const CaptureIndex *>(context)->frame_bytes(n); };
   resolve_references(values_, sources_, uint32_t(frame), read, const_cast<CaptureIndex *>(member.index.get()),
                      source_bytes_);
@@ -76,6 +165,17 @@ namespace {
 
 // The doc key of a column: its name, or the doc key of an Internal column.
 const char *doc_key(const ColumnDef &def) { return def.origin == ColumnOrigin::Internal ? def.doc_key : def.name; }
+
+// The doc keys of a table's columns as views (a member read compares a name with each).
+const std::vector<std::string_view> &doc_keys(const TableColumns &t) {
+  auto keys = [](const TableColumns &t) {
+    std::vector<std::string_view> out;
+    for (size_t c = 0; c < t.count; ++c) out.push_back(doc_key(t.defs[c]));
+    return out;
+  };
+  static const std::vector<std::string_view> packets = keys(packet_columns()), flows = keys(flow_columns());
+  return &t == &packet_columns() ? packets : flows;
+}
 
 // Whether the doc has the column: Internal ones and flow ids (`tunnel` outside tunnels) only
 // when not NULL.
@@ -128,8 +228,9 @@ void append_columns(std::string &out, const TableColumns &t, const CollectionMem
 template <typename BlockText>
 bool append_column_member(std::string &out, const TableColumns &t, std::string_view name,
                           const CollectionMember &member, sqlite3_stmt *row, BlockText &&text) {
+  const std::vector<std::string_view> &keys = doc_keys(t);
   for (size_t c = 0; c < t.count; ++c)
-    if (name == doc_key(t.defs[c]) && in_doc(t, int(c), row)) {
+    if (name == keys[c] && in_doc(t, int(c), row)) {
       append_column(out, t, int(c), member, row, text);
       return true;
     }
@@ -152,8 +253,8 @@ std::string DocBuilder::packet_doc(const CollectionMember &member, sqlite3_stmt 
 bool DocBuilder::packet_member(const CollectionMember &member, int64_t local_id, std::string_view name,
                                std::string &out, const std::function<sqlite3_stmt *()> &row) {
   const TableColumns &columns = packet_columns();
-  for (size_t c = 0; c < columns.count; ++c)
-    if (name == doc_key(columns.defs[c]))
+  for (std::string_view key : doc_keys(columns))
+    if (name == key)
       return append_column_member(out, columns, name, member, row(),
                                   [&](int which) { return block_text(member, local_id, which); });
   load_block(member, local_id);
@@ -200,7 +301,7 @@ const std::vector<std::vector<StoredValue>> *DocBuilder::selected(const Collecti
   if (done == selections_.end()) {
     wanted_.assign(dictionary.size(), false);
     for (uint32_t id : ids->second) wanted_[id] = true;
-    done = selections_.emplace(key, decoder_.select(dictionary, wanted_)).first;
+    done = selections_.emplace(key, decoder_->select(dictionary, wanted_)).first;
   }
   last_name_ = std::move(key);
   last_selection_ = &done->second;

@@ -29,6 +29,14 @@ namespace xtractr {
 
 class DocBuilder {
  public:
+  DocBuilder();
+  ~DocBuilder();
+  DocBuilder(const DocBuilder &) = delete;
+  DocBuilder &operator=(const DocBuilder &) = delete;
+  // Decode the block after each one loaded in order on a thread of its own, while the caller
+  // reads this one (a scan in id order then waits for neither zstd nor the block's parse; the
+  // blob is still read here: the index's connection stays on the caller's thread).
+  void read_ahead() { read_ahead_ = true; }
   // `row` is a statement over the index's packets table in its column order.
   std::string packet_doc(const CollectionMember &member, sqlite3_stmt *row);
   // `row` is a statement over the index's flows table in its column order.
@@ -53,7 +61,10 @@ class DocBuilder {
   const std::vector<std::vector<StoredValue>> *selected(const CollectionMember &member, std::string_view name);
   const CaptureIndex *index_ = nullptr;
   int64_t block_ = -1;
-  BlockDecoder decoder_;
+  std::unique_ptr<BlockDecoder> decoder_;
+  bool read_ahead_ = false;
+  struct ReadAhead;  // the thread and the block it decodes
+  std::unique_ptr<ReadAhead> ahead_;
   std::vector<StoredValue> values_;
   std::vector<StoredSource> sources_;
   std::vector<std::string> source_bytes_;

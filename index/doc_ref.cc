@@ -145,6 +145,7 @@ namespace {
 
 // The C reader: a DocRefReader and the text of its last answer (and members()' sizes).
 struct ReaderState {
+  ReaderState() { reader.read_ahead(); }
   DocRefReader reader;
   std::string text;
   std::vector<size_t> sizes;

@@ -50,6 +50,9 @@ class DocRefReader {
   size_t members(std::string_view refs, std::string_view name, std::string &out, std::vector<size_t> &sizes);
   // The whole doc, as the `doc` column holds it.
   std::string whole(std::string_view ref);
+  // Decode the next block of the index on a thread of its own while one is read in order
+  // (DocBuilder::read_ahead): the reader of map/reduce's docs, which go through every block.
+  void read_ahead() { docs_.read_ahead(); }
 
  private:
   int64_t select(std::string_view ref);  // the referenced row's local id; opens its slot
