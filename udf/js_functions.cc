@@ -318,10 +318,10 @@ void js_create_aggregate(const std::shared_ptr<JsRuntime> &runtime, sqlite3_cont
 
 // ---- mapreduce(doc, map [, reduce]) ----
 
-// Rows whose doc is a docref are fed to the map this many at a time: one call into V8 (and one
+// Rows whose doc is a docref are fed to the map kRefBatch at a time: one call into V8 (and one
 // lock of the isolate) per batch instead of per row. The map sees the same docs in the same
 // order; an error it throws is reported by the step (or the final call) that fed its batch.
-constexpr size_t kRefBatch = 512;
+constexpr size_t kRefBatch = MapReduceJob::kRefBatch;
 
 void mapreduce_step(const std::shared_ptr<JsRuntime> &runtime, sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   guard_function(ctx, [&] {

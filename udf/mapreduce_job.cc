@@ -226,6 +226,29 @@ void MapReduceJob::drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std:
   if (names && docs.missed()) throw NeedWholeDocs(docs.missed_name());  // even if the map caught the error
 }
 
+void MapReduceJob::drain_refs(sqlite3 *db, sqlite3_stmt *rows) {
+  std::string refs;
+  for (;;) {
+    const int rc = sqlite3_step(rows);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      if (rc == SQLITE_INTERRUPT) throw Interrupted(sqlite3_errmsg(db));
+      throw UserError(sqlite3_errmsg(db));
+    }
+    sqlite3_value *value = rc == SQLITE_ROW ? sqlite3_column_value(rows, 0) : nullptr;
+    const std::string_view ref = value ? doc_ref(value) : std::string_view();
+    if (!ref.empty()) {
+      refs.append(ref);
+      if (refs.size() < kRefBatch * XTRACTR_DOC_REF_SIZE) continue;
+    }
+    if (!refs.empty()) {
+      feed_refs(refs);
+      refs.clear();
+    }
+    if (!value) return;
+    if (ref.empty()) feed_value(value);
+  }
+}
+
 void MapReduceJob::feed_value(sqlite3_value *value) {
   if (std::string_view ref = doc_ref(value); !ref.empty())
     return feed_doc([&](DocFactory &docs) { return docs.make_ref(ref); });

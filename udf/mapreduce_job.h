@@ -58,6 +58,12 @@ class MapReduceJob {
   // else), or, without names, column 0 as the doc's JSON or docref (core/doc_ref.h). SQL time
   // is not counted against the time limit.
   void drain(sqlite3 *db, sqlite3_stmt *rows, const std::vector<std::string> *names);
+  // Every remaining row of `rows`, whose column 0 is a docref: fed kRefBatch at a time
+  // (feed_refs), so that a member is read for a block's docs at once (doc_object.h). Any other
+  // value is fed as feed_value() would.
+  void drain_refs(sqlite3 *db, sqlite3_stmt *rows);
+  // How many docrefs feed_refs() is best given at a time.
+  static constexpr size_t kRefBatch = 512;
 
   std::string object_json();
   std::vector<std::pair<SqlValue, SqlValue>> rows();

@@ -23,7 +23,8 @@
 ** again when it reads a new one); if the map reads anything else (a Wireshark field, the
 ** whole doc), the job starts again over `SELECT docref FROM ...` (core/doc_ref.h): each field
 ** the map reads is decoded from its column of the frame's block, no doc JSON built. The loop
-** over the rows runs in JavaScript (MapReduceJob::drain). It keeps the reduced rows: sorted
+** over the rows runs in JavaScript (MapReduceJob::drain; docrefs 512 at a time: drain_refs, a
+** member then read for a block's docs at once). It keeps the reduced rows: sorted
 ** by value, largest first (time series by time). The whole run (each xFilter) is a statement
 ** of its own to the JavaScript runtime: a fresh context and one time budget (js_engine.h).
 */
@@ -88,7 +89,7 @@ Rows run_job(JsRuntime &runtime, const char *function, const std::string &captur
   Statement docs(runtime.db(), "SELECT docref" + from, function);
   docs.bind(1, capture);
   docs.bind(2, query);
-  job.drain(runtime.db(), docs.get(), nullptr);
+  job.drain_refs(runtime.db(), docs.get());
   return job.rows();
 }
 
