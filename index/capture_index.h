@@ -95,6 +95,7 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   17 implied packet columns (search_terms.h, kImpliedColumns): pkt.src/dst/sport/dport and
 //      pkt.caplen spelled only where their sources do not imply them, marked by E terms;
 //      tcp.options without value terms
-constexpr int kIndexSchemaVersion = 17;
+//   18 payload_grams: flag 4 (kUnsliced) on parts with a payload not sliced from its frame
+constexpr int kIndexSchemaVersion = 18;
 
 }  // namespace xtractr

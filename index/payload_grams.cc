@@ -21,6 +21,9 @@ constexpr uint32_t kBitsPerGram = 2;  // Bloom filter bits per distinct trigram 
 constexpr size_t kDirectAfter = 1u << 17;
 constexpr uint32_t kIncomplete = 1;  // some frame's bytes were not at hand: always a candidate
 constexpr uint32_t kIrregular = 2;   // segment boundaries not all seen: always a stream candidate
+// a frame's tcp.payload or udp.payload is not a slice of its own bytes (IP fragments reassembled,
+// decrypted or decompressed data): its frames' bytes cannot rule a payload needle out
+constexpr uint32_t kUnsliced = 4;
 
 // ASCII letters count in lower case: one index serves both the case-sensitive needles of
 // `contains` and stream: (a superset, checked exactly) and the query language's bare words,
@@ -180,6 +183,7 @@ void PayloadGramWriter::add(const FrameRecord &frame, uint32_t flow, int dir) {
   for (const FieldValue &v : frame.fields) {
     if ((v.hf_id != hf_tcp_payload_ && v.hf_id != hf_udp_payload_) || v.kind != ValueKind::Bytes) continue;
     if (v.source >= 0 && frame.sources[size_t(v.source)].is_frame) continue;
+    part.flags |= kUnsliced;
     const std::string_view b = frame.text(v);
     part.add_bytes(reinterpret_cast<const uint8_t *>(b.data()), b.size());
   }
@@ -250,8 +254,8 @@ void PayloadGramWriter::write(const std::string &index_db) {
   db.exec("COMMIT");
 }
 
-std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::string_view needle,
-                                                        bool across_frames) {
+std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::string_view needle, bool across_frames,
+                                                        std::vector<uint32_t> *unsliced) {
   if (needle.size() < kGram) return std::nullopt;
   {
     Statement exists(index_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'payload_grams'");
@@ -277,6 +281,7 @@ std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::
       });
     }
     if (!may_hold) continue;
+    const size_t first = out.size();
     const std::string_view frames = rows.blob(1);
     const char *f = frames.data(), *end = f + frames.size();
     uint64_t frame = 0;
@@ -285,9 +290,14 @@ std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::
         throw std::runtime_error("damaged index (payload_grams frames)");
       out.push_back(uint32_t(frame));
     }
+    if (unsliced && (uint32_t(rows.integer(0)) & (kUnsliced | kIncomplete)))
+      unsliced->insert(unsliced->end(), out.begin() + std::ptrdiff_t(first), out.end());
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  for (std::vector<uint32_t> *list : {&out, unsliced}) {
+    if (!list) continue;
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
   return out;
 }
 

@@ -25,8 +25,12 @@
 // spellings in upper and lower case. A part some of whose frames' bytes were not at hand is
 // always a candidate (flag kIncomplete), and a TCP direction whose segments did not follow
 // each other in sequence (an overlap, out of order) is always a stream candidate (kIrregular):
-// its boundaries were not all seen. Bytes missing from the capture only start a new run:
-// Wireshark's follower never joins the bytes on both sides.
+// its boundaries were not all seen. A part where some frame's tcp.payload or udp.payload is not
+// a slice of the frame's own bytes (reassembled IP fragments, decrypted data) is marked
+// kUnsliced: elsewhere a payload needle's candidates can be narrowed to the frames whose own
+// bytes hold it, which the display filter reads back cheaply (display_filter.cc). Bytes
+// missing from the capture only start a new run: Wireshark's follower never joins the bytes on
+// both sides.
 #pragma once
 
 #include <cstdint>
@@ -70,6 +74,10 @@ class PayloadGramWriter {
 // The frames that may hold `needle` (sorted): within one frame's bytes (`across_frames` false),
 // or within a flow direction's stream, across its segments (true: those parts' frames).
 // nullopt when the index has no payload index or the needle is shorter than a trigram.
-std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::string_view needle, bool across_frames);
+// `unsliced`, when given, receives those of them whose tcp.payload/udp.payload bytes may not all
+// be in their own frame's bytes (or whose bytes were not at hand when indexed): for every other
+// candidate, a payload holds the needle only if the frame's bytes do.
+std::optional<std::vector<uint32_t>> payload_candidates(sqlite3 *index_db, std::string_view needle, bool across_frames,
+                                                        std::vector<uint32_t> *unsliced = nullptr);
 
 }  // namespace xtractr

@@ -92,17 +92,28 @@ IdSet DisplayFilter::matching_frames(SearchIndex &index) const {
   // answered by the index alone (presence, == on numbers and addresses, and/or/not of those)
   if (found.exact) return std::move(found.ids);
   // `frame contains "needle"` alone: each candidate's own bytes answer it, as Wireshark compares
-  // the frame protocol's bytes, without building a protocol tree
+  // the frame protocol's bytes, without building a protocol tree. `tcp.payload contains` and
+  // `udp.payload contains` alone: a payload sliced from the frame holds the needle only if the
+  // frame's bytes do, so only those frames (and the ones whose payload may lie elsewhere:
+  // reassembled IP fragments, a compressed capture) get the tree of the exact check.
   const FilterPlan &plan = *analysis_.plan;
-  if (plan.kind == FilterPlan::Kind::Field && plan.field == "frame" && !plan.payload_needle.empty()) {
-    const CaptureIndex &capture = *index.member().index;
-    IdSet out;
-    for (size_t i = 0; i < found.ids.size(); ++i) {
-      if (i % 4096 == 4095)
-        check_interrupted("filter on '" + capture.capture() + "' was interrupted: \"" + text_ + "\"");
-      if (capture.frame_bytes(found.ids[i]).find(plan.payload_needle) != std::string::npos) out.push_back(found.ids[i]);
+  if (plan.kind == FilterPlan::Kind::Field && !plan.payload_needle.empty()) {
+    const bool whole_frame = plan.field == "frame";
+    if (whole_frame || plan.field == "tcp.payload" || plan.field == "udp.payload") {
+      const CaptureIndex &capture = *index.member().index;
+      IdSet out;
+      auto unsliced = found.unsliced.begin();
+      for (size_t i = 0; i < found.ids.size(); ++i) {
+        if (i % 4096 == 4095)
+          check_interrupted("filter on '" + capture.capture() + "' was interrupted: \"" + text_ + "\"");
+        const uint32_t id = found.ids[i];
+        while (unsliced != found.unsliced.end() && *unsliced < id) ++unsliced;
+        if ((!whole_frame && unsliced != found.unsliced.end() && *unsliced == id) ||
+            capture.frame_bytes(id).find(plan.payload_needle) != std::string::npos)
+          out.push_back(id);
+      }
+      return whole_frame ? out : check_exactly(compiled_->df, text_, analysis_, index, out);
     }
-    return out;
   }
   return check_exactly(compiled_->df, text_, analysis_, index, found.ids);
 }

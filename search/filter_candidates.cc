@@ -111,9 +111,13 @@ Candidates field_candidates(const Plan &plan, SearchIndex &index) {
   if (plan.payload_needle.empty()) return c;
   // `frame`/`tcp.payload`/`udp.payload` contains a needle: only the frames the payload index
   // allows (payload_grams.h), each still checked exactly; all of them without a payload index
-  if (auto frames = payload_candidates(index.member().index->db(), plan.payload_needle, false)) {
+  IdSet unsliced;
+  if (auto frames = payload_candidates(index.member().index->db(), plan.payload_needle, false, &unsliced)) {
     c.ids = intersect(c.ids, *frames);
     c.exact = c.ids.empty();
+    c.unsliced = intersect(c.ids, unsliced);
+  } else {
+    c.unsliced = c.ids;  // no payload index: nothing is known of where the payloads lie
   }
   return c;
 }

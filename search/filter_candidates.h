@@ -28,6 +28,9 @@ class SearchIndex;
 struct Candidates {
   IdSet ids;
   bool exact;
+  // a payload needle's candidates whose payload bytes may lie outside their own frame's bytes
+  // (payload_grams.h); the others can hold it only if their frame's bytes do
+  IdSet unsliced = {};
 };
 
 Candidates candidates(const FilterPlan &plan, SearchIndex &index);

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """bench_payload.py — substring search over payloads (index/payload_grams.h): `frame contains`,
-`tcp.payload contains` and the query language's `stream:"..."` with the payload index, against
+`tcp.payload contains`, the query language's `stream:"..."` and bare words with the payload index, against
 `tshark -r F -Y FILTER` on the same capture, measured in the same run (a benchmark, not a test).
 
 Usage:
@@ -105,7 +105,9 @@ def main():
         absent = "xtractr-no-such-needle"
         filters = ['frame contains "%s"' % rare, 'tcp.payload contains "%s"' % rare, 'frame contains "%s"' % frequent,
                    'frame contains "%s"' % absent, 'frame contains "%s"' % frequent[:3]]
-        streams = ['stream:"%s"' % rare, 'stream:"%s"' % absent]
+        # bare words of the query language: fields' words or stream bytes (any case, whole words)
+        word = max(re.findall(r"[A-Za-z][A-Za-z0-9]{2,}", rare) or ["xtractrnosuchword"], key=len)
+        streams = ['stream:"%s"' % rare, 'stream:"%s"' % absent, '"%s"' % rare, word, "xtractrnosuchword"]
         if args.phase:  # one index, in a process of its own (xtractr_config is process-wide)
             on = args.phase == "with"
             folder = os.path.join(work, args.phase)
