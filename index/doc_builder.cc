@@ -50,7 +50,7 @@ struct DocBuilder::ReadAhead {
   bool busy = false;   // decoding `block`
   bool ready = false;  // `decoder` holds `block` (or failed to)
   bool failed = false;
-  const CaptureIndex *index = nullptr;  // compared, never followed
+  std::shared_ptr<const CaptureIndex> index;  // held, so that no other index takes its address
   int64_t block = -1;
   std::string data;
   std::unique_ptr<BlockDecoder> decoder = std::make_unique<BlockDecoder>();
@@ -85,10 +85,10 @@ struct DocBuilder::ReadAhead {
       changed.notify_all();
     }
   }
-  void start(const CaptureIndex *of, int64_t number, std::string compressed) {
+  void start(std::shared_ptr<const CaptureIndex> of, int64_t number, std::string compressed) {
     std::unique_lock<std::mutex> lock(mutex);
     changed.wait(lock, [&] { return !busy; });
-    index = of;
+    index = std::move(of);
     block = number;
     data = std::move(compressed);
     busy = true;
@@ -98,7 +98,7 @@ struct DocBuilder::ReadAhead {
   // Block `number` of `of` into `into` when it is the one started; false when not (or failed).
   bool take(const CaptureIndex *of, int64_t number, std::unique_ptr<BlockDecoder> &into) {
     std::unique_lock<std::mutex> lock(mutex);
-    if (index != of || block != number || !(busy || ready)) return false;
+    if (index.get() != of || block != number || !(busy || ready)) return false;
     changed.wait(lock, [&] { return !busy; });
     ready = false;
     if (failed) return false;
@@ -136,7 +136,7 @@ void DocBuilder::load_block(const CollectionMember &member, int64_t frame) {
     }
   }
   std::string next = index->block(block + 1);
-  if (!next.empty()) ahead_->start(index, block + 1, std::move(next));
+  if (!next.empty()) ahead_->start(member.index, block + 1, std::move(next));
 }
 
 std::string_view DocBuilder::block_text(const CollectionMember &member, int64_t frame, int which) {
