@@ -429,7 +429,9 @@ v8::MaybeLocal<v8::Value> DocFactory::batch_value(BatchMember &m, std::string_vi
   if (!m.last_value.IsEmpty() && raw == m.last_raw) return m.last_value.Get(isolate_);
   v8::Local<v8::Value> value;
   if (!json_to_js(isolate_, isolate_->GetCurrentContext(), raw).ToLocal(&value)) return {};
-  if (!value->IsObject()) {  // a primitive: the map cannot change it
+  // strings only: the map cannot change one, and a new one costs an allocation and, as an
+  // emit() key, a hash (a number or literal is as cheap to make again as to keep)
+  if (value->IsString()) {
     m.last_raw.assign(raw);
     m.last_value.Reset(isolate_, value);
   }

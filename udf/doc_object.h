@@ -22,7 +22,7 @@
 // for that member of the batch's docs left in the same block of 1,024 frames (one decoded
 // column: XtractrDocReader::members), and later docs take theirs from that answer. A value converted for one doc is
 // reused for the next while the docs repeat it (consecutive frames of a flow mostly do), when
-// it is a string, number or literal — never an object or array, which the map may change.
+// it is a string — never an object or array, which the map may change.
 //
 // Row docs: a doc can also be read straight from the columns of a statement row (no JSON
 // built at all). A row doc knows only those names; reading any other (or the whole doc)
