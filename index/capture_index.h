@@ -94,8 +94,10 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   16 payload_grams: trigrams of ASCII-folded bytes (bare words search payloads in any case)
 //   17 implied packet columns (search_terms.h, kImpliedColumns): pkt.src/dst/sport/dport and
 //      pkt.caplen spelled only where their sources do not imply them, marked by E terms;
-//      tcp.options without value terms
+//      tcp.options without value terms (an implied field)
 //   18 payload_grams: flag 4 (kUnsliced) on parts with a payload not sliced from its frame
-constexpr int kIndexSchemaVersion = 18;
+//   19 tcp.options by its presence term alone (exact presence: `tcp.options` took 29 s on r16
+//      as an implied field, every TCP frame checked on the stored values)
+constexpr int kIndexSchemaVersion = 19;
 
 }  // namespace xtractr

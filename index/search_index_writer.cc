@@ -296,7 +296,7 @@ struct SearchIndexWriter::Impl {
     h.keep_case = is_string_type(hf->type);
     h.string = h.keep_case && name != "frame.protocols";
     if (h.string) f.flags |= kFieldString;
-    bool values = kind != ValueKind::Present && hf->type != FT_PROTOCOL && !implied;
+    bool values = kind != ValueKind::Present && hf->type != FT_PROTOCOL && !implied && !presence_only_field(name);
     h.policy = values ? Policy::Values : Policy::PresenceOnly;
     if (!values) f.flags |= kFieldIncomplete;
     return h;

@@ -93,7 +93,6 @@ bool implied_field(const std::string &name) {
                                       "tcp.urgent_pointer",
                                       "tcp.option_kind",
                                       "tcp.option_len",
-                                      "tcp.options",  // raw bytes; its options are implied fields too
                                       "tcp.flags.res",
                                       "tcp.flags.ae",
                                       "tcp.flags.ns",
@@ -118,6 +117,12 @@ bool implied_field(const std::string &name) {
   for (const char *p : prefixes)
     if (name.compare(0, std::char_traits<char>::length(p), p) == 0) return true;
   return name.find("checksum") != std::string::npos;
+}
+
+bool presence_only_field(const std::string &name) {
+  // the raw bytes of all TCP options: 38 k distinct values on the 16-round benchmark, a
+  // posting in 85 % of its frames, searched by the options' own fields
+  return name == "tcp.options";
 }
 
 const FieldAlias *find_alias(const std::string &name) {

@@ -22,6 +22,9 @@
 //     header flags, TTLs, times, floats — implied_field()) has no terms either: such a field is
 //     taken to be present in the frames of its protocol (a superset; a P term marks the rare
 //     frame where it appears without it), and its values are checked on the stored values;
+//   - raw bytes nobody searches by value but whose presence is asked (tcp.options,
+//     presence_only_field()) have their P term alone, values checked on the stored values;
+//   - packet columns restating a field of the frame have no terms (kImpliedColumns, below);
 //   - words come from string fields (not from frame.protocols or the Info column).
 //
 // Values are normalised: integers in decimal, bytes in lower-case hex (as tshark prints them),
@@ -96,6 +99,10 @@ struct FieldAlias {
 const FieldAlias *find_alias(const std::string &name);
 // Header bookkeeping indexed without values (see above).
 bool implied_field(const std::string &name);
+// Fields indexed by their presence term alone, values checked on the stored values: raw
+// bytes nobody searches by value whose presence is still asked (tcp.options). Unlike an
+// implied field's, the presence is exact, and cheap where dense (stored as its complement).
+bool presence_only_field(const std::string &name);
 
 // base-36 spelling of a field id
 std::string field_code(uint32_t id);
