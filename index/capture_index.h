@@ -98,6 +98,8 @@ IndexSummary build_index(const std::string &capture_path, const std::string &dir
 //   18 payload_grams: flag 4 (kUnsliced) on parts with a payload not sliced from its frame
 //   19 tcp.options by its presence term alone (exact presence: `tcp.options` took 29 s on r16
 //      as an implied field, every TCP frame checked on the stored values)
-constexpr int kIndexSchemaVersion = 19;
+//   20 search/ in shards written in parallel: search/XAPIANDB lists search/0 ... (docids
+//      interleaved, so the stub's docid is still the frame number)
+constexpr int kIndexSchemaVersion = 20;
 
 }  // namespace xtractr

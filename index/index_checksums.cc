@@ -21,16 +21,29 @@ namespace {
 
 constexpr char kChecksumsFile[] = "checksums";
 
-// The index files, relative to the index directory: index.db and search/*, sorted.
+// The entries of `directory`/`relative` (a folder), as `relative`/name; folders among them
+// (the search index's shards) are listed in turn, down to `depth` levels.
+void list_files(const std::string &directory, const std::string &relative, int depth, std::vector<std::string> &out) {
+  DIR *dir = opendir((directory + "/" + relative).c_str());
+  if (!dir) return;
+  while (dirent *entry = readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st;
+    const std::string path = relative + "/" + name;
+    if (depth > 0 && stat((directory + "/" + path).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      list_files(directory, path, depth - 1, out);
+    else
+      out.push_back(path);
+  }
+  closedir(dir);
+}
+
+// The index files, relative to the index directory: index.db and search/** (the stub and
+// each shard's files), sorted.
 std::vector<std::string> index_files(const std::string &directory) {
   std::vector<std::string> out{"index.db"};
-  if (DIR *dir = opendir((directory + "/search").c_str())) {
-    while (dirent *entry = readdir(dir)) {
-      std::string name = entry->d_name;
-      if (name != "." && name != "..") out.push_back("search/" + name);
-    }
-    closedir(dir);
-  }
+  list_files(directory, "search", 1, out);
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -7,12 +7,14 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "dissect/wireshark_runtime.h"
+#include "index/build_settings.h"
 #include "index/index_location.h"
 #include "index/search_terms.h"
 
@@ -91,17 +93,19 @@ struct SearchIndexWriter::Impl {
   };
   SourceValues sources[kImpliedColumnCount];
 
-  // the Xapian thread
+  // the Xapian threads, one per shard
+  const uint32_t shards;
   std::mutex mutex;
   std::condition_variable changed;
-  std::deque<std::vector<PendingFrame>> queue;
-  std::vector<PendingFrame> batch;
+  std::vector<std::deque<std::vector<PendingFrame>>> queues;  // per shard
+  std::vector<std::vector<PendingFrame>> batches;             // per shard, being filled
   bool done = false, abandoned = false;
   std::string failure;
   std::string field_table;  // encode_fields(), set by finish() before `done`
-  std::thread writer;
+  std::vector<std::thread> writers;
 
-  explicit Impl(const std::string &directory) : path(directory) {
+  explicit Impl(const std::string &directory)
+      : path(directory), shards(search_shards()), queues(shards), batches(shards) {
     for (int i = 0; i < kPacketColumnFieldCount; ++i) {
       field_id(kPacketColumnFields[i]);
       column_prefix.push_back(value_prefix(uint32_t(i)));
@@ -114,28 +118,40 @@ struct SearchIndexWriter::Impl {
         if (source) source_of[field_id(source)] = int8_t(c);
     }
     // opened here so that an unwritable place fails the build at once
-    auto db = std::make_shared<Xapian::WritableDatabase>(directory + ".tmp",
-                                                         Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_TERMLIST);
-    writer = std::thread([this, db] { write_documents(*db); });
+    make_directories(path);
+    for (uint32_t k = 0; k < shards; ++k) {
+      auto db = std::make_shared<Xapian::WritableDatabase>(scratch_path(k),
+                                                           Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_TERMLIST);
+      writers.emplace_back([this, db, k] { write_documents(*db, k); });
+    }
   }
 
   ~Impl() {
-    if (writer.joinable()) {
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        done = abandoned = true;
-        queue.clear();
-      }
-      changed.notify_all();
-      writer.join();
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      done = abandoned = true;
+      for (auto &queue : queues) queue.clear();
     }
+    changed.notify_all();
+    for (std::thread &writer : writers)
+      if (writer.joinable()) writer.join();
   }
+
+  // Shard k of the search index: the frames f with (f - 1) % shards == k, at docid
+  // (f - 1) / shards + 1 — how Xapian numbers the documents of databases opened together, so
+  // the stub database `search/XAPIANDB` listing the shards in order has docid = frame again.
+  std::string shard_path(uint32_t k) const { return path + "/" + std::to_string(k); }
+  std::string scratch_path(uint32_t k) const { return path + ".tmp-" + std::to_string(k); }  // compacted
+
+  // As many shards as workers (by default the usable cores), up to 4: Xapian costs ~0.6 us a
+  // posting, the largest cost of the process that merges a partitioned build; each shard is
+  // written on a thread of its own.
+  static uint32_t search_shards() { return uint32_t(std::clamp<int64_t>(effective_build_setting("workers"), 1, 4)); }
 
   // Dense terms, written as their complement (search_terms.h); chosen from the first frames.
   struct Complements {
     std::vector<std::string> terms, stored;  // "<term>" and "!<term>", sorted
     std::unordered_map<std::string_view, uint32_t> index;
-    std::vector<char> carried;  // scratch: which of them the current frame carries
 
     void choose(const std::vector<PendingFrame> &sample) {
       std::unordered_map<std::string_view, std::pair<uint32_t, size_t>> seen;  // count, last frame
@@ -153,7 +169,8 @@ struct SearchIndexWriter::Impl {
       }
     }
 
-    void fill(Xapian::Document &doc, const std::string &frame_terms) {
+    // `carried`: the caller's scratch (shard threads fill documents at once)
+    void fill(Xapian::Document &doc, const std::string &frame_terms, std::vector<char> &carried) const {
       carried.assign(terms.size(), 0);
       for_each_term(frame_terms, [&](std::string_view t) {
         auto found = index.find(t);
@@ -176,78 +193,78 @@ struct SearchIndexWriter::Impl {
     }
   };
 
-  static void write_frame(Xapian::WritableDatabase &db, Complements &complements, const PendingFrame &f) {
-    Xapian::Document doc;
-    complements.fill(doc, f.terms);
-    db.replace_document(f.number, doc);
-  }
+  Complements complements;           // chosen from `sample` before any frame is handed over
+  std::vector<PendingFrame> sample;  // the first frames, held back until then
+  bool chosen = false;
 
-  void write_documents(Xapian::WritableDatabase &db) {
+  void write_documents(Xapian::WritableDatabase &db, uint32_t shard) {
     try {
-      Complements complements;
-      std::vector<PendingFrame> sample;  // held back until the dense terms are chosen
-      bool chosen = false;
-      auto choose = [&] {
-        complements.choose(sample);
-        for (const PendingFrame &f : sample) write_frame(db, complements, f);
-        sample = {};
-        chosen = true;
-      };
+      std::vector<char> carried;
       while (true) {
         std::vector<PendingFrame> frames;
         {
           std::unique_lock<std::mutex> lock(mutex);
-          changed.wait(lock, [&] { return done || !queue.empty(); });
-          if (queue.empty()) break;
-          frames = std::move(queue.front());
-          queue.pop_front();
+          changed.wait(lock, [&] { return done || !queues[shard].empty(); });
+          if (abandoned || queues[shard].empty()) break;
+          frames = std::move(queues[shard].front());
+          queues[shard].pop_front();
         }
         changed.notify_all();
-        for (PendingFrame &f : frames) {
-          if (chosen) {
-            write_frame(db, complements, f);
-            continue;
-          }
-          sample.push_back(std::move(f));
-          if (sample.size() == kComplementSample) choose();
+        for (const PendingFrame &f : frames) {
+          Xapian::Document doc;
+          complements.fill(doc, f.terms, carried);
+          db.replace_document((f.number - 1) / shards + 1, doc);
         }
       }
       {
         std::lock_guard<std::mutex> lock(mutex);
         if (abandoned) return;
-      }
-      if (!chosen) choose();
-      db.set_metadata("complemented", encode_terms(complements.terms));
-      {
-        std::lock_guard<std::mutex> lock(mutex);
         db.set_metadata("fields", field_table);
       }
+      db.set_metadata("complemented", encode_terms(complements.terms));
       db.commit();
       // A freshly written glass database is half empty B-tree pages; compacting it into its
       // final place halves it.
-      db.compact(path, Xapian::DBCOMPACT_NO_RENUMBER);
+      db.compact(shard_path(shard), Xapian::DBCOMPACT_NO_RENUMBER);
       db.close();
+      return;
     } catch (const Xapian::Error &e) {
-      std::lock_guard<std::mutex> lock(mutex);
-      failure = "search index: " + e.get_description();
+      fail("search index: " + e.get_description());
     } catch (const std::bad_alloc &) {
-      std::lock_guard<std::mutex> lock(mutex);
-      failure = "search index: out of memory";  // the indexer's ceiling (memory_limit.h)
+      fail("search index: out of memory");  // the indexer's ceiling (memory_limit.h)
     } catch (const std::exception &e) {
-      std::lock_guard<std::mutex> lock(mutex);
-      failure = std::string("search index: ") + e.what();
+      fail(std::string("search index: ") + e.what());
     }
-    std::lock_guard<std::mutex> lock(mutex);
-    queue.clear();
+  }
+
+  void fail(const std::string &why) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (failure.empty()) failure = why;
+      for (auto &queue : queues) queue.clear();
+    }
     changed.notify_all();
   }
 
-  void hand_over() {
+  void route(PendingFrame &&f) {
+    const uint32_t k = (f.number - 1) % shards;
+    batches[k].push_back(std::move(f));
+    if (batches[k].size() >= 512) hand_over(k);
+  }
+
+  void choose_complements() {
+    complements.choose(sample);
+    chosen = true;
+    for (PendingFrame &f : sample) route(std::move(f));
+    sample = {};
+  }
+
+  void hand_over(uint32_t k) {
     std::unique_lock<std::mutex> lock(mutex);
-    changed.wait(lock, [&] { return queue.size() < kQueuedBatches || !failure.empty(); });
+    changed.wait(lock, [&] { return queues[k].size() < kQueuedBatches || !failure.empty(); });
     if (!failure.empty()) throw std::runtime_error(failure);
-    queue.push_back(std::move(batch));
-    batch.clear();
+    queues[k].push_back(std::move(batches[k]));
+    batches[k].clear();
     lock.unlock();
     changed.notify_all();
   }
@@ -396,21 +413,32 @@ struct SearchIndexWriter::Impl {
     column(5, frame.service);
     column(6, std::to_string(frame.length));
     column(7, std::to_string(frame.caplen));
-    batch.push_back(std::move(pending));
-    if (batch.size() >= 512) hand_over();
+    if (chosen) return route(std::move(pending));
+    sample.push_back(std::move(pending));
+    if (sample.size() == kComplementSample) choose_complements();
   }
 
   void finish() {
-    if (!batch.empty()) hand_over();
+    if (!chosen) choose_complements();
+    for (uint32_t k = 0; k < shards; ++k)
+      if (!batches[k].empty()) hand_over(k);
     {
       std::lock_guard<std::mutex> lock(mutex);
       field_table = encode_fields(fields);
       done = true;
     }
     changed.notify_all();
-    writer.join();
+    for (std::thread &writer : writers) writer.join();
     if (!failure.empty()) throw std::runtime_error(failure);
-    remove_tree(path + ".tmp");
+    std::string stub;
+    for (uint32_t k = 0; k < shards; ++k) {
+      remove_tree(scratch_path(k));
+      stub += "auto " + std::to_string(k) + "\n";
+    }
+    std::ofstream out(path + "/XAPIANDB", std::ios::binary | std::ios::trunc);
+    out << stub;
+    out.close();
+    if (!out) throw std::runtime_error("search index: cannot write " + path + "/XAPIANDB");
   }
 };
 

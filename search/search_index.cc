@@ -15,7 +15,7 @@ namespace xtractr {
 SearchIndex::SearchIndex(const CollectionMember &member)
     : member_(member), frames_(uint32_t(member.index->summary().frames)) {
   std::string path = member.index->summary().directory + "/search";
-  if (access((path + "/iamglass").c_str(), R_OK) != 0) {
+  if (access((path + "/XAPIANDB").c_str(), R_OK) != 0) {  // the stub listing the shards, written last
     CaptureIndex::forget(member.index->capture());
     throw UserError("the index of '" + member.index->capture() + "' has no search index (" + path +
                     "); the next query verifies and rebuilds it");

@@ -4,10 +4,10 @@
 Usage: damage_index.py INDEX_DIR KIND
 
 KIND is one of
-  postlist   32 bytes flipped in the middle of search/postlist.glass (Xapian's posting lists)
+  postlist   32 bytes flipped in the middle of search/0/postlist.glass (the first shard's posting lists)
   block      32 bytes flipped inside field block 0 (the docs table of index.db)
   page       the page holding the packets table's root overwritten with garbage (malformed)
-  truncate   search/postlist.glass cut to half its size
+  truncate   search/0/postlist.glass cut to half its size
   missing    the search/ folder removed
   rechecksum no damage: rewrites `checksums` for the files as they are now — after a damage
              made by hand, it stands for damage the checksums cannot see (a wrong value
@@ -74,9 +74,9 @@ def flip(path, offset, count=32):
 
 
 if kind == "postlist":
-    path = os.path.join(index, "search", "postlist.glass")
+    path = os.path.join(index, "search", "0", "postlist.glass")
     flip(path, os.path.getsize(path) // 2)
-    print("flipped 32 bytes in search/postlist.glass")
+    print("flipped 32 bytes in search/0/postlist.glass")
 elif kind == "block":
     con = sqlite3.connect("file:%s?mode=ro" % db_path, uri=True)
     blob = con.execute("SELECT data FROM docs WHERE block = 0").fetchone()[0]
@@ -100,14 +100,16 @@ elif kind == "page":
         f.write(bytes((i * 37) & 0xFF for i in range(page_size)))
     print("overwrote the root page of the packets table in index.db")
 elif kind == "truncate":
-    path = os.path.join(index, "search", "postlist.glass")
+    path = os.path.join(index, "search", "0", "postlist.glass")
     os.truncate(path, os.path.getsize(path) // 2)
-    print("cut search/postlist.glass to half")
+    print("cut search/0/postlist.glass to half")
 elif kind == "missing":
     shutil.rmtree(os.path.join(index, "search"))
     print("removed search/")
 elif kind == "rechecksum":
-    names = ["index.db"] + sorted("search/" + f for f in os.listdir(os.path.join(index, "search")))
+    names = ["index.db"]
+    for root, dirs, files in os.walk(os.path.join(index, "search")):  # the stub and each shard's files
+        names += [os.path.relpath(os.path.join(root, f), index) for f in files]
     with open(os.path.join(index, "checksums"), "w") as out:
         for name in sorted(names):
             data = open(os.path.join(index, name), "rb").read()

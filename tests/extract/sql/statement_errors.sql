@@ -11,6 +11,6 @@
 SELECT xtractr_dissect('http_get_simple__zeek.pcap', 4) IS NOT NULL AS dissected;
 -- xtractr_stream finds a flow's outer-layer frames through the search index: without one
 -- that is an error, not a stream with fewer frames
-.shell rm -r http_ipv6_4streams__pcpp.pcap.xtractr/search && mkdir http_ipv6_4streams__pcpp.pcap.xtractr/search && touch http_ipv6_4streams__pcpp.pcap.xtractr/search/iamglass && /usr/bin/python3 "$TEST_DIR/../../sql/damage_index.py" http_ipv6_4streams__pcpp.pcap.xtractr rechecksum > /dev/null
+.shell rm -r http_ipv6_4streams__pcpp.pcap.xtractr/search && mkdir -p http_ipv6_4streams__pcpp.pcap.xtractr/search/0 && touch http_ipv6_4streams__pcpp.pcap.xtractr/search/0/iamglass && echo "auto 0" > http_ipv6_4streams__pcpp.pcap.xtractr/search/XAPIANDB && /usr/bin/python3 "$TEST_DIR/../../sql/damage_index.py" http_ipv6_4streams__pcpp.pcap.xtractr rechecksum > /dev/null
 SELECT count(*) AS segments FROM xtractr_stream('http_ipv6_4streams__pcpp.pcap', 1);
 SELECT 'still usable' AS connection;
