@@ -15,7 +15,7 @@
 // one pass, or worker processes whose partitions are merged back into capture order — is
 // not its business: it sees one sequence of frames either way.
 //
-// The writers run on a thread of their own (and Xapian on another, search_index_writer.h):
+// The writers run on a thread of their own (and Xapian on others, search_index_writer.h):
 // rows, blocks and terms cost as much CPU as dissecting, and libwireshark can only dissect on
 // one thread. add() detaches the record (FrameRecord::detach) and swaps it into a batch;
 // batches travel through a short bounded queue, and come back emptied, so the records'

@@ -12,6 +12,11 @@
 // columns as `pkt.*` pseudo-fields where the frame's own fields do not imply them. Which
 // fields get value terms is decided per header field once (by type and name) and cached by
 // hf id; finish() stores the field table as metadata and commits.
+// The documents are written in K shards (K = the `workers` setting, up to 4), each by a Xapian
+// thread of its own: frame f is document (f-1)/K+1 of shard (f-1) mod K, in search/<k>/, and
+// search/XAPIANDB, a Xapian stub database listing the shards in order, is written last.
+// Opened through the stub, Xapian interleaves the shards' document ids, so readers see
+// docid = frame number as with one database.
 #pragma once
 
 #include <memory>
