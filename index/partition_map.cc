@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <mutex>
+#include <numeric>
 #include <stdexcept>
 #include <vector>
 
@@ -30,7 +31,9 @@ class Groups {
 
   // Each key's partition: the groups, largest first, each into the least loaded partition
   // (partition 0 holds the signalling hosts' groups first), so the workers finish together.
-  std::unordered_map<uint64_t, uint32_t> assign(const std::unordered_set<std::string> &hosts, int partitions) {
+  // `largest_share`: the costliest partition's share of the total (1 when nothing costs).
+  std::unordered_map<uint64_t, uint32_t> assign(const std::unordered_set<std::string> &hosts, int partitions,
+                                                double &largest_share) {
     struct Group {
       uint64_t cost = 0, smallest = ~0ull;
       bool signalling = false;
@@ -66,6 +69,8 @@ class Groups {
     }
     std::unordered_map<uint64_t, uint32_t> partition;
     for (auto &member : members_) partition.emplace(member.first, partition_of_root[find(member.first)]);
+    const uint64_t total = std::accumulate(load.begin(), load.end(), uint64_t(0));
+    largest_share = total ? double(*std::max_element(load.begin(), load.end())) / double(total) : 1;
     return partition;
   }
 
@@ -122,7 +127,7 @@ PartitionMap PartitionMap::scan(const std::string &capture, int partitions) {
       groups.unite(key, links.key[i]);
     }
   }
-  map.partition_ = groups.assign(map.signalling_hosts_, partitions);
+  map.partition_ = groups.assign(map.signalling_hosts_, partitions, map.largest_share_);
   return map;
 }
 

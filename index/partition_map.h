@@ -48,11 +48,14 @@ class PartitionMap {
 
   // The partition of a frame with this key, among `partitions`.
   int partition_of(const PartitionKey &key, int partitions) const;
+  // scan(): the share of the capture's cost in its costliest partition (1 when no frame has a key).
+  double largest_share() const { return largest_share_; }
 
  private:
   bool signalling(const PartitionKey &key) const;
   std::unordered_set<std::string> signalling_hosts_;  // addresses' bytes
   std::unordered_map<uint64_t, uint32_t> partition_;  // a key's hash → its partition
+  double largest_share_ = 1;
 };
 
 }  // namespace xtractr

@@ -43,6 +43,7 @@ namespace {
 
 constexpr int64_t kMinPartitionedBytes = 16ll << 20;
 constexpr int kMaxPartitions = 4096;
+constexpr double kMaxLargestShare = 0.9;       // of the capture's cost, in one partition: one pass instead
 constexpr uint32_t kWatermarkEvery = 1 << 16;  // skipped records between a worker's watermarks
 
 std::string system_error(const std::string &what) { return what + ": " + std::strerror(errno); }
@@ -399,6 +400,7 @@ PartitionPlan plan_partitions(const std::string &capture) {
   if (int64_t forced = positive_environment_number("XTRACTR_PARTITIONS")) {
     plan.partitions = int(std::min<int64_t>(forced, kMaxPartitions));
     plan.workers = std::min(plan.workers, plan.partitions);
+    plan.forced = true;
     return plan;
   }
   struct stat st {};
@@ -429,7 +431,13 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   make_directories(directory);
 
   const std::string map = directory + "/partition-map";
-  PartitionMap::scan(capture, plan.partitions).write(map);
+  const PartitionMap partition_map = PartitionMap::scan(capture, plan.partitions);
+  // most of the capture in one partition (one busy address pair, frames without addresses):
+  // its worker would take as long as one pass, the others reading the whole capture for little
+  const double largest = partition_map.largest_share();
+  if (!plan.forced && largest > kMaxLargestShare)
+    throw CannotPartition(std::to_string(int(largest * 100)) + " % of the capture falls in one partition");
+  partition_map.write(map);
   spool_partitions(capture, directory, map, plan, summary.peak_rss_kb);
   std::vector<Source> sources(size_t(plan.partitions));
   std::vector<std::unique_ptr<Worker>> live;

@@ -57,11 +57,13 @@ namespace xtractr {
 struct PartitionPlan {
   int workers = 1;
   int partitions = 1;
+  bool forced = false;  // XTRACTR_PARTITIONS: partitioned however the frames spread
 };
 
 // From XTRACTR_WORKERS (default: the usable cores), XTRACTR_PARTITION_BYTES and the capture's
 // size; XTRACTR_PARTITIONS forces a partition count (tests: partitioned indexing of tiny
-// captures). Captures under 16 MiB are indexed in one pass unless forced.
+// captures). Captures under 16 MiB are indexed in one pass unless forced; so is a capture whose
+// costliest partition would hold more than 90 % of it (build_partitioned() finds out).
 PartitionPlan plan_partitions(const std::string &capture);
 
 // The capture cannot be indexed in partitions; index it in one pass.
