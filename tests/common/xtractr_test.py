@@ -147,6 +147,22 @@ def index_db(db, capture):
     return sqlite3.connect(os.path.join(info["files"][0]["index"], "index.db"))
 
 
+def frame_flows(db, capture):
+    """Frame id -> the flows flows() counts it in: its own flow and the tunnels it travels in
+    (its innermost tunnel, and the tunnels those flows travel in, transitively)."""
+    tunnel_of = dict(db.execute("SELECT id, tunnel FROM flows(?) WHERE tunnel IS NOT NULL", (capture,)))
+    out = {}
+    for frame, flow, tunnel in db.execute("SELECT id, flow, tunnel FROM packets(?)", (capture,)):
+        pending, flows = [f for f in (flow, tunnel) if f], set()
+        while pending:
+            f = pending.pop()
+            if f not in flows:
+                flows.add(f)
+                pending.extend([tunnel_of[f]] if f in tunnel_of else [])
+        out[frame] = flows
+    return out
+
+
 def script_args(argv, tamper=False, **numbers):
     """The command line of an extraction script: [--tamper] [--NAME N ...] EXTENSION SCRATCH
     CAPTURE..., the flags anywhere. `tamper`: the script accepts --tamper (spoil xtractr's side

@@ -47,7 +47,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from xtractr_test import connect, filter_frames, index_db, scratch_copy, tshark, tshark_env  # noqa: E402
+from xtractr_test import connect, filter_frames, frame_flows, index_db, scratch_copy, tshark, tshark_env  # noqa: E402
 
 FIELDS = ("frame", "tcp.payload", "udp.payload")
 ABSENT = b"xtractr: no capture holds this \x01"
@@ -355,17 +355,7 @@ class Checker:
                                                               stream_of["udp"]).items()})
         string_fields = {n for n, t in self.db.execute("SELECT name, type FROM xtractr_fields(?)", (self.capture,))
                          if t in WORD_TYPES and n != "frame.protocols"}
-        # the flows flows() counts a frame in: its own and the tunnels it travels in, transitively
-        tunnel_of = dict(self.db.execute("SELECT id, tunnel FROM flows(?) WHERE tunnel IS NOT NULL", (self.capture,)))
-        flows_of = {}
-        for frame, flow, tunnel in self.db.execute("SELECT id, flow, tunnel FROM packets(?)", (self.capture,)):
-            pending, flows = [f for f in (flow, tunnel) if f], set()
-            while pending:
-                f = pending.pop()
-                if f not in flows:
-                    flows.add(f)
-                    pending.extend([tunnel_of[f]] if f in tunnel_of else [])
-            flows_of[frame] = flows
+        flows_of = frame_flows(self.db, self.capture)  # its own flow and the tunnels it travels in
         docs = []
         for frame, flow, doc in self.db.execute("SELECT id, flow, doc FROM packets(?)", (self.capture,)):
             words = set()

@@ -37,7 +37,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from xtractr_test import connect, filter_frames  # noqa: E402
+from xtractr_test import connect, filter_frames, frame_flows  # noqa: E402
 
 INTEGER_TYPES = {"FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT40", "FT_UINT48", "FT_UINT56",
                  "FT_UINT64", "FT_INT8", "FT_INT16", "FT_INT24", "FT_INT32", "FT_INT40", "FT_INT48", "FT_INT56",
@@ -248,19 +248,9 @@ class Checker:
 
     # ---- query language vs SQL over doc ------------------------------------------------------
     def frame_flows(self):
-        """Frame id -> the flows flows() counts it in: its own flow and the tunnels it travels in
-        (its innermost tunnel, and the tunnels those flows travel in, transitively)."""
+        """Frame id -> the flows flows() counts it in (xtractr_test.frame_flows), computed once."""
         if getattr(self, "_frame_flows", None) is None:
-            tunnel_of = dict(self.rows("SELECT id, tunnel FROM flows(?) WHERE tunnel IS NOT NULL", self.capture))
-            self._frame_flows = {}
-            for frame, flow, tunnel in self.rows("SELECT id, flow, tunnel FROM packets(?)", self.capture):
-                pending, flows = [f for f in (flow, tunnel) if f], set()
-                while pending:
-                    f = pending.pop()
-                    if f not in flows:
-                        flows.add(f)
-                        pending.extend([tunnel_of[f]] if f in tunnel_of else [])
-                self._frame_flows[frame] = flows
+            self._frame_flows = frame_flows(self.db, self.capture)
         return self._frame_flows
 
     def check_query(self, query, sql_ids, flows=False):
