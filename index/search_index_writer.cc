@@ -101,6 +101,7 @@ struct SearchIndexWriter::Impl {
   std::vector<std::vector<PendingFrame>> batches;             // per shard, being filled
   bool done = false, abandoned = false;
   std::string failure;
+  bool out_of_memory = false;
   std::string field_table;  // encode_fields(), set by finish() before `done`
   std::vector<std::thread> writers;
 
@@ -228,22 +229,43 @@ struct SearchIndexWriter::Impl {
       db.compact(shard_path(shard), Xapian::DBCOMPACT_NO_RENUMBER);
       db.close();
       return;
-    } catch (const Xapian::Error &e) {
-      fail("search index: " + e.get_description());
     } catch (const std::bad_alloc &) {
-      fail("search index: out of memory");  // the indexer's ceiling (memory_limit.h)
+      fail(nullptr);  // the indexer's ceiling (memory_limit.h)
+    } catch (const Xapian::Error &e) {
+      fail_with([&] { return "search index: " + e.get_description(); });
     } catch (const std::exception &e) {
-      fail(std::string("search index: ") + e.what());
+      fail_with([&] { return std::string("search index: ") + e.what(); });
     }
   }
 
-  void fail(const std::string &why) {
+  // Stops the shards and, at its next hand_over(), the producer: `why`, or nullptr when out of
+  // memory — said without allocating, as anything escaping a thread would abort the process.
+  void fail(const std::string *why) noexcept {
     {
       std::lock_guard<std::mutex> lock(mutex);
-      if (failure.empty()) failure = why;
-      for (auto &queue : queues) queue.clear();
+      for (auto &queue : queues) queue.clear();  // frees memory first
+      try {
+        if (!why) out_of_memory = true;
+        if (why && failure.empty()) failure = *why;
+      } catch (...) {
+        out_of_memory = true;
+      }
     }
     changed.notify_all();
+  }
+  template <typename Describe>
+  void fail_with(Describe describe) noexcept {
+    try {
+      const std::string why = describe();
+      fail(&why);
+    } catch (...) {
+      fail(nullptr);
+    }
+  }
+  bool failed() const { return out_of_memory || !failure.empty(); }  // under `mutex`
+  [[noreturn]] void rethrow_failure() const {
+    if (out_of_memory) throw std::bad_alloc();
+    throw std::runtime_error(failure);
   }
 
   void route(PendingFrame &&f) {
@@ -261,8 +283,8 @@ struct SearchIndexWriter::Impl {
 
   void hand_over(uint32_t k) {
     std::unique_lock<std::mutex> lock(mutex);
-    changed.wait(lock, [&] { return queues[k].size() < kQueuedBatches || !failure.empty(); });
-    if (!failure.empty()) throw std::runtime_error(failure);
+    changed.wait(lock, [&] { return queues[k].size() < kQueuedBatches || failed(); });
+    if (failed()) rethrow_failure();
     queues[k].push_back(std::move(batches[k]));
     batches[k].clear();
     lock.unlock();
@@ -429,7 +451,7 @@ struct SearchIndexWriter::Impl {
     }
     changed.notify_all();
     for (std::thread &writer : writers) writer.join();
-    if (!failure.empty()) throw std::runtime_error(failure);
+    if (failed()) rethrow_failure();
     std::string stub;
     for (uint32_t k = 0; k < shards; ++k) {
       remove_tree(scratch_path(k));
