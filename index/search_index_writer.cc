@@ -118,16 +118,23 @@ struct SearchIndexWriter::Impl {
       for (const char *source : kImpliedColumns[c].sources)
         if (source) source_of[field_id(source)] = int8_t(c);
     }
-    // opened here so that an unwritable place fails the build at once
+    // opened here so that an unwritable place fails the build at once, before any thread runs
     make_directories(path);
-    for (uint32_t k = 0; k < shards; ++k) {
-      auto db = std::make_shared<Xapian::WritableDatabase>(scratch_path(k),
-                                                           Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_TERMLIST);
-      writers.emplace_back([this, db, k] { write_documents(*db, k); });
+    std::vector<std::shared_ptr<Xapian::WritableDatabase>> dbs;
+    for (uint32_t k = 0; k < shards; ++k)
+      dbs.push_back(std::make_shared<Xapian::WritableDatabase>(
+          scratch_path(k), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_TERMLIST));
+    try {
+      for (uint32_t k = 0; k < shards; ++k) writers.emplace_back([this, db = dbs[k], k] { write_documents(*db, k); });
+    } catch (...) {
+      stop_writers();  // a joinable std::thread destroyed would end the process
+      throw;
     }
   }
 
-  ~Impl() {
+  ~Impl() { stop_writers(); }
+
+  void stop_writers() {
     {
       std::lock_guard<std::mutex> lock(mutex);
       done = abandoned = true;
