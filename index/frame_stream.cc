@@ -17,8 +17,7 @@ namespace {
 
 constexpr char kMagic[8] = {'X', 'T', 'R', 'F', 'R', 'M', '0', '2'};
 constexpr size_t kFlushAt = 1 << 20;
-static_assert(std::is_trivially_copyable<FieldValue>::value && std::is_trivially_copyable<Piece>::value,
-              "FieldValue and Piece travel as bytes");
+static_assert(std::is_trivially_copyable<Piece>::value, "Piece travels as bytes");
 
 template <typename T>
 void put(std::string &out, T value) {

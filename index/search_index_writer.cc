@@ -252,8 +252,10 @@ struct SearchIndexWriter::Impl {
       std::lock_guard<std::mutex> lock(mutex);
       for (auto &queue : queues) queue.clear();  // frees memory first
       try {
-        if (!why) out_of_memory = true;
-        if (why && failure.empty()) failure = *why;
+        if (!why)
+          out_of_memory = true;
+        else if (failure.empty())
+          failure = *why;
       } catch (...) {
         out_of_memory = true;
       }

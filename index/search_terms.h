@@ -59,7 +59,7 @@
 // without source values, its V term alone. Readers (search_index.h) turn them back: the frames
 // of "V<pkt.src>:x" are those of the term plus those of the sources' "V<ip.src>:x" and
 // "V<ipv6.src>:x" without the marker, so no caller sees the difference.
-// Packet columns Documents have no value slots: times, flow
+// Documents have no value slots: times, flow
 // ids and directions are read from the packets table of index.db (the builder renumbers flows
 // after the last frame; a time slot would repeat a column the table has anyway).
 #pragma once
