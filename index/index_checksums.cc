@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "core/content_hash.h"
+#include "index/index_location.h"
 
 namespace xtractr {
 
@@ -90,10 +91,8 @@ void record_checksums(const std::string &directory) {
       throw std::runtime_error("cannot read '" + directory + "/" + name + "': " + std::strerror(errno));
     text += hash_hex(digest) + " " + std::to_string(size) + " " + name + "\n";
   }
-  std::ofstream out(directory + "/" + kChecksumsFile, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) throw std::runtime_error("cannot write '" + directory + "/" + kChecksumsFile + "'");
+  if (!write_text_file(directory + "/" + kChecksumsFile, text))
+    throw std::runtime_error("cannot write '" + directory + "/" + kChecksumsFile + "'");
 }
 
 std::string verify_checksums(const std::string &directory, IndexFiles &verified) {

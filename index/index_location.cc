@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
 
 #include "core/content_hash.h"
@@ -152,6 +153,13 @@ void make_directories(const std::string &directory) {
   if (parent != directory) make_directories(parent);
   if (mkdir(directory.c_str(), 0755) != 0 && errno != EEXIST)
     throw UserError("cannot create index directory '" + directory + "': " + std::strerror(errno));
+}
+
+bool write_text_file(const std::string &path, const std::string &text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  return bool(out);
 }
 
 void remove_tree(const std::string &path) {

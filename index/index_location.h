@@ -37,6 +37,10 @@ void make_directories(const std::string &directory);
 // Removes a directory tree (best effort).
 void remove_tree(const std::string &path);
 
+// Writes `text` as the whole of file `path` (created or truncated); false when it could not
+// (the caller names the file in its error).
+bool write_text_file(const std::string &path, const std::string &text);
+
 // A hash of samples of a file's content spread over all of it (0 when unreadable): its first
 // 64 KiB (the headers), then 64 windows of 4 KiB evenly spread up to its end — at most
 // 320 KiB read whatever the size. With size, mtime, ctime and inode it tells a capture rewritten in place

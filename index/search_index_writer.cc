@@ -7,7 +7,6 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -466,10 +465,8 @@ struct SearchIndexWriter::Impl {
       remove_tree(scratch_path(k));
       stub += "auto " + std::to_string(k) + "\n";
     }
-    std::ofstream out(path + "/XAPIANDB", std::ios::binary | std::ios::trunc);
-    out << stub;
-    out.close();
-    if (!out) throw std::runtime_error("search index: cannot write " + path + "/XAPIANDB");
+    if (!write_text_file(path + "/XAPIANDB", stub))
+      throw std::runtime_error("search index: cannot write " + path + "/XAPIANDB");
   }
 };
 
