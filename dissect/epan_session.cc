@@ -2,6 +2,7 @@
 #include "dissect/epan_session.h"
 
 #include "dissect/dissection_settings.h"
+#include "dissect/wireshark_runtime.h"
 
 extern "C" {
 #include <epan/column.h>
@@ -57,6 +58,7 @@ const packet_provider_funcs provider_funcs = {frame_timestamp, interface_name, i
 
 EpanSession::EpanSession(wtap *wth, Options options)
     : options_(options), provider_(std::make_unique<packet_provider_data>()) {
+  ensure_wireshark();
   provider_->wth = wth;
   epan_ = epan_new(provider_.get(), &provider_funcs);
   // The TLS keys of a new session are those its capture brings (pcapng Decryption Secrets

@@ -73,7 +73,7 @@ const report_message_routines kReportRoutines = {
     report_message,    report_message,         report_open,       report_read,        report_write,
     report_cfile_open, report_cfile_dump_open, report_cfile_read, report_cfile_write, report_cfile_close};
 
-std::string initialise() {
+std::string initialise_wiretap() {
   ws_log_init("xtractr", ignore_cmdarg_error);
   init_report_message("xtractr", &kReportRoutines);
   // Dissector warnings ("malformed packet" and the like) belong in the tree, not on the
@@ -93,6 +93,10 @@ std::string initialise() {
   // maxmind_db_lookup_ipv4() for any user but the folder's owner.
   set_persconffile_dir("/proc/self/xtractr-uses-default-wireshark-settings");
   wtap_init(TRUE);
+  return {};
+}
+
+std::string initialise_epan() {
   if (!epan_init(nullptr, nullptr, TRUE)) return "epan_init failed";
   epan_load_settings();
   prefs_apply_all();
@@ -105,9 +109,21 @@ std::string initialise() {
 
 }  // namespace
 
+void ensure_wiretap() {
+  std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
+  static const std::string failure = initialise_wiretap();
+  if (!failure.empty()) throw std::runtime_error("libwiretap: " + failure);
+}
+
 void ensure_wireshark() {
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-  static const std::string failure = initialise();
+  static bool started = false;
+  // the merging process of a partitioned build has no use for it (field_registry.h)
+  if (!started && fields_announced())
+    throw std::logic_error("libwireshark would start in a process that merges announced fields");
+  ensure_wiretap();
+  static const std::string failure = initialise_epan();
+  started = true;
   if (!failure.empty()) throw std::runtime_error("libwireshark: " + failure);
 }
 
@@ -115,67 +131,6 @@ std::string wireshark_version() {
   int major = 0, minor = 0, micro = 0;
   epan_get_version_number(&major, &minor, &micro);
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(micro);
-}
-
-std::string field_name(int hf_id) {
-  header_field_info *hf = proto_registrar_get_nth(hf_id);
-  return hf && hf->abbrev ? hf->abbrev : "";
-}
-
-bool integer_field_type(int type) {
-  const auto t = ftenum_t(type);
-  return IS_FT_INT(t) || (IS_FT_UINT(t) && t != FT_CHAR);
-}
-
-ValueKind field_kind(int hf_id) {
-  header_field_info *hf = proto_registrar_get_nth(hf_id);
-  if (!hf) return ValueKind::Text;
-  // tshark prints the "data" protocol (undissected bytes) as the hex of its bytes
-  static const int proto_data = proto_get_id_by_filter_name("data");
-  if (hf_id == proto_data) return ValueKind::Bytes;
-  if (integer_field_type(hf->type) || hf->type == FT_BOOLEAN) return ValueKind::Integer;
-  switch (hf->type) {
-    case FT_FLOAT:
-    case FT_DOUBLE:
-    case FT_RELATIVE_TIME:
-      return ValueKind::NumberText;
-    case FT_NONE:
-      return ValueKind::Present;
-    case FT_BYTES:
-    case FT_UINT_BYTES:
-      // tshark prints plain hex unless the field asks for separators between bytes
-      switch (FIELD_DISPLAY(hf->display)) {
-        case SEP_DOT:
-        case SEP_DASH:
-        case SEP_COLON:
-        case SEP_SPACE:
-          return ValueKind::Text;
-        default:
-          return ValueKind::Bytes;
-      }
-    default:
-      return ValueKind::Text;
-  }
-}
-
-int field_id(const char *name) {
-  ensure_wireshark();
-  return proto_registrar_get_id_byname(name);
-}
-
-FieldIdentity field_identity(int hf_id) {
-  header_field_info *hf = proto_registrar_get_nth(guint(hf_id));
-  return FieldIdentity{hf->abbrev ? hf->abbrev : "", int(hf->type)};
-}
-
-int field_id(const FieldIdentity &identity) {
-  ensure_wireshark();
-  header_field_info *hf = proto_registrar_get_byname(identity.name.c_str());
-  if (!hf) return -1;
-  while (hf->same_name_prev_id != -1) hf = proto_registrar_get_nth(guint(hf->same_name_prev_id));
-  for (; hf; hf = hf->same_name_next)
-    if (int(hf->type) == identity.type) return hf->id;
-  return -1;
 }
 
 }  // namespace xtractr

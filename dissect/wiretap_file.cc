@@ -17,7 +17,7 @@ std::string wiretap_error(int err, gchar *err_info) {
 }
 
 wtap *open_wiretap(const std::string &path, bool random_access, int &err, std::string &reason) {
-  ensure_wireshark();
+  ensure_wiretap();  // EpanSession starts libwireshark: a merging process only reads
   err = 0;
   gchar *err_info = nullptr;
   wtap *wth = wtap_open_offline(path.c_str(), WTAP_TYPE_AUTO, &err, &err_info, random_access ? TRUE : FALSE);

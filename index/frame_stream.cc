@@ -8,14 +8,14 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "dissect/wireshark_runtime.h"
+#include "dissect/field_registry.h"
 #include "index/varint.h"
 
 namespace xtractr {
 
 namespace {
 
-constexpr char kMagic[8] = {'X', 'T', 'R', 'F', 'R', 'M', '0', '2'};
+constexpr char kMagic[8] = {'X', 'T', 'R', 'F', 'R', 'M', '0', '3'};
 constexpr size_t kFlushAt = 1 << 20;
 static_assert(std::is_trivially_copyable<Piece>::value, "Piece travels as bytes");
 
@@ -190,11 +190,13 @@ void FrameStreamWriter::announce_fields(const FrameRecord &r) {
     if (size_t(v.hf_id) < announced_.size() && announced_[size_t(v.hf_id)]) continue;
     if (size_t(v.hf_id) >= announced_.size()) announced_.resize(size_t(v.hf_id) + 1024, false);
     announced_[size_t(v.hf_id)] = true;
-    FieldIdentity identity = field_identity(v.hf_id);
+    const FieldFacts facts = field_facts(v.hf_id);
     buffer_.push_back('N');
     put(buffer_, int32_t(v.hf_id));
-    put(buffer_, int32_t(identity.type));
-    put_string(buffer_, identity.name);
+    put(buffer_, int32_t(facts.identity.type));
+    put_string(buffer_, facts.identity.name);
+    put(buffer_, uint8_t(facts.kind));
+    put_string(buffer_, facts.parent);
   }
 }
 
@@ -266,12 +268,16 @@ void FrameStreamReader::read_header() {
 
 void FrameStreamReader::read_field_identity() {
   const int32_t theirs = get<int32_t>();
-  FieldIdentity identity;
-  identity.type = get<int32_t>();
-  get_string(identity.name);
-  const int ours = field_id(identity);
+  FieldFacts facts;
+  facts.identity.type = get<int32_t>();
+  get_string(facts.identity.name);
+  const uint8_t kind = get<uint8_t>();
+  if (kind > uint8_t(ValueKind::Present)) throw std::runtime_error("frame stream: damaged");
+  facts.kind = ValueKind(kind);
+  get_string(facts.parent);
+  const int ours = announced_field_id(facts);
   if (theirs < 0 || ours < 0)
-    throw std::runtime_error("frame stream: the worker's field '" + identity.name + "' is unknown here");
+    throw std::runtime_error("frame stream: the worker's field '" + facts.identity.name + "' is unknown here");
   if (size_t(theirs) >= local_id_.size()) local_id_.resize(size_t(theirs) + 1024, -1);
   local_id_[size_t(theirs)] = ours;
 }

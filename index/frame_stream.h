@@ -10,9 +10,11 @@
 // From SQL it is invisible: SELECT xtractr_index('/cases/big.pcapng') builds with workers.
 //
 // How it works: a stream starts with a magic. Then items, each a one-byte kind:
-//   'N' a field's identity: the worker's hf id, type and name — sent before the first frame
-//       that uses it. Two processes of one program can number fields differently (see
-//       FieldIdentity), so the reader maps the worker's ids to its own by name and type;
+//   'N' a field's facts: the worker's hf id, type, name, value kind and protocol — sent before
+//       the first frame that uses it. Two processes of one program can number fields
+//       differently (see FieldIdentity), so the reader maps the worker's ids to its own by name
+//       and type; a merging process without libwireshark learns the fields from these
+//       (dissect/field_registry.h, AnnouncedFields);
 //   'F' a frame: its size, its summary numbers and strings, fragment frames, tunnels, the
 //       fields (a tag byte and varints each, see put_fields()), and each data source's
 //       length, flags, pieces and — when some field refers to it — its bytes;

@@ -318,32 +318,33 @@ struct SearchIndexWriter::Impl {
     if (size_t(hf_id) >= by_hf.size()) by_hf.resize(size_t(hf_id) + 1024);
     HfInfo &h = by_hf[size_t(hf_id)];
     if (h.field >= 0 || h.policy != Policy::Skip) return h;
-    header_field_info *hf = proto_registrar_get_nth(hf_id);
-    std::string name = field_name(hf_id);
-    if (!hf || name.empty()) return h;
+    const FieldFacts hf = field_facts(hf_id);  // from libwireshark, or as workers announced it
+    const std::string &name = hf.identity.name;
+    const int type = hf.identity.type;
+    if (name.empty()) return h;
     h.field = int32_t(field_id(name));
     SearchField &f = fields[size_t(h.field)];
-    h.is_protocol = hf->type == FT_PROTOCOL;
+    h.is_protocol = type == FT_PROTOCOL;
     if (find_alias(name)) {
       h.policy = Policy::Derived;
       f.flags |= kFieldDerived;
       return h;
     }
-    ValueKind kind = field_kind(hf_id);
-    bool implied = kind == ValueKind::NumberText || hf->type == FT_ABSOLUTE_TIME || hf->type == FT_RELATIVE_TIME ||
-                   implied_field(name);
-    if (implied && hf->parent >= 0) {
+    const ValueKind kind = hf.kind;
+    bool implied =
+        kind == ValueKind::NumberText || type == FT_ABSOLUTE_TIME || type == FT_RELATIVE_TIME || implied_field(name);
+    if (implied && !hf.parent.empty()) {
       h.policy = Policy::Implied;
-      h.parent = int32_t(field_id(field_name(hf->parent)));
+      h.parent = int32_t(field_id(hf.parent));
       SearchField &g = fields[size_t(h.field)];  // field_id() may have moved `f`
       g.flags |= kFieldImplied | kFieldIncomplete;
       if (std::find(g.parents.begin(), g.parents.end(), h.parent) == g.parents.end()) g.parents.push_back(h.parent);
       return h;
     }
-    h.keep_case = is_string_type(hf->type);
+    h.keep_case = is_string_type(type);
     h.string = h.keep_case && name != "frame.protocols";
     if (h.string) f.flags |= kFieldString;
-    bool values = kind != ValueKind::Present && hf->type != FT_PROTOCOL && !implied && !presence_only_field(name);
+    bool values = kind != ValueKind::Present && type != FT_PROTOCOL && !implied && !presence_only_field(name);
     h.policy = values ? Policy::Values : Policy::PresenceOnly;
     if (!values) f.flags |= kFieldIncomplete;
     return h;
