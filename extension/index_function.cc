@@ -23,7 +23,7 @@
 **
 **   SELECT xtractr_config('workers');          -- 2: indexing processes at once per capture
 **   SELECT xtractr_config('workers', 4);       -- set for this process; returns 4
-**   SELECT xtractr_config('partition_bytes');  -- 134217728: capture bytes per partition
+**   SELECT xtractr_config('partition_bytes');  -- 67108864: capture bytes per partition
 **   SELECT xtractr_config('workers', NULL);    -- back to XTRACTR_WORKERS or the default
 **   SELECT xtractr_config('payload_index', 1);  -- substring search from an index (index/payload_grams.h)
 **

@@ -32,7 +32,7 @@ int64_t build_setting(const std::string &name);                  // throws UserE
 void set_build_setting(const std::string &name, int64_t value);  // 0 = unset
 
 // The effective value: the setting, else the environment, else the default (workers: the
-// usable cores; partition_bytes: 128 MiB; payload_index: 0). payload_index is also part of an
+// usable cores; partition_bytes: 64 MiB; payload_index: 0). payload_index is also part of an
 // index's identity (capture_settings.h): an index built without it is rebuilt with it.
 int64_t effective_build_setting(const std::string &name);
 

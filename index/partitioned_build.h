@@ -15,7 +15,7 @@
 //   dissect/partition_key.h) modulo the partition count, but for the groups a pre-pass links
 //   (index/partition_map.h: signalling hosts, tunnels, QUIC IDs). There are as many partitions as
 //   workers, or more when the capture is bigger than workers × the per-worker budget
-//   (XTRACTR_PARTITION_BYTES of capture, default 128 MiB; then a multiple of the workers):
+//   (XTRACTR_PARTITION_BYTES of capture, default 64 MiB; then a multiple of the workers):
 //   libwireshark's memory grows with the frames a process dissects, so a worker's memory stays
 //   bounded however big the capture. (Bounded if the traffic spreads over address pairs: one
 //   partition holds all the frames of one pair.) Spooling workers report progress.
