@@ -35,9 +35,20 @@ const char *const kLookedUpByName[] = {"tcp.stream",
                                        "udp.payload"};
 
 // A few fields of every value kind, with and without a protocol above them.
-const char *const kSamples[] = {"ip.src",        "tcp.stream", "tcp.flags.syn", "frame.time_delta", "http.request.uri",
-                                "tcp.payload",   "eth.src",    "dns.qry.name",  "tcp",              "data",
-                                "frame.comment", "ipv6.addr",  "snmp.name",     "tls.handshake.random"};
+const char *const kSamples[] = {"ip.src",
+                                "tcp.stream",
+                                "tcp.flags.syn",
+                                "frame.time_delta",
+                                "http.request.uri",
+                                "tcp.payload",
+                                "eth.src",
+                                "dns.qry.name",
+                                "tcp",
+                                "data",
+                                "frame.comment",
+                                "ipv6.addr",
+                                "snmp.name",
+                                "tls.handshake.random"};
 
 }  // namespace
 
