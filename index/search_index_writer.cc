@@ -40,10 +40,17 @@ bool is_string_type(int type) {
   }
 }
 
-// Frames' terms queued for the Xapian thread, in batches of 512 (~150 KB each): enough to
-// cover Xapian's flushes (every 10,000 documents, single-threaded, ~0.3 s on the benchmark
-// capture) so that the writers, the merge and the workers go on meanwhile.
-constexpr size_t kQueuedBatches = 64;
+// Frames' terms queued for a Xapian thread, in batches of 512 (~0.7 MB each on the benchmark
+// capture): enough to cover a shard's commits (kBufferedPostings) so that the writers, the merge
+// and the workers go on meanwhile. 64 held ~20 MB of terms in the merging process, no faster.
+constexpr size_t kQueuedBatches = 8;
+
+// Postings a shard's Xapian database holds in memory before they are committed. Xapian's own
+// default (every 10,000 documents, ~20 postings each) held ~23 MB per shard, as ~100-byte
+// map nodes; committing every 50,000 postings (~2,500 frames) holds a quarter of that, and its
+// smaller B-tree merges take no more CPU (less, on the benchmark captures). A count of
+// postings, not of documents: frames rich in fields do not raise the bound.
+constexpr size_t kBufferedPostings = 50000;
 
 // The terms of one frame, '\0'-separated, handed to the Xapian thread.
 struct PendingFrame {
@@ -119,10 +126,12 @@ struct SearchIndexWriter::Impl {
     }
     // opened here so that an unwritable place fails the build at once, before any thread runs
     make_directories(path);
+    // No sync: a scratch database is compacted into its place and removed, and its commits (one
+    // per kBufferedPostings) need not wait for the disk, as index.db's writes do not either.
     std::vector<std::shared_ptr<Xapian::WritableDatabase>> dbs;
     for (uint32_t k = 0; k < shards; ++k)
       dbs.push_back(std::make_shared<Xapian::WritableDatabase>(
-          scratch_path(k), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_TERMLIST));
+          scratch_path(k), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_TERMLIST | Xapian::DB_NO_SYNC));
     try {
       for (uint32_t k = 0; k < shards; ++k) writers.emplace_back([this, db = dbs[k], k] { write_documents(*db, k); });
     } catch (...) {
@@ -207,6 +216,7 @@ struct SearchIndexWriter::Impl {
   void write_documents(Xapian::WritableDatabase &db, uint32_t shard) {
     try {
       std::vector<char> carried;
+      size_t buffered = 0;  // postings since the last commit
       while (true) {
         std::vector<PendingFrame> frames;
         {
@@ -220,7 +230,12 @@ struct SearchIndexWriter::Impl {
         for (const PendingFrame &f : frames) {
           Xapian::Document doc;
           complements.fill(doc, f.terms, carried);
+          buffered += doc.termlist_count();
           db.replace_document((f.number - 1) / shards + 1, doc);
+          if (buffered >= kBufferedPostings) {
+            db.commit();
+            buffered = 0;
+          }
         }
       }
       {
