@@ -190,20 +190,19 @@ std::vector<FlowClassifier::Move> FlowClassifier::take_moves() {
 
 std::vector<uint32_t> FlowClassifier::finish() {
   std::vector<uint32_t> final_id(flows_.size() + 1, 0);
-  std::vector<Flow> kept;
-  kept.reserve(flows_.size());
-  for (Flow &flow : flows_) {
-    if (flow.packets == 0) continue;
-    kept.push_back(std::move(flow));
+  // In place: the flows are the largest thing a build keeps to its end, and a second vector
+  // of them (or stable_sort's buffer) would double that at the peak.
+  flows_.erase(std::remove_if(flows_.begin(), flows_.end(), [](const Flow &f) { return f.packets == 0; }),
+               flows_.end());
+  // first frames may have moved earlier (claimed fragments): number by first frame, ties in
+  // order of the provisional ids (what a stable sort would give)
+  std::sort(flows_.begin(), flows_.end(),
+            [](const Flow &a, const Flow &b) { return a.first != b.first ? a.first < b.first : a.id < b.id; });
+  for (size_t i = 0; i < flows_.size(); ++i) {
+    final_id[flows_[i].id] = uint32_t(i + 1);
+    flows_[i].id = uint32_t(i + 1);
   }
-  // first frames may have moved earlier (claimed fragments): number by first frame
-  std::stable_sort(kept.begin(), kept.end(), [](const Flow &a, const Flow &b) { return a.first < b.first; });
-  for (size_t i = 0; i < kept.size(); ++i) {
-    final_id[kept[i].id] = uint32_t(i + 1);
-    kept[i].id = uint32_t(i + 1);
-  }
-  for (Flow &flow : kept) flow.tunnel = final_id[flow.tunnel];
-  flows_.swap(kept);
+  for (Flow &flow : flows_) flow.tunnel = final_id[flow.tunnel];
   lone_frames_.clear();
   for (Flow &flow : flows_) {
     if (flow.proto < 0) continue;
