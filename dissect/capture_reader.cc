@@ -28,7 +28,7 @@ wtap_compression_type sniff_compression(const std::string &path, const struct st
 
 }  // namespace
 
-CaptureReader::CaptureReader(const std::string &path) : path_(path) {
+CaptureReader::CaptureReader(const std::string &path, bool random_access) : path_(path) {
   // wiretap's heuristics take a 0-byte file for an ERF capture; a capture (even one without
   // packets) has at least a file header
   struct stat st {};
@@ -36,7 +36,7 @@ CaptureReader::CaptureReader(const std::string &path) : path_(path) {
     throw CaptureOpenError("the file is empty (0 bytes): not a capture");
   int err = 0;
   std::string reason;
-  wth_ = open_wiretap(path, /*random_access=*/false, err, reason);
+  wth_ = open_wiretap(path, random_access, err, reason);
   if (!wth_)
     throw CaptureOpenError(err == WTAP_ERR_FILE_UNKNOWN_FORMAT ? "not a capture file (unknown format)" : reason);
   compression_ = sniff_compression(path, st);
@@ -60,6 +60,20 @@ bool CaptureReader::next() {
     error_ = wiretap_error(err, err_info);
   else
     g_free(err_info);
+  return false;
+}
+
+bool CaptureReader::read_at(int64_t offset) {
+  int err = 0;
+  gchar *err_info = nullptr;
+  wtap_rec_reset(&record_.rec);
+  if (wtap_seek_read(wth_, offset, &record_.rec, &record_.buf, &err, &err_info)) {
+    g_free(err_info);
+    offset_ = offset;
+    return true;
+  }
+  error_ = err ? wiretap_error(err, err_info) : "cannot read the record at offset " + std::to_string(offset);
+  if (!err) g_free(err_info);
   return false;
 }
 

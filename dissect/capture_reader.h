@@ -21,13 +21,17 @@ struct CaptureOpenError : std::runtime_error {
 
 class CaptureReader {
  public:
-  explicit CaptureReader(const std::string &path);  // throws CaptureOpenError
+  // throws CaptureOpenError; `random_access`: read_at() may be used too
+  explicit CaptureReader(const std::string &path, bool random_access = false);
   ~CaptureReader();
   CaptureReader(const CaptureReader &) = delete;
   CaptureReader &operator=(const CaptureReader &) = delete;
 
   // Reads the next record; false at the end or on an error (then error() is non-empty).
   bool next();
+  // Reads the record at `offset` (the one next() reported for it) instead; false and error()
+  // when it cannot. Only for a reader opened with random access.
+  bool read_at(int64_t offset);
 
   const wtap_rec &record() const { return record_.rec; }
   const uint8_t *data() const { return record_.data(); }

@@ -558,6 +558,21 @@ bool FrameDissector::next(FrameRecord &out) {
   return false;
 }
 
+bool FrameDissector::dissect_at(FrameRecord &out, uint32_t number, int64_t offset, const nstime_t &previous,
+                                const nstime_t &first) {
+  Session &s = *session_;
+  s.release_current();
+  if (!s.reader.read_at(offset)) return false;
+  if (number > 1 && !s.first_seen) s.epan.set_first_frame(first);
+  s.first_seen = true;
+  if (number != s.frame_number + 1) {  // records of other partitions in between, as skip() would
+    s.frame_number = number - 1;
+    s.epan.set_previous_frame_elsewhere(s.frame_number, previous);
+  }
+  dissect(out);
+  return true;
+}
+
 // A record another process dissects: it still takes a frame number, and it is the previous
 // frame (and frame 1 the time reference) for the next one dissected here.
 void FrameDissector::skip() {

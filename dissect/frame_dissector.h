@@ -30,6 +30,12 @@ class FrameDissector {
   // stay valid until the next call, or until the dissector is destroyed.
   bool next(FrameRecord &out);
 
+  // Dissects the record at `offset` as frame `number` instead (a partition's frames, listed by
+  // the partition pre-pass, read with random access): the records between the last frame
+  // dissected and this one are another process's, `previous` the time stamp of the one just
+  // before it and `first` frame 1's. False on a read error (CaptureReader::error()).
+  bool dissect_at(FrameRecord &out, uint32_t number, int64_t offset, const nstime_t &previous, const nstime_t &first);
+
   struct Session;  // epan session, dissector state and per-capture bookkeeping
 
  private:

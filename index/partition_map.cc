@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <stdexcept>
@@ -107,17 +108,66 @@ std::string hex(const std::string &bytes) {
 
 }  // namespace
 
-PartitionMap PartitionMap::scan(const std::string &capture, int partitions) {
+namespace {
+
+// Writes PartitionRecords' file (buffered; checked when closed).
+class RecordWriter {
+ public:
+  explicit RecordWriter(const std::string &path) : path_(path), file_(std::fopen(path.c_str(), "wbe")) {
+    if (!file_) throw std::runtime_error("cannot write " + path);
+  }
+  ~RecordWriter() {
+    if (file_) std::fclose(file_);
+  }
+  void add(const ListedRecord &r) {
+    if (std::fwrite(&r, sizeof r, 1, file_) != 1) failed_ = true;
+  }
+  void finish(const std::string &read_error) {
+    ListedRecord end{int64_t(read_error.size()), 0, 0, 0, 0, ListedRecord::kEnd, 0};
+    add(end);
+    if (!read_error.empty() && std::fwrite(read_error.data(), read_error.size(), 1, file_) != 1) failed_ = true;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (failed_ || !closed) throw std::runtime_error("cannot write " + path_);
+  }
+
+ private:
+  std::string path_;
+  std::FILE *file_;
+  bool failed_ = false;
+};
+
+// Records a worker can read by offset alone: an uncompressed pcap (pcapng describes its
+// interfaces in blocks read in order, compressed files seek slowly).
+bool readable_by_offset(const CaptureReader &reader) {
+  const std::string format = reader.format();
+  return reader.compression().empty() && (format == "pcap" || format == "nsecpcap");
+}
+
+}  // namespace
+
+PartitionMap PartitionMap::scan(const std::string &capture, int partitions, const std::string &records) {
   PartitionMap map;
   Groups groups;
   std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
   CaptureReader reader(capture);
+  std::unique_ptr<RecordWriter> list;
+  if (!records.empty() && readable_by_offset(reader)) list = std::make_unique<RecordWriter>(records);
   while (reader.next()) {
     const wtap_rec &rec = reader.record();
-    if (rec.rec_type != REC_TYPE_PACKET) continue;  // the workers say why they cannot partition it
+    ListedRecord listed{
+        reader.offset(), int64_t(rec.ts.secs), int32_t(rec.ts.nsecs), -1, 0, ListedRecord::kNotAPacket, 0};
+    if (rec.rec_type != REC_TYPE_PACKET) {  // the workers say why they cannot partition it
+      if (list) list->add(listed);
+      continue;
+    }
     const int encap = rec.rec_header.packet_header.pkt_encap;
     const uint32_t caplen = rec.rec_header.packet_header.caplen;
     const PartitionKey key = partition_key(encap, reader.data(), caplen);
+    listed.encap = encap;
+    listed.kind = key.known ? ListedRecord::kPacket : ListedRecord::kUnknownKey;
+    listed.hash = key.hash;
+    if (list) list->add(listed);
     if (!key.known) continue;
     groups.count(key, caplen);
     add_signalling_hosts(key, map.signalling_hosts_);
@@ -128,6 +178,8 @@ PartitionMap PartitionMap::scan(const std::string &capture, int partitions) {
     }
   }
   map.partition_ = groups.assign(map.signalling_hosts_, partitions, map.largest_share_);
+  if (list) list->finish(reader.error());
+  map.records_listed_ = bool(list);
   return map;
 }
 
@@ -167,9 +219,31 @@ bool PartitionMap::signalling(const PartitionKey &key) const {
 
 int PartitionMap::partition_of(const PartitionKey &key, int partitions) const {
   if (signalling(key)) return 0;
-  auto it = partition_.find(key.hash);
+  return partition_of_hash(key.hash, partitions);
+}
+
+// A key the pre-pass saw is listed; one with a signalling host is in a signalling group, so
+// listed in partition 0.
+int PartitionMap::partition_of_hash(uint64_t hash, int partitions) const {
+  auto it = partition_.find(hash);
   if (it != partition_.end() && int(it->second) < partitions) return int(it->second);
-  return int(key.hash % uint64_t(partitions));
+  return int(hash % uint64_t(partitions));
+}
+
+PartitionRecords::PartitionRecords(const std::string &path) : file_(std::fopen(path.c_str(), "rbe")), path_(path) {
+  if (!file_) throw std::runtime_error("cannot read " + path);
+}
+
+PartitionRecords::~PartitionRecords() { std::fclose(file_); }
+
+bool PartitionRecords::next(ListedRecord &record) {
+  if (std::fread(&record, sizeof record, 1, file_) != 1) throw std::runtime_error("damaged record list " + path_);
+  if (record.kind != ListedRecord::kEnd) return true;
+  if (record.offset < 0 || record.offset > (1 << 20)) throw std::runtime_error("damaged record list " + path_);
+  read_error_.resize(size_t(record.offset));
+  if (record.offset && std::fread(read_error_.data(), read_error_.size(), 1, file_) != 1)
+    throw std::runtime_error("damaged record list " + path_);
+  return false;
 }
 
 }  // namespace xtractr

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <queue>
 #include <string_view>
@@ -434,7 +435,7 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   make_directories(directory);
 
   const std::string map = directory + "/partition-map";
-  const PartitionMap partition_map = PartitionMap::scan(capture, plan.partitions);
+  const PartitionMap partition_map = PartitionMap::scan(capture, plan.partitions, listed_records_path(map));
   // most of the capture in one partition (one busy address pair, frames without addresses):
   // its worker would take as long as one pass, the others reading the whole capture for little
   const double largest = partition_map.largest_share();
@@ -467,6 +468,7 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   merge(sources, pipeline, observer, read_error, summary.peak_rss_kb);
   for (auto &worker : live) worker->finish(summary.peak_rss_kb);
   ::unlink(map.c_str());  // read by every worker when it started
+  ::unlink(listed_records_path(map).c_str());
   summary.frames = pipeline.frames();
   check_read_end(summary, read_error);
   pipeline.finish(summary, stamp, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -474,12 +476,11 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   return summary;
 }
 
-int run_partition_worker(const std::string &capture, const std::string &map_path, int partition, int partitions,
-                         int out_fd, BuildObserver *observer) {
-  std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
-  const PartitionMap map = PartitionMap::read(map_path);
-  CaptureReader reader(capture);
-  FrameStreamWriter out(out_fd);
+namespace {
+
+// A worker reading the capture itself: every record, dissecting its own.
+void dissect_read_partition(CaptureReader &reader, const PartitionMap &map, int partition, int partitions,
+                            FrameStreamWriter &out, const std::function<void(FrameRecord &)> &emit) {
   uint32_t record = 0, skipped = 0;
   FrameDissector dissector(reader, [&](const wtap_rec &rec, const uint8_t *data) {
     ++record;
@@ -494,20 +495,65 @@ int run_partition_worker(const std::string &capture, const std::string &map_path
     return mine;
   });
   FrameRecord frame;
+  while (dissector.next(frame)) emit(frame);
+  out.end(reader.error());
+}
+
+// A worker reading the pre-pass's record list (partition_map.h) and only its own frames.
+void dissect_listed_partition(CaptureReader &reader, const std::string &list_path, const PartitionMap &map,
+                              int partition, int partitions, FrameStreamWriter &out,
+                              const std::function<void(FrameRecord &)> &emit) {
+  PartitionRecords records(list_path);
+  FrameDissector dissector(reader);
+  FrameRecord frame;
+  ListedRecord r{}, previous{};
+  nstime_t first{}, before{};
+  uint32_t number = 0, skipped = 0;
+  for (; records.next(r); previous = r) {
+    ++number;
+    if (number == 1) first = nstime_t{time_t(r.seconds), int(r.nanoseconds)};
+    if (++skipped % kWatermarkEvery == 0) out.watermark(number - 1);
+    if (r.kind == ListedRecord::kNotAPacket)
+      throw CannotPartition("record " + std::to_string(number) + " is not a packet");
+    if (r.kind == ListedRecord::kUnknownKey)
+      throw CannotPartition("link type " + encapsulation_name(r.encap) + " is not partitioned");
+    if (map.partition_of_hash(r.hash, partitions) != partition) continue;
+    skipped = 0;
+    before = nstime_t{time_t(previous.seconds), int(previous.nanoseconds)};
+    if (!dissector.dissect_at(frame, number, r.offset, before, first))
+      throw std::runtime_error("cannot read frame " + std::to_string(number) + ": " + reader.error());
+    emit(frame);
+  }
+  out.end(records.read_error());
+}
+
+}  // namespace
+
+int run_partition_worker(const std::string &capture, const std::string &map_path, int partition, int partitions,
+                         int out_fd, BuildObserver *observer) {
+  std::lock_guard<std::recursive_mutex> lock(dissection_mutex());
+  const PartitionMap map = PartitionMap::read(map_path);
+  const std::string list = listed_records_path(map_path);
+  const bool listed = ::access(list.c_str(), R_OK) == 0;
+  CaptureReader reader(capture, /*random_access=*/listed);
+  FrameStreamWriter out(out_fd);
   const bool payload_index = payload_index_requested();
+  auto emit = [&](FrameRecord &frame) {
+    if (observer) observer->frame(frame.number, frame.file_offset);
+    std::string why = cross_pair_protocol(frame, partition);
+    if (!why.empty()) throw CannotPartition(why);
+    if (payload_index) keep_frame_bytes(frame);  // the merge's payload index reads them
+    out.frame(frame);
+  };
   try {
-    while (dissector.next(frame)) {
-      if (observer) observer->frame(frame.number, frame.file_offset);
-      std::string why = cross_pair_protocol(frame, partition);
-      if (!why.empty()) throw CannotPartition(why);
-      if (payload_index) keep_frame_bytes(frame);  // the merge's payload index reads them
-      out.frame(frame);
-    }
+    if (listed)
+      dissect_listed_partition(reader, list, map, partition, partitions, out, emit);
+    else
+      dissect_read_partition(reader, map, partition, partitions, out, emit);
   } catch (const CannotPartition &e) {
     out.fallback(e.what());
     return kWorkerCannotPartition;
   }
-  out.end(reader.error());
   return 0;
 }
 
