@@ -141,10 +141,10 @@ struct FrameRecord {
       at += s.length;
     }
   }
-  // Without this, each of the ~1,500 records queued in a partitioned build's merge keeps the
-  // largest buffers any frame it carried ever needed: 110 MB at 1.75 M frames, growing with
-  // the capture. Room beyond twice the contents and kKeptBytes is freed (a copy of `size`
-  // elements, for the few large frames only).
+  // Without this, each record in flight between an index build's threads (index_pipeline.cc)
+  // keeps the largest buffers any frame it carried ever needed: 110 MB at 1.75 M frames with
+  // 1,536 records in flight, growing with the capture. Room beyond twice the contents and kKeptBytes is freed (a copy
+  // of `size` elements, for the few large frames only).
   static constexpr size_t kKeptBytes = 16 << 10;
   template <typename Buffer>
   static bool oversized(const Buffer &buffer, size_t size) {
