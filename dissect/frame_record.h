@@ -143,8 +143,8 @@ struct FrameRecord {
   }
   // Without this, each record in flight between an index build's threads (index_pipeline.cc)
   // keeps the largest buffers any frame it carried ever needed: 110 MB at 1.75 M frames with
-  // 1,536 records in flight, growing with the capture. Room beyond twice the contents and kKeptBytes is freed (a copy
-  // of `size` elements, for the few large frames only).
+  // 1,536 records in flight, growing with the capture. Room beyond twice the contents and
+  // kKeptBytes is freed (a copy of `size` elements, for the few large frames only).
   static constexpr size_t kKeptBytes = 16 << 10;
   template <typename Buffer>
   static bool oversized(const Buffer &buffer, size_t size) {
