@@ -179,7 +179,6 @@ PartitionMap PartitionMap::scan(const std::string &capture, int partitions, cons
   }
   map.partition_ = groups.assign(map.signalling_hosts_, partitions, map.largest_share_);
   if (list) list->finish(reader.error());
-  map.records_listed_ = bool(list);
   return map;
 }
 

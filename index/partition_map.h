@@ -47,9 +47,8 @@ class PartitionMap {
   // CaptureOpenError, std::runtime_error.
   // With `records`, when workers can read the capture by offset (an uncompressed pcap), the
   // pre-pass also lists every record's offset, time stamp and key in that file
-  // (PartitionRecords), and records_listed() says so.
+  // (PartitionRecords); a worker reads its frames that way when the file exists.
   static PartitionMap scan(const std::string &capture, int partitions, const std::string &records = "");
-  bool records_listed() const { return records_listed_; }
   void write(const std::string &path) const;  // throws std::runtime_error
   static PartitionMap read(const std::string &path);
 
@@ -65,7 +64,6 @@ class PartitionMap {
   std::unordered_set<std::string> signalling_hosts_;  // addresses' bytes
   std::unordered_map<uint64_t, uint32_t> partition_;  // a key's hash → its partition
   double largest_share_ = 1;
-  bool records_listed_ = false;
 };
 
 // The pre-pass's list of records, read by each worker instead of the capture itself: a worker
