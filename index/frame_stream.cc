@@ -119,7 +119,8 @@ class FrameCursor {
 };
 
 // The fields put_fields() wrote, with the worker's hf ids mapped to ours by `local_id`.
-void get_fields(FrameCursor &in, const std::vector<int> &local_id, std::vector<FieldValue> &fields) {
+void get_fields(FrameCursor &in, const std::vector<int> &local_id, const std::vector<bool> &announced,
+                std::vector<FieldValue> &fields) {
   const uint64_t n = in.varint();
   if (n > (uint64_t(1) << 26)) throw FrameCursor::damaged();
   fields.clear();  // then each value is built once (resize() would construct them all first)
@@ -129,7 +130,7 @@ void get_fields(FrameCursor &in, const std::vector<int> &local_id, std::vector<F
   for (uint64_t i = 0; i < n; ++i) {
     const uint8_t tag = in.get<uint8_t>();
     hf += unzigzag(in.varint());
-    if (hf < 0 || uint64_t(hf) >= local_id.size() || local_id[size_t(hf)] < 0)
+    if (hf < 0 || uint64_t(hf) >= announced.size() || !announced[size_t(hf)])
       throw std::runtime_error("frame stream: a field without its identity");
     if ((tag & kKindMask) > uint8_t(ValueKind::Present)) throw FrameCursor::damaged();
     FieldValue &v = fields.emplace_back();
@@ -267,7 +268,8 @@ void FrameStreamWriter::flush() {
   buffer_.clear();
 }
 
-FrameStreamReader::FrameStreamReader(int fd) : fd_(fd), buffer_(kReadAt) {}
+FrameStreamReader::FrameStreamReader(int fd, std::shared_ptr<std::vector<int>> ids)
+    : fd_(fd), local_id_(ids ? std::move(ids) : std::make_shared<std::vector<int>>()), buffer_(kReadAt) {}
 
 void FrameStreamReader::read_header() {
   char magic[sizeof kMagic];
@@ -288,8 +290,14 @@ void FrameStreamReader::read_field_identity() {
   const int ours = announced_field_id(facts);
   if (theirs < 0 || ours < 0)
     throw std::runtime_error("frame stream: the worker's field '" + facts.identity.name + "' is unknown here");
-  if (size_t(theirs) >= local_id_.size()) local_id_.resize(size_t(theirs) + 1024, -1);
-  local_id_[size_t(theirs)] = ours;
+  if (theirs >= (1 << 24)) throw std::runtime_error("frame stream: damaged");  // libwireshark has ~250 k
+  const size_t at = size_t(theirs);
+  if (at >= local_id_->size()) local_id_->resize(at + 1024, -1);
+  if (at >= announced_.size()) announced_.resize(at + 1024, false);
+  const int known = (*local_id_)[at];
+  if (known != -1 && known != ours) local_id_ = std::make_shared<std::vector<int>>(*local_id_);  // ours alone now
+  (*local_id_)[at] = ours;
+  announced_[at] = true;
 }
 
 void FrameStreamReader::read_exactly(void *to, size_t n) {
@@ -352,7 +360,7 @@ FrameStreamReader::Item FrameStreamReader::next(FrameRecord &r) {
   in.vector(r.fragment_frames);
   r.tunnels.resize(in.get<uint32_t>());
   for (TunnelLayer &t : r.tunnels) tunnel_members(t, get_member);
-  get_fields(in, local_id_, r.fields);
+  get_fields(in, *local_id_, announced_, r.fields);
   r.sources.resize(in.get<uint32_t>());
   if (source_bytes_.size() < r.sources.size()) source_bytes_.resize(r.sources.size());
   for (size_t k = 0; k < r.sources.size(); ++k) {

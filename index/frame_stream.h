@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,12 @@ class FrameStreamWriter {
 class FrameStreamReader {
  public:
   enum Item { Frame, Watermark, End, Fallback };
-  explicit FrameStreamReader(int fd);  // the caller owns fd
+  // The caller owns fd. Readers of one merge may share `ids`, the table from a worker's field
+  // ids to this process's (workers of one program number almost every field alike, and the
+  // table has an entry for each id the worker's libwireshark has, ~250 k: one per open
+  // partition cost the merge ~1 MB each); a reader whose worker numbers a field differently
+  // goes on with a copy of its own. Readers sharing a table are used from one thread.
+  explicit FrameStreamReader(int fd, std::shared_ptr<std::vector<int>> ids = nullptr);
   FrameStreamReader(const FrameStreamReader &) = delete;
   FrameStreamReader &operator=(const FrameStreamReader &) = delete;
 
@@ -79,7 +85,8 @@ class FrameStreamReader {
   void read_header();
   bool header_read_ = false;
   int fd_;
-  std::vector<int> local_id_;  // the worker's hf id → this process's, -1 unknown
+  std::shared_ptr<std::vector<int>> local_id_;  // the worker's hf id → this process's, -1 unknown
+  std::vector<bool> announced_;                 // by the worker's hf id: this stream announced it
   std::vector<char> buffer_;
   size_t begin_ = 0, end_ = 0;
   std::vector<std::string> source_bytes_;

@@ -445,6 +445,7 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
   spool_partitions(capture, directory, map, plan, summary.peak_rss_kb);
   std::vector<Source> sources(size_t(plan.partitions));
   std::vector<std::unique_ptr<Worker>> live;
+  auto field_ids = std::make_shared<std::vector<int>>();  // one table for every reader (frame_stream.h)
   for (int p = 0; p < plan.partitions; ++p) {
     Source &s = sources[size_t(p)];
     if (p < plan.workers) {
@@ -460,7 +461,7 @@ IndexSummary build_partitioned(const std::string &capture, const std::string &di
       if (s.fd.fd < 0) throw std::runtime_error(system_error("cannot read " + spool_path(directory, p)));
       ::unlink(spool_path(directory, p).c_str());  // gone when read
     }
-    s.reader = std::make_unique<FrameStreamReader>(s.fd.fd);
+    s.reader = std::make_unique<FrameStreamReader>(s.fd.fd, field_ids);
   }
 
   IndexPipeline pipeline(directory);
