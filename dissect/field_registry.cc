@@ -46,12 +46,11 @@ class Announced {
   }
 
   // A copy: the table can grow meanwhile on another thread.
-  bool get(int id, FieldFacts &facts, int &parent) {
+  bool get(int id, FieldFacts &facts) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (id < 0 || size_t(id) >= entries_.size()) return false;
     const Entry &e = entries_[size_t(id)];
     facts = FieldFacts{e.identity, e.kind, e.parent < 0 ? "" : entries_[size_t(e.parent)].identity.name};
-    parent = e.parent;
     return true;
   }
 
@@ -143,8 +142,7 @@ bool fields_announced() { return announced.load() != nullptr; }
 FieldFacts field_facts(int hf_id) {
   if (Announced *a = announced.load()) {
     FieldFacts facts;
-    int parent;
-    if (!a->get(hf_id, facts, parent)) return FieldFacts{FieldIdentity{"", -1}, ValueKind::Text, ""};
+    if (!a->get(hf_id, facts)) return FieldFacts{FieldIdentity{"", -1}, ValueKind::Text, ""};
     return facts;
   }
   header_field_info *hf = live_field(hf_id);
@@ -154,23 +152,15 @@ FieldFacts field_facts(int hf_id) {
                     parent && parent->abbrev ? parent->abbrev : ""};
 }
 
-FieldIdentity field_identity(int hf_id) { return field_facts(hf_id).identity; }
-std::string field_name(int hf_id) { return field_facts(hf_id).identity.name; }
-int field_type(int hf_id) { return field_facts(hf_id).identity.type; }
+std::string field_name(int hf_id) {
+  if (announced.load()) return field_facts(hf_id).identity.name;
+  header_field_info *hf = live_field(hf_id);
+  return hf && hf->abbrev ? hf->abbrev : "";
+}
 
 ValueKind field_kind(int hf_id) {
   if (announced.load()) return field_facts(hf_id).kind;
   return live_kind(live_field(hf_id));
-}
-
-int field_parent(int hf_id) {
-  if (Announced *a = announced.load()) {
-    FieldFacts facts;
-    int parent = -1;
-    return a->get(hf_id, facts, parent) ? parent : -1;
-  }
-  header_field_info *hf = live_field(hf_id);
-  return hf ? hf->parent : -1;
 }
 
 bool integer_field_type(int type) {

@@ -52,8 +52,7 @@ struct FieldFacts {
   std::string parent;  // the protocol's abbrev, "" for a protocol
 };
 
-FieldIdentity field_identity(int hf_id);
-FieldFacts field_facts(int hf_id);
+FieldFacts field_facts(int hf_id);  // identity "" and -1 for an unknown id
 // The id of the (first) field with that name and type in this process, -1 when none.
 int field_id(const FieldIdentity &identity);
 // The header-field id of a registered field name, -1 when there is none.
@@ -63,8 +62,6 @@ inline int field_id(const std::string &name) { return field_id(name.c_str()); }
 // The registered name (abbrev) of a header field, and how its values are stored.
 std::string field_name(int hf_id);
 ValueKind field_kind(int hf_id);
-int field_type(int hf_id);    // its ftenum_t, -1 when the id is unknown
-int field_parent(int hf_id);  // its protocol's id, -1 for a protocol or an unknown id
 
 // The integer field types, stored and compared as numbers: FT_INT*, FT_UINT* and FT_FRAMENUM
 // (not FT_CHAR, which tshark prints as a character). `type` is an ftenum_t.
